@@ -1,0 +1,58 @@
+"""The API's shared parts: pagination and the one error format.
+
+Every error answers {"error": {"code": "...", "message": "...", "fields": {...}}}.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import Conflict, ImportRejected, InvalidTransition
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _error(code: str, message, fields=None, http_status=400) -> Response:
+    body = {"error": {"code": code, "message": str(message)}}
+    if fields:
+        body["error"]["fields"] = fields
+    return Response(body, status=http_status)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else None
+        return _error("invalid", "; ".join(exc.messages), fields, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ImportRejected):
+        rows = [{"sheet": e.sheet, "row": e.row, "field": e.field, "message": e.message} for e in exc.errors]
+        return _error(exc.code, str(exc).splitlines()[0], {"rows": rows}, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return _error(exc.code, exc, None, status.HTTP_409_CONFLICT)
+    if isinstance(exc, InvalidTransition):
+        return _error(exc.code, exc, None, status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        if isinstance(detail, dict):
+            message = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items())
+            response.data = {"error": {"code": "invalid", "message": message, "fields": detail}}
+        else:
+            response.data = {"error": {"code": "invalid", "message": " ".join(map(str, detail))}}
+    else:
+        code = getattr(exc, "default_code", "error")
+        message = detail.get("detail", detail) if isinstance(detail, dict) else detail
+        response.data = {"error": {"code": code, "message": str(message)}}
+    return response

@@ -1,0 +1,165 @@
+"""The audit log: one typed event per state-changing operation, hash-chained.
+
+Each app declares its event types once (`AGENCY_CREATED = event_type("org.agency.create", ...)`) and
+its services call `audit_record(...)` inside their transaction, so the event commits or rolls back
+with the change it describes.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import current_ip
+from .models import AuditChainHead, AuditEvent
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    label: str
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+EVENT_TYPES: dict[str, EventType] = {}
+
+
+def event_type(code: str, label) -> EventType:
+    """Declare an audit event type; codes are unique across the platform."""
+    existing = EVENT_TYPES.get(code)
+    if existing is not None:
+        return existing
+    et = EventType(code, label)
+    EVENT_TYPES[code] = et
+    return et
+
+
+def _json_default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return str(value)
+
+
+def jsonable(data):
+    """The JSON-safe form of data, exactly as it will read back from the database."""
+    if data is None:
+        return None
+    return json.loads(json.dumps(data, default=_json_default, ensure_ascii=False))
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """The concrete field values of a model instance, for before/after."""
+    result = {}
+    for f in instance._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        result[f.attname] = f.value_from_object(instance)
+    return jsonable(result)
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    occurred = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    body = {
+        "occurred_at": occurred,
+        "action": event.action,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "agency_id": event.agency_id,
+        "before": event.before,
+        "after": event.after,
+        "source_ip": event.source_ip,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def audit_record(
+    event: EventType,
+    *,
+    actor=None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
+    agency_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    source_ip: str | None = None,
+) -> AuditEvent:
+    if event.code not in EVENT_TYPES:
+        raise ValueError(f"undeclared audit event type {event.code!r}")
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(target.pk)
+        target_label = target_label or str(target)[:300]
+    now = timezone.now()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        row = AuditEvent(
+            # Truncated to milliseconds so the hash reads back identically on every database.
+            occurred_at=now.replace(microsecond=now.microsecond // 1000 * 1000),
+            action=event.code,
+            actor_id=getattr(actor, "pk", None),
+            actor_label=(actor.get_username() if actor is not None and actor.pk else "")[:200],
+            target_type=target_type,
+            target_id=str(target_id),
+            target_label=target_label[:300],
+            agency_id=agency_id,
+            before=jsonable(before),
+            after=jsonable(after),
+            source_ip=source_ip or current_ip.get(),
+            prev_hash=head.last_hash,
+        )
+        row.hash = compute_hash(row)
+        row.save()
+        head.last_id = row.pk
+        head.last_hash = row.hash
+        head.save(update_fields=["last_id", "last_hash"])
+    return row
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event_id: int | None
+    reason: str
+
+
+def audit_verify() -> tuple[int, ChainBreak | None]:
+    """Walk the chain from the first event. Returns (events checked, first break or None)."""
+    expected_prev = ""
+    checked = 0
+    last_id = 0
+    for row in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if row.prev_hash != expected_prev:
+            return checked, ChainBreak(row.pk, "previous event missing or altered (link does not match)")
+        if compute_hash(row) != row.hash:
+            return checked, ChainBreak(row.pk, "event content altered (hash does not match)")
+        expected_prev = row.hash
+        last_id = row.pk
+        checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_hash != expected_prev or head.last_id != last_id):
+        return checked, ChainBreak(head.last_id, "newest events removed (chain head does not match)")
+    return checked, None

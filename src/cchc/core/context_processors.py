@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from .navigation import nav_items
+
+
+def navigation(request):
+    from cchc.org.access import visible_nav_items
+
+    user = getattr(request, "user", None)
+    items = visible_nav_items(user, nav_items()) if user is not None else []
+    return {"nav_items": items, "site_name": settings.CCHC_SITE_NAME}

@@ -1,0 +1,37 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from cchc.core.jobs import job_claim_next, job_run
+
+
+class Command(BaseCommand):
+    help = "Run background jobs (imports, reports) from the database queue until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="run what is queued now, then exit")
+        parser.add_argument("--poll", type=float, default=1.0, help="seconds between looks at an empty queue")
+
+    def handle(self, *args, once=False, poll=1.0, **options):
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write("worker: waiting for jobs")
+        while not stopping:
+            close_old_connections()
+            job = job_claim_next()
+            if job is None:
+                if once:
+                    break
+                time.sleep(poll)
+                continue
+            self.stdout.write(f"worker: running {job}")
+            job = job_run(job)
+            self.stdout.write(f"worker: {job} {job.status}")
