@@ -1,5 +1,7 @@
-"""Fixtures shared by every app's tests: a small organisation tree and staff with scoped roles."""
+"""Fixtures shared by every app's tests: a small organisation tree, staff with scoped roles, and a
+headless Chromium (Playwright) for browser tests marked @pytest.mark.browser."""
 
+import os
 from datetime import date
 
 import pytest
@@ -74,6 +76,37 @@ def demo_data(db):
     for _label, load in demo_loaders():
         load(out)
     return out.getvalue()
+
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test itself makes
+    # (fixtures, assertions) are still ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    """A fresh browser tab on the live test server, Vietnamese locale; see tests/browser_support.py."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
 
 
 __all__ = ["Role"]
