@@ -17,6 +17,16 @@ def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    """A process-local cache per test: parallel test workers never share job progress or throttles."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{os.getpid()}"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser(username="root", password="x-Strong-Pass-2026",

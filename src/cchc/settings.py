@@ -168,6 +168,7 @@ FORMAT_MODULE_PATH = ["cchc.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("CCHC_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("CCHC_MEDIA_ROOT", DATA_DIR / "media"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"  # never served publicly: downloads go through permission-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
