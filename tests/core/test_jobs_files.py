@@ -87,8 +87,10 @@ def test_disguised_or_unwanted_files_are_refused(name, content):
 
 
 def test_oversized_uploads_are_refused():
-    with pytest.raises(ValidationError, match="limit"):
-        validate_upload(SimpleUploadedFile("big.pdf", PDF + b"0" * 2048), max_bytes=1024)
+    with pytest.raises(ValidationError) as err:
+        validate_upload(SimpleUploadedFile("big.pdf", PDF + b"0" * 2_000_000), max_bytes=1_048_576)
+    assert err.value.code == "too_large"
+    assert "1,9 MB" in err.value.messages[0] and "1,0 MB" in err.value.messages[0]
 
 
 def test_safe_names_hide_the_client_name():

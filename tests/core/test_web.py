@@ -34,6 +34,7 @@ def _boom(request):
 
 
 urlpatterns = [path("boom/", _boom)]
+handler500 = "cchc.core.views.error_500"
 
 
 def test_server_errors_show_no_stack_trace(db, settings):

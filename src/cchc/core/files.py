@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .formatting import format_number
+
 # kind → (extensions, content check)
 _ZIP_MEMBERS = {"docx": "word/", "xlsx": "xl/", "odt": "content.xml", "ods": "content.xml"}
 
@@ -56,7 +58,7 @@ def validate_upload(upload, *, allowed: set[str] = DOCUMENT_KINDS, max_bytes: in
     if upload.size > max_bytes:
         raise ValidationError(
             _("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": name, "size": round(upload.size / 1048576, 1), "limit": round(max_bytes / 1048576, 1)},
+            % {"name": name, "size": format_number(upload.size / 1048576, 1), "limit": format_number(max_bytes / 1048576, 1)},
             code="too_large",
         )
     upload.seek(0)
