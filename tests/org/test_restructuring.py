@@ -69,3 +69,34 @@ def test_areas_represent_both_shapes_of_the_2025_reform(db):
     assert before.parent.level == A.Level.DISTRICT
     assert after.parent.level == A.Level.PROVINCE
     assert not A.objects.filter(A.valid_on(date(2026, 1, 1)), level=A.Level.DISTRICT).exists()
+
+
+def test_administrators_restructure_through_the_unit_page(client, ministry, make_staff):
+    from cchc.org.models import Role
+
+    admin_a = make_staff("admin-a", ministry["a"], [(Role.ADMIN, ministry["a"], True)])
+    client.force_login(admin_a)
+    page = client.get(f"/org/units/{ministry['a'].code}/").content.decode()
+    assert "org/units/000.00.01.G99/change/" in page
+    response = client.post(f"/org/units/{ministry['a'].code}/children/", {
+        "code": "000.02.01.G99", "name": "Phòng A2", "type": "division", "valid_from": "2018-02-01",
+        "decision": "QĐ 5/QĐ-BTN"})
+    assert response.status_code == 302
+    a2 = Agency.objects.get(code="000.02.01.G99")
+    assert a2.parent == ministry["a"] and a2.changes.get().kind == AgencyChange.Kind.CREATED
+    client.post(f"/org/units/{a2.code}/change/", {"action": "dissolve", "effective_on": "2018-09-01",
+                                                   "decision": "QĐ 9/QĐ-BTN"})
+    assert Agency.objects.get(pk=a2.pk).valid_to == date(2018, 9, 1)
+    # Not in another unit's subtree.
+    response = client.post(f"/org/units/{ministry['b1'].code}/change/", {
+        "action": "dissolve", "effective_on": "2018-09-01", "decision": "QĐ 9"})
+    assert response.status_code == 403
+    assert Agency.objects.get(pk=ministry["b1"].pk).valid_to is None
+
+
+def test_bad_codes_are_refused_with_the_field_named(client, ministry, superuser):
+    client.force_login(superuser)
+    response = client.post(f"/org/units/{ministry['a'].code}/children/", {
+        "code": "ABC", "name": "X", "type": "division", "valid_from": "2018-02-01"}, follow=True)
+    assert "Mã định danh" in response.content.decode()
+    assert not Agency.objects.filter(name="X").exists()

@@ -78,3 +78,17 @@ def test_citizens_cannot_open_staff_pages(client, citizen):
     client.force_login(citizen)
     assert client.get("/dashboard/").status_code == 403
     assert client.get("/org/").status_code == 403
+
+
+def test_staff_accounts_can_be_created_only_in_the_admins_units(client, ministry, make_staff):
+    from django.contrib.auth import get_user_model
+
+    admin_a = make_staff("admin-a", ministry["a"], [(Role.ADMIN, ministry["a"], True)])
+    client.force_login(admin_a)
+    data = {"username": "new.one", "full_name": "Người Mới", "unit": ministry["b1"].pk, "password": "Str0ng-Pass-2026"}
+    response = client.post("/org/people/new/", data)
+    assert response.status_code == 200  # the form refuses a unit outside the scope
+    assert not get_user_model().objects.filter(username="new.one").exists()
+    response = client.post("/org/people/new/", {**data, "unit": ministry["a1"].pk})
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="new.one").unit == ministry["a1"]
