@@ -13,7 +13,10 @@ from cchc.core import views as core_views
 
 
 def _api_patterns():
-    patterns = [path("token/", obtain_auth_token, name="api-token")]
+    patterns = [
+        path("token/", obtain_auth_token, name="api-token"),
+        path("core/", include("cchc.core.api_views")),
+    ]
     for config in apps.get_app_configs():
         if not config.name.startswith("cchc."):
             continue

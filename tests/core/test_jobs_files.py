@@ -96,3 +96,28 @@ def test_oversized_uploads_are_refused():
 def test_safe_names_hide_the_client_name():
     name = safe_upload_name("dossiers/2026", "PDF")
     assert name.startswith("dossiers/2026/") and name.endswith(".pdf") and ".." not in name
+
+
+def test_job_status_over_the_api_is_private(client, db, superuser, make_staff, ministry):
+    from rest_framework.authtoken.models import Token
+
+    job = job_enqueue("tests.count", actor=superuser, params={"upto": 2})
+    run_pending_jobs()
+    body = client.get(f"/api/v1/core/jobs/{job.pk}/",
+                      HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=superuser).key}").json()
+    assert body["status"] == "done" and body["result"] == {"summary": "counted to 2"}
+    other = make_staff("other", ministry["a"])
+    response = client.get(f"/api/v1/core/jobs/{job.pk}/",
+                          HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=other).key}")
+    assert response.status_code == 404
+
+
+def test_foreground_jobs_show_a_progress_bar(db, capsys):
+    import io
+
+    from cchc.core.jobs import job_run_foreground
+
+    stream = io.StringIO()
+    job = job_run_foreground("tests.count", params={"upto": 5}, stream=stream)
+    assert job.status == Job.Status.DONE
+    assert "step 5" in stream.getvalue()

@@ -117,6 +117,19 @@ def job_run(job: Job, bar=None) -> Job:
     return job
 
 
+def job_run_foreground(kind: str, *, actor=None, params: dict | None = None, stream=None) -> Job:
+    """Run a job now, in this process, with a progress bar on the terminal (CLI commands)."""
+    import sys
+
+    from tqdm import tqdm
+
+    if kind not in JOB_FUNCTIONS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job.objects.create(kind=kind, params=params or {}, created_by=actor if getattr(actor, "pk", None) else None)
+    with tqdm(total=0, file=stream or sys.stderr, dynamic_ncols=True, leave=False) as bar:
+        return job_run(job, bar=bar)
+
+
 def job_claim_next() -> Job | None:
     with transaction.atomic():
         qs = Job.objects.filter(status=Job.Status.QUEUED).order_by("id")
