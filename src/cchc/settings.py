@@ -259,6 +259,16 @@ if os.environ.get("EMAIL_HOST"):
 CCHC_JOBS_EAGER = env_bool("CCHC_JOBS_EAGER", False)
 
 # --- cchc ------------------------------------------------------------------------------------
+# Online payment: the sandbox until a real provider's Gateway class is configured
+# (`cchc check --deploy` warns while the sandbox is active).
+CCHC_PAYMENT_GATEWAY = os.environ.get("CCHC_PAYMENT_GATEWAY", "cchc.portal.payments.SandboxGateway")
+CCHC_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("CCHC_PAYMENT_TIMEOUT_MINUTES", "15"))
+# Where applicants are notified of status changes; an SMS gateway class joins this list.
+CCHC_NOTIFICATION_CHANNELS = env_list(
+    "CCHC_NOTIFICATION_CHANNELS",
+    "cchc.portal.notifications.InAppChannel,cchc.portal.notifications.EmailChannel",
+)
+CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "")  # absolute links in notification e-mails
 # Smallest group shown in survey breakdowns (privacy).
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
 CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")
