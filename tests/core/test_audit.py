@@ -90,3 +90,11 @@ def test_event_records_actor_target_and_source_ip(db, superuser, client):
     assert (event.actor_id, event.actor_label, event.source_ip) == (superuser.pk, "root", "203.0.113.9")
     assert event.target_type == "accounts.user" and event.target_id == str(superuser.pk)
     assert event.before == {"a": 1} and event.after == {"a": 2}
+
+
+def test_snapshots_of_empty_files_are_recorded(db):
+    from cchc.core.audit import snapshot
+    from cchc.core.models import Job
+
+    job = Job.objects.create(kind="tests.nothing")
+    assert snapshot(job, ["output_file", "kind"]) == {"output_file": "", "kind": "tests.nothing"}

@@ -13,6 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .context import current_ip
@@ -50,7 +51,7 @@ def _json_default(value):
         return value.pk
     if isinstance(value, (set, frozenset)):
         return sorted(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):
         return value.name or ""
     return str(value)
 
