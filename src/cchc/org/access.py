@@ -13,7 +13,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from .models import Agency, Role, RoleAssignment
 
@@ -131,8 +131,8 @@ def visible_nav_items(user, items) -> list:
 
 
 # Permissions of the organisation module itself.
-VIEW_ORG = define_permission("org.view", _l("View the organisation tree"), set(Role))
-MANAGE_ORG = define_permission("org.manage", _l("Manage units and restructuring"), set())
-VIEW_PEOPLE = define_permission("org.view_people", _l("View people and their roles"), {Role.UNIT_LEADER, Role.REFORM_OFFICER})
-MANAGE_PEOPLE = define_permission("org.manage_people", _l("Manage people and role assignments"), set())
-VIEW_AUDIT = define_permission("core.view_audit", _l("View the audit log"), {Role.UNIT_LEADER})
+VIEW_ORG = define_permission("org.view", gettext_lazy("View the organisation tree"), set(Role))
+MANAGE_ORG = define_permission("org.manage", gettext_lazy("Manage units and restructuring"), set())
+VIEW_PEOPLE = define_permission("org.view_people", gettext_lazy("View people and their roles"), {Role.UNIT_LEADER, Role.REFORM_OFFICER})
+MANAGE_PEOPLE = define_permission("org.manage_people", gettext_lazy("Manage people and role assignments"), set())
+VIEW_AUDIT = define_permission("core.view_audit", gettext_lazy("View the audit log"), {Role.UNIT_LEADER})

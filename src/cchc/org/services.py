@@ -9,22 +9,22 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from cchc.core.audit import audit_record, event_type, snapshot
 
 from .access import MANAGE_ORG, MANAGE_PEOPLE, require_perm
 from .models import Agency, AgencyChange, Role, RoleAssignment
 
-AGENCY_CREATED = event_type("org.agency.create", _l("Unit established"))
-AGENCY_RENAMED = event_type("org.agency.rename", _l("Unit renamed"))
-AGENCY_MOVED = event_type("org.agency.move", _l("Unit moved"))
-AGENCY_DISSOLVED = event_type("org.agency.dissolve", _l("Unit dissolved"))
-AGENCY_MERGED = event_type("org.agency.merge", _l("Unit merged"))
-ROLE_ASSIGNED = event_type("org.role.assign", _l("Role assigned"))
-ROLE_REVOKED = event_type("org.role.revoke", _l("Role revoked"))
-USER_CREATED = event_type("accounts.user.create", _l("Account created"))
-USER_UPDATED = event_type("accounts.user.update", _l("Account changed"))
+AGENCY_CREATED = event_type("org.agency.create", gettext_lazy("Unit established"))
+AGENCY_RENAMED = event_type("org.agency.rename", gettext_lazy("Unit renamed"))
+AGENCY_MOVED = event_type("org.agency.move", gettext_lazy("Unit moved"))
+AGENCY_DISSOLVED = event_type("org.agency.dissolve", gettext_lazy("Unit dissolved"))
+AGENCY_MERGED = event_type("org.agency.merge", gettext_lazy("Unit merged"))
+ROLE_ASSIGNED = event_type("org.role.assign", gettext_lazy("Role assigned"))
+ROLE_REVOKED = event_type("org.role.revoke", gettext_lazy("Role revoked"))
+USER_CREATED = event_type("accounts.user.create", gettext_lazy("Account created"))
+USER_UPDATED = event_type("accounts.user.update", gettext_lazy("Account changed"))
 
 
 def _set_path(agency: Agency) -> None:
