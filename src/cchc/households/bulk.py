@@ -1,0 +1,248 @@
+"""Bulk import of households and members (CSV, Excel, Parquet): validate everything, then write all
+or nothing. The file formats are documented in docs/households.md.
+
+Validation is column-wise with pandas, so millions of rows are checked in seconds; every problem is
+reported as a RowError naming the sheet, the row (as a spreadsheet shows it: header = row 1) and the
+column.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.core.audit import audit_record
+from cchc.core.exceptions import ImportRejected, RowError
+from cchc.org.access import has_perm
+from cchc.org.models import Agency, AgencyType
+
+from . import access
+from .models import Education, Household, Latrine, Member, Sex, SocialProtectionGroup, WaterSource, Work
+
+HOUSEHOLD_BOOLS = ["wall_durable", "column_durable", "roof_durable", "uses_telecom", "uses_internet",
+                   "uses_digital_services", "has_information_device", "hears_loudspeaker", "treats_waste"]
+MEMBER_BOOLS = ["has_disability", "health_insurance", "in_school", "behind_grade", "ill_untreated", "malnourished"]
+HOUSEHOLD_COLUMNS = ["code", "commune_code", "head_name", "income_per_person", "floor_area", "water_source",
+                     "latrine", *HOUSEHOLD_BOOLS]
+HOUSEHOLD_OPTIONAL = ["village", "address"]
+MEMBER_COLUMNS = ["household_code", "full_name", "birth_date", "sex", "education", "work", *MEMBER_BOOLS]
+MEMBER_OPTIONAL = ["identity_number", "relation", "social_protection"]
+TRUE = {"1", "true", "yes", "có", "x"}
+FALSE = {"0", "false", "no", "không", ""}
+MAX_ERRORS = 1000
+BATCH = 5000
+
+
+def read_table(path: Path, sheet: str) -> pd.DataFrame:
+    """Every cell as stripped text, whatever the format."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    elif suffix in {".xlsx", ".xlsm"}:
+        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
+    elif suffix == ".parquet":
+        df = pd.read_parquet(path)
+        df = df.astype(str).replace({"None": "", "nan": "", "NaT": ""})
+    else:
+        raise ImportRejected([RowError(None, "", f"{path.name}: unsupported format (use .csv, .xlsx or .parquet)")])
+    df.columns = [str(c).strip() for c in df.columns]
+    return df.apply(lambda s: s.astype(str).str.strip())
+
+
+class _Errors:
+    def __init__(self):
+        self.items: list[RowError] = []
+
+    def add_mask(self, sheet: str, mask, column: str, message, values=None) -> None:
+        for i in np.flatnonzero(np.asarray(mask))[: MAX_ERRORS - len(self.items)]:
+            shown = message if values is None else f"{message}: {values.iloc[i]!r}"
+            self.items.append(RowError(int(i) + 2, column, shown, sheet))
+
+    def missing_columns(self, sheet, df, required) -> bool:
+        missing = [c for c in required if c not in df.columns]
+        for c in missing:
+            self.items.append(RowError(None, c, "required column is missing", sheet))
+        return bool(missing)
+
+
+def parse_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """YYYY-MM-DD or DD/MM/YYYY text → (yyyymmdd integers, valid mask), vectorised, any year 1–9999."""
+    iso = text.str.extract(r"^(\d{4})-(\d{2})-(\d{2})$")
+    dmy = text.str.extract(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+    y = pd.to_numeric(iso[0].fillna(dmy[2]), errors="coerce").fillna(0).astype(np.int64).to_numpy()
+    m = pd.to_numeric(iso[1].fillna(dmy[1]), errors="coerce").fillna(0).astype(np.int64).to_numpy()
+    d = pd.to_numeric(iso[2].fillna(dmy[0]), errors="coerce").fillna(0).astype(np.int64).to_numpy()
+    valid = (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1)
+    month_start = (np.where(valid, y, 1970) - 1970) * 12 + np.where(valid, m, 1) - 1
+    days_in_month = (np.array(month_start + 1, dtype="datetime64[M]").astype("datetime64[D]")
+                     - np.array(month_start, dtype="datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    valid &= d <= days_in_month
+    return y * 10000 + m * 100 + d, valid
+
+
+def _date(ymd) -> date:
+    ymd = int(ymd)
+    return date(ymd // 10000, ymd // 100 % 100, ymd % 100)
+
+
+def _bools(df, sheet, columns, errors) -> dict:
+    out = {}
+    for c in columns:
+        low = df[c].str.lower()
+        errors.add_mask(sheet, ~low.isin(TRUE | FALSE), c, "expected 1/0 (có/không)", df[c])
+        out[c] = low.isin(TRUE).to_numpy()
+    return out
+
+
+def _choices(df, sheet, column, allowed, errors, blank_ok=False) -> None:
+    ok = df[column].isin(list(allowed)) | ((df[column] == "") if blank_ok else False)
+    errors.add_mask(sheet, ~ok, column, "unknown code", df[column])
+
+
+def validate(actor, households: pd.DataFrame, members: pd.DataFrame) -> dict:
+    """Check both tables; raise ImportRejected listing every problem, or return the parsed columns."""
+    errors = _Errors()
+    H, M = "households", "members"
+    if errors.missing_columns(H, households, HOUSEHOLD_COLUMNS) | errors.missing_columns(M, members, MEMBER_COLUMNS):
+        raise ImportRejected(errors.items)
+    for c in HOUSEHOLD_OPTIONAL:
+        households[c] = households.get(c, "")
+    for c in MEMBER_OPTIONAL:
+        members[c] = members.get(c, "")
+
+    codes = households["code"]
+    errors.add_mask(H, codes == "", "code", "household code is empty")
+    errors.add_mask(H, codes.duplicated(keep="first") & (codes != ""), "code", "household code repeated in the file", codes)
+    existing = set()
+    unique_codes = codes[codes != ""].unique().tolist()
+    for start in range(0, len(unique_codes), 20000):
+        existing |= set(Household.objects.filter(code__in=unique_codes[start:start + 20000]).values_list("code", flat=True))
+    errors.add_mask(H, codes.isin(existing), "code", "household code already registered", codes)
+
+    communes = {a.code: a for a in Agency.objects.filter(code__in=households["commune_code"].unique().tolist(),
+                                                         type=AgencyType.COMMUNE)}
+    allowed = {code for code, a in communes.items() if a.area_id and has_perm(actor, access.EDIT, a)}
+    errors.add_mask(H, ~households["commune_code"].isin(communes), "commune_code", "unknown commune code",
+                    households["commune_code"])
+    errors.add_mask(H, households["commune_code"].isin(set(communes) - allowed), "commune_code",
+                    "you may not enter households of this commune", households["commune_code"])
+    errors.add_mask(H, households["head_name"] == "", "head_name", "head of household is empty")
+    income = pd.to_numeric(households["income_per_person"], errors="coerce")
+    errors.add_mask(H, income.isna() | (income % 1 != 0), "income_per_person", "not a whole number of VND",
+                    households["income_per_person"])
+    errors.add_mask(H, income < 0, "income_per_person", "income is negative", households["income_per_person"])
+    errors.add_mask(H, income > 2_000_000_000, "income_per_person", "income is implausibly large",
+                    households["income_per_person"])
+    area = pd.to_numeric(households["floor_area"], errors="coerce")
+    errors.add_mask(H, area.isna() | (area < 0) | (area >= 1_000_000), "floor_area", "not a floor area in m²",
+                    households["floor_area"])
+    _choices(households, H, "water_source", WaterSource.values, errors)
+    _choices(households, H, "latrine", Latrine.values, errors)
+    hbools = _bools(households, H, HOUSEHOLD_BOOLS, errors)
+
+    errors.add_mask(M, ~members["household_code"].isin(set(codes)), "household_code",
+                    "no such household in the households table", members["household_code"])
+    errors.add_mask(M, members["full_name"] == "", "full_name", "name is empty")
+    birth, valid = parse_dates(members["birth_date"])
+    errors.add_mask(M, ~valid, "birth_date", "not a date (YYYY-MM-DD or DD/MM/YYYY)", members["birth_date"])
+    today = timezone.localdate()
+    errors.add_mask(M, valid & (birth > today.year * 10000 + today.month * 100 + today.day), "birth_date",
+                    "date of birth is in the future", members["birth_date"])
+    _choices(members, M, "sex", Sex.values, errors)
+    _choices(members, M, "education", Education.values, errors)
+    _choices(members, M, "work", Work.values, errors)
+    _choices(members, M, "social_protection", SocialProtectionGroup.values, errors, blank_ok=True)
+    ident = members["identity_number"]
+    errors.add_mask(M, (ident != "") & ~ident.str.fullmatch(r"\d{12}"), "identity_number",
+                    "a citizen identity number has 12 digits", ident)
+    mbools = _bools(members, M, MEMBER_BOOLS, errors)
+    for sheet, df, model in ((H, households, Household), (M, members, Member)):
+        for column in df.columns:
+            name = "code" if column == "household_code" and model is Member else column
+            try:
+                limit = (Household if name == "code" else model)._meta.get_field(name).max_length
+            except FieldDoesNotExist:  # an extra column, or one named differently (commune_code)
+                continue
+            if limit:
+                errors.add_mask(sheet, df[column].str.len() > limit, column, f"longer than {limit} characters")
+    if errors.items:
+        raise ImportRejected(errors.items)
+    return {"communes": communes, "income": income.astype(np.int64).to_numpy(), "area": area.to_numpy(),
+            "hbools": hbools, "birth": birth, "mbools": mbools}
+
+
+@transaction.atomic
+def import_households(*, actor, households: pd.DataFrame, members: pd.DataFrame, progress=None,
+                      synthetic: bool = False) -> dict:
+    """Validate, then create every household and member in one transaction. Returns counts."""
+    parsed = validate(actor, households, members)
+    communes = parsed["communes"]
+    total = len(households) + len(members)
+    objs = []
+    for i, row in enumerate(households.itertuples(index=False)):
+        objs.append(Household(
+            code=row.code, commune_id=communes[row.commune_code].pk, village=row.village, head_name=row.head_name,
+            address=row.address, income_per_person=int(parsed["income"][i]), floor_area=round(float(parsed["area"][i]), 1),
+            water_source=row.water_source, latrine=row.latrine, is_synthetic=synthetic,
+            **{c: bool(parsed["hbools"][c][i]) for c in HOUSEHOLD_BOOLS}))
+    for start in range(0, len(objs), BATCH):
+        Household.objects.bulk_create(objs[start:start + BATCH])
+        if progress:
+            progress.update(min(start + BATCH, len(objs)), total, "households")
+    ids = {}
+    codes = households["code"].tolist()
+    for start in range(0, len(codes), 20000):
+        ids.update(Household.objects.filter(code__in=codes[start:start + 20000]).values_list("code", "pk"))
+    mobjs = []
+    for i, row in enumerate(members.itertuples(index=False)):
+        mobjs.append(Member(
+            household_id=ids[row.household_code], full_name=row.full_name, birth_date=_date(parsed["birth"][i]), sex=row.sex,
+            identity_number=row.identity_number, relation=row.relation or "", education=row.education, work=row.work,
+            social_protection=row.social_protection, **{c: bool(parsed["mbools"][c][i]) for c in MEMBER_BOOLS}))
+        if len(mobjs) == BATCH:
+            Member.objects.bulk_create(mobjs)
+            mobjs = []
+            if progress:
+                progress.update(len(households) + i + 1, total, "members")
+    Member.objects.bulk_create(mobjs)
+    per_commune = households["commune_code"].value_counts().to_dict()
+    for code, n in per_commune.items():
+        audit_record(access.IMPORTED, actor=actor, target_type="households.household", target_label=f"{n} households",
+                     agency_id=communes[code].pk, after={"commune": code, "households": int(n)})
+    if progress:
+        progress.update(total, total, "done")
+    return {"households": len(households), "members": len(members)}
+
+
+def read_files(households_path: Path, members_path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Households and members tables: two files, or one Excel workbook with both sheets."""
+    households = read_table(households_path, "households")
+    if members_path is None:
+        if households_path.suffix.lower() not in {".xlsx", ".xlsm"}:
+            raise ImportRejected([RowError(None, "", "give the members file too (only a workbook holds both)")])
+        members = read_table(households_path, "members")
+    else:
+        members = read_table(members_path, "members")
+    return households, members
+
+
+def import_job(progress, *, job=None, households_path: str, members_path: str = "", synthetic: bool = False):
+    """Background job: import the uploaded files as the person who queued the job.
+
+    The uploads hold personal data, so they are deleted once read, whether the import succeeds or not.
+    """
+    paths = [Path(households_path)] + ([Path(members_path)] if members_path else [])
+    try:
+        h, m = read_files(paths[0], paths[1] if members_path else None)
+    finally:
+        for path in paths:
+            path.unlink(missing_ok=True)
+    counts = import_households(actor=job.created_by, households=h, members=m, progress=progress, synthetic=synthetic)
+    from django.urls import reverse
+
+    return {"summary": f"{counts['households']} households, {counts['members']} members imported",
+            "next_url": reverse("households:list"), **counts}

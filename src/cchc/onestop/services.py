@@ -1,0 +1,711 @@
+"""Writes to dossiers: every step of the one-stop life cycle is one audited service call.
+
+Each service takes the dossier and, for back-office actions, the `version` the officer saw; if the
+dossier changed since, core.exceptions.Conflict is raised and nothing is written (optimistic
+locking). Status changes are recorded in DossierEvent and announced with
+signals.dossier_status_changed after commit. The contract used by the portal is in docs/onestop.md.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cchc.core.audit import audit_record, event_type
+from cchc.core.exceptions import Conflict, InvalidTransition
+from cchc.core.files import safe_upload_name, validate_upload
+from cchc.org.access import has_perm, require_perm
+from cchc.org.models import Agency
+from cchc.procedures.selectors import procedure_version_in_force
+from cchc.workdays.selectors import calendar
+
+from . import deadlines
+from .access import APPROVE, PROCESS, RECEIVE
+from .models import (OPEN_STATUSES, Apology, Channel, Dossier, DossierCodeCounter, DossierEvent,
+                     DossierFile, DossierPause, DossierStep, Outcome, RuleSet, Status)
+from .signals import dossier_status_changed
+
+E = {code: event_type(f"onestop.dossier.{code}", label) for code, label in [
+    ("draft", gettext_lazy("Dossier draft saved")),
+    ("submit", gettext_lazy("Dossier submitted online")),
+    ("register", gettext_lazy("Dossier registered at the desk")),
+    ("accept", gettext_lazy("Dossier accepted")),
+    ("refuse", gettext_lazy("Dossier refused")),
+    ("supplement_request", gettext_lazy("Supplementation requested")),
+    ("supplement", gettext_lazy("Dossier supplemented")),
+    ("route", gettext_lazy("Dossier handed over")),
+    ("assign", gettext_lazy("Dossier assigned to an officer")),
+    ("consult", gettext_lazy("Consultation requested")),
+    ("consult_answer", gettext_lazy("Consultation answered")),
+    ("payment_request", gettext_lazy("Payment requested")),
+    ("payment", gettext_lazy("Payment confirmed")),
+    ("propose", gettext_lazy("Result proposed for approval")),
+    ("approve", gettext_lazy("Result approved")),
+    ("return", gettext_lazy("Result returned")),
+    ("withdraw", gettext_lazy("Dossier withdrawn")),
+    ("stop", gettext_lazy("Processing stopped")),
+    ("apology", gettext_lazy("Apology and new appointment issued")),
+    ("personal_view", gettext_lazy("Applicant's personal data viewed")),
+]}
+
+APPLICANT_FIELDS = ("applicant_name", "applicant_identity", "applicant_phone", "applicant_email", "applicant_address")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _lock(dossier: Dossier, version: int | None) -> Dossier:
+    """Re-read the dossier under a row lock; Conflict if someone changed it since `version`."""
+    fresh = Dossier.objects.select_for_update(of=("self",)).select_related("rule_set", "agency").get(pk=dossier.pk)
+    if version is not None and fresh.version != int(version):
+        raise Conflict(_("Dossier %(code)s was changed by someone else (version %(theirs)s, you saw %(yours)s). "
+                         "Reload it and repeat your action; nothing was saved.")
+                       % {"code": fresh, "theirs": fresh.version, "yours": version})
+    return fresh
+
+
+def _require_status(d: Dossier, *allowed) -> None:
+    if d.status not in allowed:
+        raise InvalidTransition(_("Dossier %(code)s is “%(status)s”; this action is not possible now.")
+                                % {"code": d, "status": d.get_status_display()})
+
+
+def _save(d: Dossier, actor, action: str, *, new_status: int | None = None, note: str = "", data=None,
+          at: datetime | None = None) -> None:
+    """Bump the version, write the history line and the audit event, announce a status change."""
+    at = at or _now()
+    old = d.status
+    if new_status is not None:
+        d.status = new_status
+    d.version = F("version") + 1
+    d.save()
+    d.refresh_from_db(fields=["version"])
+    DossierEvent.objects.create(dossier=d, at=at, actor=_user(actor), action=action, from_status=old,
+                                to_status=d.status, note=note, data=data or {})
+    audit_record(E[action], actor=actor, target=d, agency_id=d.agency_id,
+                 before={"status": old}, after={"status": d.status, "version": d.version, **(data or {})})
+    if new_status is not None and new_status != old:
+        new, who = d.status, _user(actor)  # bound now: several changes may commit together
+        transaction.on_commit(lambda: dossier_status_changed.send(
+            sender=Dossier, dossier=d, old_status=old, new_status=new, actor=who))
+
+
+def rule_set_in_force(at: datetime) -> RuleSet | None:
+    return RuleSet.objects.filter(effective_from__lte=timezone.localdate(at)).order_by("-effective_from").first()
+
+
+def _next_code(agency: Agency, at: datetime) -> str:
+    """<agency code>-YYMMDD-XXXX: the day's sequence at the agency, unique under concurrent receipt.
+
+    The counter row is incremented with a row lock (UPDATE … SET last = last + 1); the first
+    dossier of a day creates the row, and a concurrent creator that loses the race retries."""
+    day = timezone.localdate(at)
+    for _attempt in range(3):
+        if DossierCodeCounter.objects.filter(agency=agency, day=day).update(last=F("last") + 1):
+            break
+        try:
+            with transaction.atomic():
+                DossierCodeCounter.objects.create(agency=agency, day=day, last=1)
+            break
+        except IntegrityError:
+            continue
+    n = DossierCodeCounter.objects.get(agency=agency, day=day).last
+    return f"{agency.code}-{day:%y%m%d}-{n:04d}"
+
+
+def _store_files(d: Dossier, files, actor, purpose: str) -> list[DossierFile]:
+    """files: {component_code: upload} or [(component_code, upload)]; each checked by content."""
+    if not files:
+        return []
+    pairs = list(files.items()) if isinstance(files, dict) else list(files)
+    codes = set(d.procedure_version.components.values_list("code", flat=True))
+    stored = []
+    for code, upload in pairs:
+        if code and codes and code not in codes and purpose in (DossierFile.Purpose.SUBMISSION, DossierFile.Purpose.SUPPLEMENT):
+            raise ValidationError({"files": _("%(code)s is not a component of this procedure.") % {"code": code}})
+        checked = validate_upload(upload)
+        if purpose in (DossierFile.Purpose.SUBMISSION, DossierFile.Purpose.SUPPLEMENT) and code:
+            d.files.filter(component_code=code, replaced=False).update(replaced=True)
+        row = DossierFile(dossier=d, component_code=code or "", purpose=purpose, kind=checked.kind, size=checked.size,
+                          uploaded_by=_user(actor))
+        row.file.save(safe_upload_name(str(d.pk), checked.extension), upload, save=False)
+        row.save()
+        stored.append(row)
+    return stored
+
+
+def _missing_components(d: Dossier) -> list[str]:
+    have = set(d.files.filter(replaced=False).values_list("component_code", flat=True))
+    return [c.name for c in d.procedure_version.components.all() if c.required and c.code not in have]
+
+
+def _fix_rules(d: Dossier, at: datetime) -> None:
+    """Freeze the procedure version, processing time, fee and rule set in force at `at`."""
+    version = procedure_version_in_force(d.procedure, at)
+    if version is None:
+        raise ValidationError({"procedure": _("%(code)s has no version in force on %(day)s; it cannot be received.")
+                               % {"code": d.procedure.code, "day": timezone.localdate(at).strftime("%d/%m/%Y")}})
+    d.procedure_version = version
+    d.processing_days = version.processing_time_value
+    d.processing_unit = version.processing_time_unit
+    d.fee_amount = (version.fee or Decimal("0")) + (version.charge or Decimal("0"))
+    d.rule_set = rule_set_in_force(at)
+
+
+def _complete_open_steps(d: Dossier, actor, at: datetime, kinds=None, answer: str = "") -> None:
+    """Close the current custody step(s) with the on-time verdict of Mẫu 05."""
+    qs = d.steps.filter(completed_at__isnull=True)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    for step in qs:
+        step.completed_at, step.completed_by = at, _user(actor)
+        local_done, local_due = timezone.localdate(at), timezone.localdate(step.due_at)
+        step.verdict = (DossierStep.Verdict.EARLY if local_done < local_due
+                        else DossierStep.Verdict.ON_TIME if local_done == local_due else DossierStep.Verdict.LATE)
+        if answer:
+            step.answer = answer
+        step.save(update_fields=["completed_at", "completed_by", "verdict", "answer"])
+        _score_step(d, step)
+
+
+STEP_SCORES = {"early": 2, "on_time": 1, "late": 0}
+
+
+def _score_step(d: Dossier, step: DossierStep) -> None:
+    """TT 01/2018 index 2, kept on the dossier so statistics need no join: the worst hand-over counts."""
+    score = STEP_SCORES[step.verdict]
+    d.step_score = score if d.step_score is None else min(d.step_score, score)
+
+
+def _open_step(d: Dossier, actor, at: datetime, *, kind: str, unit: Agency, quota_days: int, assignee=None,
+               task: str = "") -> DossierStep:
+    if quota_days is None or int(quota_days) < 0:
+        raise ValidationError({"quota_days": _("Give the time quota of the step in working days (0 or more).")})
+    due = calendar().add_working_days(at, int(quota_days))
+    return DossierStep.objects.create(dossier=d, kind=kind, unit=unit, assignee=assignee, task=task,
+                                      handed_over_at=at, handed_over_by=_user(actor), quota_days=int(quota_days),
+                                      due_at=due)
+
+
+def _finish(d: Dossier, at: datetime) -> None:
+    """End of processing: the legal and QĐ 766 verdicts and the working days used."""
+    d.finished_at = at
+    if d.received_at is None:
+        return
+    cal = calendar()
+    # counted from the day the dossier counts as received (15:00 cut-off), pauses subtracted
+    d.processing_working_days = max(0, cal.working_days_between(cal.receipt_day(d.received_at), at)
+                                    - d.paused_working_days)
+    if d.legal_due_at:
+        d.on_time = deadlines.verdict(at, d.legal_due_at)
+    if d.evaluation_due_at:
+        # QĐ 766: more than one supplementation request counts as overdue.
+        d.on_time_evaluation = d.supplement_count <= 1 and deadlines.verdict(at, d.evaluation_due_at)
+
+
+def _end_pause(d: Dossier, at: datetime) -> DossierPause | None:
+    pause = d.pauses.filter(ended_at__isnull=True).first()
+    if pause is None:
+        return None
+    pause.ended_at = at
+    pause.working_days = max(0, calendar().working_days_between(pause.started_at, at))
+    pause.save(update_fields=["ended_at", "working_days"])
+    if not pause.before_acceptance:
+        d.paused_working_days += pause.working_days
+        d.evaluation_due_at = calendar().add_working_days(d.first_due_at, d.paused_working_days, apply_cutoff=False)
+    return pause
+
+
+def _is_applicant(actor, d: Dossier) -> bool:
+    return getattr(actor, "pk", None) is not None and d.applicant_id == actor.pk
+
+
+# --- contract with the portal (docs/onestop.md) -----------------------------------------------
+@transaction.atomic
+def dossier_draft_save(*, actor, procedure, data: dict, files=None, dossier: Dossier | None = None) -> Dossier:
+    """Create or update the applicant's draft (status 0). `data` is the form data; keys named like
+    the applicant fields (applicant_name, applicant_identity, applicant_phone, applicant_email,
+    applicant_address) fill those fields, the account's details fill the rest."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to file a dossier online."))
+    data = dict(data or {})
+    if dossier is None:
+        d = Dossier(procedure=procedure, agency=procedure.agency, applicant=actor, channel=Channel.ONLINE,
+                    status=Status.DRAFT,
+                    applicant_kind=2 if getattr(actor, "kind", "") == "business" else 1,
+                    applicant_name=getattr(actor, "display_name", "") or str(actor),
+                    applicant_identity=getattr(actor, "identity_number", "") or getattr(actor, "tax_code", ""),
+                    applicant_phone=getattr(actor, "phone", ""), applicant_email=getattr(actor, "email", ""))
+        _fix_rules(d, _now())
+    else:
+        d = _lock(dossier, None)
+        if not _is_applicant(actor, d):
+            raise PermissionDenied(_("This draft belongs to another applicant."))
+        _require_status(d, Status.DRAFT)
+        if d.procedure_id != procedure.pk:
+            raise ValidationError({"procedure": _("A draft cannot change its procedure.")})
+    for field in APPLICANT_FIELDS:
+        if field in data:
+            setattr(d, field, str(data.pop(field) or "").strip())
+    d.form_data = data
+    d.full_clean(exclude=["procedure_version", "rule_set", "version", "code"])
+    d.version = F("version") + 1 if d.pk else 1
+    d.save()
+    d.refresh_from_db(fields=["version"])
+    _store_files(d, files, actor, DossierFile.Purpose.SUBMISSION)
+    audit_record(E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": d.status})
+    return d
+
+
+def dossier_submit_online(*, actor, dossier: Dossier, idempotency_key: str) -> Dossier:
+    """Submit a draft (status 0 → 1, with its code). The same key twice returns the same dossier."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 80:
+        raise ValidationError({"idempotency_key": _("A submission key of 1–80 characters is required.")})
+    existing = Dossier.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if not _is_applicant(actor, existing):
+            raise PermissionDenied(_("This submission key belongs to another applicant."))
+        return existing
+    try:
+        with transaction.atomic():
+            return _submit(actor, dossier, key)
+    except IntegrityError:
+        # the same key committed by a concurrent request in the meantime
+        existing = Dossier.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _submit(actor, dossier: Dossier, key: str) -> Dossier:
+    d = _lock(dossier, None)
+    if not _is_applicant(actor, d):
+        raise PermissionDenied(_("This draft belongs to another applicant."))
+    if d.status != Status.DRAFT and d.idempotency_key == key:
+        return d
+    _require_status(d, Status.DRAFT)
+    now = _now()
+    _fix_rules(d, now)  # the version in force at submission, not at the first draft
+    missing = _missing_components(d)
+    if missing:
+        raise ValidationError({"files": _("Missing required components: %(names)s.") % {"names": "; ".join(missing)}})
+    if not d.applicant_name:
+        raise ValidationError({"applicant_name": _("The applicant's name is required.")})
+    d.submitted_at, d.idempotency_key = now, key
+    d.code = _next_code(d.agency, now)
+    _save(d, actor, "submit", new_status=Status.SUBMITTED, at=now)
+    return d
+
+
+@transaction.atomic
+def dossier_supplement_submit(*, actor, dossier: Dossier, files, note: str = "") -> Dossier:
+    """The applicant hands in what was asked (5 → 4, or → 1 before acceptance). The legal deadline
+    restarts from the time of the complete supplement; the pause is kept for QĐ 766."""
+    d = _lock(dossier, None)
+    if not (_is_applicant(actor, d) or has_perm(actor, RECEIVE, d.agency)):
+        raise PermissionDenied(_("Only the applicant or the receiving desk can hand in a supplement."))
+    _require_status(d, Status.SUPPLEMENT)
+    if not files:
+        raise ValidationError({"files": _("Attach the documents that were asked for.")})
+    now = _now()
+    _store_files(d, files, actor, DossierFile.Purpose.SUPPLEMENT)
+    pause = _end_pause(d, now)
+    if pause is not None and pause.before_acceptance:
+        _save(d, actor, "supplement", new_status=Status.SUBMITTED, note=note, at=now)
+        return d
+    d.legal_due_at = deadlines.deadline_from(d, now)
+    if not Apology.objects.filter(dossier=d).exists():  # an apology's new date stays the appointment
+        d.due_at = d.legal_due_at
+    _save(d, actor, "supplement", new_status=Status.PROCESSING, note=note, at=now,
+          data={"legal_due_at": d.legal_due_at.isoformat(), "paused_working_days": d.paused_working_days})
+    return d
+
+
+@transaction.atomic
+def dossier_withdraw_request(*, actor, dossier: Dossier, reason: str) -> Dossier:
+    """The applicant withdraws the dossier (status 7). Possible until processing has finished."""
+    d = _lock(dossier, None)
+    if not (_is_applicant(actor, d) or has_perm(actor, RECEIVE, d.agency)):
+        raise PermissionDenied(_("Only the applicant or the receiving desk can withdraw a dossier."))
+    _require_status(d, *OPEN_STATUSES)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for withdrawing.")})
+    now = _now()
+    _end_pause(d, now)
+    _complete_open_steps(d, actor, now)
+    d.refusal_reason = reason.strip()
+    _finish(d, now)
+    _save(d, actor, "withdraw", new_status=Status.WITHDRAWN, note=d.refusal_reason, at=now)
+    return d
+
+
+@transaction.atomic
+def dossier_payment_confirmed(*, dossier: Dossier, amount, reference: str) -> Dossier:
+    """A confirmed payment (from a gateway or the cashier). Idempotent per reference; a dossier
+    waiting for payment (6) resumes processing (4)."""
+    d = _lock(dossier, None)
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": _("A payment reference is required.")})
+    if d.payment_reference == reference:
+        return d
+    if d.payment_reference:
+        raise Conflict(_("Dossier %(code)s was already paid (reference %(ref)s).") % {"code": d, "ref": d.payment_reference})
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")})
+    now = _now()
+    d.paid_amount, d.payment_reference, d.paid_at, d.paid_online = amount, reference, now, True
+    new_status = None
+    if d.status == Status.PAYMENT:
+        _end_pause(d, now)
+        new_status = Status.PROCESSING
+    _save(d, None, "payment", new_status=new_status, at=now,
+          data={"amount": str(amount), "reference": reference})
+    return d
+
+
+# --- receiving desk ----------------------------------------------------------------------------
+@transaction.atomic
+def dossier_register(*, actor, agency: Agency, procedure, channel: int, applicant_name: str, applicant_identity: str = "",
+                     applicant_phone: str = "", applicant_email: str = "", applicant_address: str = "",
+                     applicant_kind: int = 1, form_data: dict | None = None, files=None, note: str = "",
+                     applicant=None) -> Dossier:
+    """A dossier handed in at the desk or by post, entered by the clerk (status 1, with its code)."""
+    require_perm(actor, RECEIVE, agency)
+    if int(channel) not in (Channel.IN_PERSON, Channel.POSTAL):
+        raise ValidationError({"channel": _("The desk registers dossiers handed in person or by post.")})
+    if not (applicant_name or "").strip():
+        raise ValidationError({"applicant_name": _("The applicant's name is required.")})
+    now = _now()
+    d = Dossier(procedure=procedure, agency=agency, channel=int(channel), status=Status.DRAFT,
+                applicant=applicant, applicant_kind=applicant_kind, applicant_name=applicant_name.strip(),
+                applicant_identity=applicant_identity.strip(), applicant_phone=applicant_phone.strip(),
+                applicant_email=applicant_email.strip(), applicant_address=applicant_address.strip(),
+                form_data=form_data or {}, note=note, submitted_at=now)
+    _fix_rules(d, now)
+    d.full_clean(exclude=["procedure_version", "rule_set", "version", "code"])
+    d.save()
+    _store_files(d, files, actor, DossierFile.Purpose.SUBMISSION)
+    d.code = _next_code(agency, now)
+    _save(d, actor, "register", new_status=Status.SUBMITTED, note=note, at=now)
+    return d
+
+
+@transaction.atomic
+def dossier_accept(*, actor, dossier: Dossier, version: int, unit: Agency | None = None, quota_days: int | None = None,
+                   at: datetime | None = None) -> Dossier:
+    """Tiếp nhận (1 → 2): receipt time, due date (15:00 cut-off) and, when `unit` is given, the
+    hand-over to the processing unit (→ 4). Issues the receipt and appointment slip (Mẫu 01)."""
+    d = _lock(dossier, version)
+    require_perm(actor, RECEIVE, d.agency)
+    _require_status(d, Status.SUBMITTED)
+    now = at or _now()
+    _fix_rules(d, now)
+    missing = _missing_components(d) if d.channel == Channel.ONLINE else []
+    if missing:
+        raise ValidationError(_("Missing required components: %(names)s. Request supplementation instead.")
+                              % {"names": "; ".join(missing)})
+    d.received_at = now
+    d.first_due_at = d.legal_due_at = d.evaluation_due_at = d.due_at = deadlines.deadline_from(d, now)
+    _save(d, actor, "accept", new_status=Status.ACCEPTED, at=now, data={"due_at": d.due_at.isoformat()})
+    if unit is not None:
+        dossier_route(actor=actor, dossier=d, version=d.version, unit=unit,
+                      quota_days=quota_days if quota_days is not None else _default_quota(d), at=now)
+        d.refresh_from_db()
+    return d
+
+
+def _default_quota(d: Dossier) -> int:
+    """Working days left until the legal due date (the processing unit's quota when none is given)."""
+    return max(0, calendar().working_days_between(_now(), d.legal_due_at)) if d.legal_due_at else 0
+
+
+@transaction.atomic
+def dossier_refuse(*, actor, dossier: Dossier, version: int, reasons: str) -> Dossier:
+    """Từ chối tiếp nhận (1 → 3) with reasons (Mẫu 03)."""
+    d = _lock(dossier, version)
+    require_perm(actor, RECEIVE, d.agency)
+    _require_status(d, Status.SUBMITTED)
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": _("State the reasons for refusing the dossier.")})
+    now = _now()
+    d.refusal_reason = reasons.strip()
+    d.finished_at = now
+    _save(d, actor, "refuse", new_status=Status.REFUSED, note=d.refusal_reason, at=now)
+    return d
+
+
+@transaction.atomic
+def dossier_request_supplement(*, actor, dossier: Dossier, version: int, items: list[dict], note: str = "") -> Dossier:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02): at the desk (1 → 5), or after appraisal
+    (4 → 5) within the rule set's working days after receipt. `items`: [{component, reason}]."""
+    d = _lock(dossier, version)
+    _require_status(d, Status.SUBMITTED, Status.PROCESSING)
+    before_acceptance = d.status == Status.SUBMITTED
+    if before_acceptance:
+        require_perm(actor, RECEIVE, d.agency)
+    elif not (has_perm(actor, PROCESS, d.handling_unit) or has_perm(actor, APPROVE, d.handling_unit)
+              or has_perm(actor, RECEIVE, d.agency)):
+        require_perm(actor, PROCESS, d.handling_unit)
+    items = [{"component": str(i.get("component", "")).strip(), "reason": str(i.get("reason", "")).strip()}
+             for i in (items or []) if str(i.get("reason", "")).strip()]
+    if not items:
+        raise ValidationError({"items": _("List what must be supplemented and why.")})
+    now = _now()
+    if not before_acceptance:
+        limit = d.rule_set.supplement_request_days if d.rule_set_id else 3
+        used = calendar().working_days_between(d.received_at, now)
+        if used > limit:
+            raise ValidationError(_("Supplementation can only be requested within %(limit)s working days of receipt "
+                                    "(received %(day)s, %(used)s working days ago).")
+                                  % {"limit": limit, "day": timezone.localtime(d.received_at).strftime("%d/%m/%Y"),
+                                     "used": used})
+        d.supplement_count += 1
+    DossierPause.objects.create(dossier=d, reason=DossierPause.Reason.SUPPLEMENT, started_at=now,
+                                requested_by=_user(actor), items=items, note=note, before_acceptance=before_acceptance)
+    _save(d, actor, "supplement_request", new_status=Status.SUPPLEMENT, note=note, at=now, data={"items": items})
+    return d
+
+
+# --- processing ---------------------------------------------------------------------------------
+def _may_route(actor, d: Dossier) -> bool:
+    return has_perm(actor, RECEIVE, d.agency) or (d.handling_unit_id and has_perm(actor, APPROVE, d.handling_unit))
+
+
+@transaction.atomic
+def dossier_route(*, actor, dossier: Dossier, version: int, unit: Agency, quota_days: int, assignee=None,
+                  task: str = "", kind: str = DossierStep.Kind.PROCESSING, at: datetime | None = None) -> Dossier:
+    """Hand the dossier over to a unit (or, kind=transfer, another agency's one-stop unit) with a
+    time quota; the previous holder's step closes with its on-time verdict (Mẫu 05)."""
+    d = _lock(dossier, version)
+    if not _may_route(actor, d):
+        raise PermissionDenied(_("Only the receiving desk or a leader of the unit holding the dossier can hand it over."))
+    _require_status(d, Status.ACCEPTED, Status.PROCESSING)
+    if kind not in (DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER):
+        raise ValidationError({"kind": _("Use consultation for asking other units.")})
+    now = at or _now()
+    _complete_open_steps(d, actor, now, kinds=[DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER])
+    _open_step(d, actor, now, kind=kind, unit=unit, quota_days=quota_days, assignee=assignee, task=task)
+    d.handling_unit, d.assignee = unit, assignee
+    _save(d, actor, "route", new_status=Status.PROCESSING, at=now,
+          data={"unit": unit.code, "quota_days": int(quota_days), "kind": kind})
+    return d
+
+
+@transaction.atomic
+def dossier_assign(*, actor, dossier: Dossier, version: int, officer) -> Dossier:
+    """The unit leader assigns the officer who handles the dossier (Điều 19.1)."""
+    d = _lock(dossier, version)
+    require_perm(actor, APPROVE, d.handling_unit)
+    _require_status(d, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
+    if not has_perm(officer, PROCESS, d.handling_unit):
+        raise ValidationError({"officer": _("%(name)s is not a processing officer of %(unit)s.")
+                               % {"name": officer, "unit": d.handling_unit}})
+    d.assignee = officer
+    d.steps.filter(completed_at__isnull=True, kind=DossierStep.Kind.PROCESSING).update(assignee=officer)
+    _save(d, actor, "assign", data={"officer": officer.username})
+    return d
+
+
+@transaction.atomic
+def dossier_consult(*, actor, dossier: Dossier, version: int, unit: Agency, question: str, quota_days: int) -> DossierStep:
+    """Ask another unit for its opinion (Điều 19.5): content, deadline and answer are recorded."""
+    d = _lock(dossier, version)
+    if not (has_perm(actor, PROCESS, d.handling_unit) or has_perm(actor, APPROVE, d.handling_unit)):
+        require_perm(actor, PROCESS, d.handling_unit)
+    _require_status(d, Status.PROCESSING)
+    if not (question or "").strip():
+        raise ValidationError({"question": _("State what the unit is consulted on.")})
+    step = _open_step(d, actor, _now(), kind=DossierStep.Kind.CONSULTATION, unit=unit, quota_days=quota_days,
+                      task=question.strip())
+    _save(d, actor, "consult", data={"unit": unit.code, "quota_days": int(quota_days)})
+    return step
+
+
+@transaction.atomic
+def dossier_consult_answer(*, actor, step: DossierStep, answer: str) -> DossierStep:
+    step = DossierStep.objects.select_for_update().select_related("dossier").get(pk=step.pk)
+    if step.kind != DossierStep.Kind.CONSULTATION or step.completed_at:
+        raise InvalidTransition(_("This consultation is already answered."))
+    if not (has_perm(actor, PROCESS, step.unit) or has_perm(actor, APPROVE, step.unit)):
+        require_perm(actor, APPROVE, step.unit)
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    d = _lock(step.dossier, None)
+    now = _now()
+    step.completed_at, step.completed_by, step.answer = now, _user(actor), answer.strip()
+    done, due = timezone.localdate(now), timezone.localdate(step.due_at)
+    step.verdict = "early" if done < due else "on_time" if done == due else "late"
+    step.save()
+    _score_step(d, step)
+    _save(d, actor, "consult_answer", data={"unit": step.unit.code, "verdict": step.verdict})
+    return step
+
+
+@transaction.atomic
+def dossier_request_payment(*, actor, dossier: Dossier, version: int, amount, note: str = "") -> Dossier:
+    """Yêu cầu thực hiện nghĩa vụ tài chính (4 → 6): the clock pauses until payment is confirmed."""
+    d = _lock(dossier, version)
+    if not (has_perm(actor, PROCESS, d.handling_unit) or has_perm(actor, RECEIVE, d.agency)):
+        require_perm(actor, PROCESS, d.handling_unit)
+    _require_status(d, Status.PROCESSING)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")})
+    now = _now()
+    d.fee_amount = amount
+    DossierPause.objects.create(dossier=d, reason=DossierPause.Reason.PAYMENT, started_at=now,
+                                requested_by=_user(actor), note=note)
+    _save(d, actor, "payment_request", new_status=Status.PAYMENT, note=note, at=now, data={"amount": str(amount)})
+    return d
+
+
+@transaction.atomic
+def dossier_propose_result(*, actor, dossier: Dossier, version: int, outcome: str, note: str = "",
+                           result_file=None, quota_days: int = 1) -> Dossier:
+    """The officer finishes appraisal and hands the draft result to the unit leader for approval."""
+    d = _lock(dossier, version)
+    require_perm(actor, PROCESS, d.handling_unit)
+    _require_status(d, Status.PROCESSING)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if outcome == Outcome.REFUSED and not (note or "").strip():
+        raise ValidationError({"note": _("State the reasons for refusing (Mẫu 03).")})
+    if d.steps.filter(kind=DossierStep.Kind.APPROVAL, completed_at__isnull=True).exists():
+        raise InvalidTransition(_("A result is already waiting for approval."))
+    now = _now()
+    _complete_open_steps(d, actor, now, kinds=[DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER], answer=note)
+    _open_step(d, actor, now, kind=DossierStep.Kind.APPROVAL, unit=d.handling_unit, quota_days=quota_days,
+               task=note)
+    d.outcome = outcome
+    if outcome == Outcome.REFUSED:
+        d.refusal_reason = note.strip()
+    if result_file is not None:
+        _store_files(d, [("", result_file)], actor, DossierFile.Purpose.RESULT)
+        d.has_e_result = True
+    _save(d, actor, "propose", note=note, at=now, data={"outcome": outcome})
+    return d
+
+
+@transaction.atomic
+def dossier_approve(*, actor, dossier: Dossier, version: int, note: str = "") -> Dossier:
+    """The leader signs the result (4 → 9); the dossier goes back to the one-stop unit to return it."""
+    d = _lock(dossier, version)
+    require_perm(actor, APPROVE, d.handling_unit)
+    _require_status(d, Status.PROCESSING)
+    if not d.steps.filter(kind=DossierStep.Kind.APPROVAL, completed_at__isnull=True).exists():
+        raise InvalidTransition(_("No result is waiting for approval."))
+    now = _now()
+    _complete_open_steps(d, actor, now)
+    _open_step(d, actor, now, kind=DossierStep.Kind.RETURN, unit=d.agency, quota_days=0)
+    _finish(d, now)
+    _save(d, actor, "approve", new_status=Status.DONE, note=note, at=now,
+          data={"on_time": d.on_time, "on_time_evaluation": d.on_time_evaluation})
+    return d
+
+
+@transaction.atomic
+def dossier_return_result(*, actor, dossier: Dossier, version: int, at: datetime | None = None) -> Dossier:
+    """Trả kết quả (9 → 10)."""
+    d = _lock(dossier, version)
+    require_perm(actor, RECEIVE, d.agency)
+    _require_status(d, Status.DONE)
+    now = at or _now()
+    _complete_open_steps(d, actor, now)
+    d.returned_at = now
+    _save(d, actor, "return", new_status=Status.RETURNED, at=now)
+    return d
+
+
+@transaction.atomic
+def dossier_stop(*, actor, dossier: Dossier, version: int, reason: str) -> Dossier:
+    """Dừng xử lý (→ 8) with the reason (e.g. the applicant did not supplement)."""
+    d = _lock(dossier, version)
+    if not (has_perm(actor, APPROVE, d.handling_unit) if d.handling_unit_id else False):
+        require_perm(actor, RECEIVE, d.agency)
+    _require_status(d, *[s for s in OPEN_STATUSES if s != Status.SUBMITTED])
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("State why processing stops.")})
+    now = _now()
+    _end_pause(d, now)
+    _complete_open_steps(d, actor, now)
+    d.refusal_reason = reason.strip()
+    _finish(d, now)
+    _save(d, actor, "stop", new_status=Status.STOPPED, note=d.refusal_reason, at=now)
+    return d
+
+
+@transaction.atomic
+def dossier_apology(*, actor, dossier: Dossier, version: int, reason: str, new_due_at: datetime) -> Apology:
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): at least one day before the due date,
+    and only once (NĐ 61/2018 Điều 19.9). The appointment changes; the legal verdict does not."""
+    d = _lock(dossier, version)
+    if not (d.handling_unit_id and has_perm(actor, APPROVE, d.handling_unit)):
+        require_perm(actor, RECEIVE, d.agency)
+    _require_status(d, Status.PROCESSING, Status.ACCEPTED, Status.SUPPLEMENT, Status.PAYMENT)
+    if Apology.objects.filter(dossier=d).exists():
+        raise InvalidTransition(_("An apology with a new appointment was already issued; it is allowed only once."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("State the reason for the delay.")})
+    now = _now()
+    min_days = d.rule_set.apology_days_before_due if d.rule_set_id else 1
+    days_left = (timezone.localdate(d.due_at) - timezone.localdate(now)).days
+    if days_left < min_days:
+        raise ValidationError(_("The apology must be issued at least %(n)s day(s) before the due date %(due)s.")
+                              % {"n": min_days, "due": timezone.localtime(d.due_at).strftime("%d/%m/%Y")})
+    if new_due_at <= d.due_at:
+        raise ValidationError({"new_due_at": _("The new appointment must be after the current one.")})
+    apology = Apology.objects.create(dossier=d, reason=reason.strip(), old_due_at=d.due_at, new_due_at=new_due_at,
+                                     issued_at=now, issued_by=_user(actor))
+    d.due_at = new_due_at
+    _save(d, actor, "apology", note=reason, at=now, data={"new_due_at": new_due_at.isoformat()})
+    return apology
+
+
+def dossier_personal_data_viewed(*, actor, dossier: Dossier) -> None:
+    """Record that an officer saw the applicant's personal data (every view is audited)."""
+    audit_record(E["personal_view"], actor=actor, target=dossier, agency_id=dossier.agency_id)
+
+
+__all__ = [n for n in dir() if n.startswith("dossier_")] + ["rule_set_in_force"]
+
+
+# --- overdue warnings -------------------------------------------------------------------------------
+WARNINGS_RECORDED = event_type("onestop.dossier.warn", gettext_lazy("Due-date warnings recorded"))
+
+
+@transaction.atomic
+def dossier_warnings_record(*, actor=None, within_days: int = 2, progress=None) -> int:
+    """Warn once per appointment: every open dossier due within `within_days` (or already overdue)
+    gets a "warning" line in its history naming the appointment, shown in the officer's queue and
+    the overdue page; run daily by `cchc onestop warn` or as the job "onestop.warnings"."""
+    from datetime import timedelta
+
+    from .models import OPEN_STATUSES as OPEN
+    limit = _now() + timedelta(days=within_days)
+    due_soon = list(Dossier.objects.filter(status__in=OPEN, due_at__lt=limit).values_list("pk", "due_at"))
+    warned = set(DossierEvent.objects.filter(action="warning", dossier_id__in=[pk for pk, _ in due_soon])
+                 .values_list("dossier_id", "data__due_at"))
+    now = _now()
+    rows = [DossierEvent(dossier_id=pk, at=now, actor=_user(actor), action="warning", data={"due_at": due.isoformat()},
+                         note="Quá hạn" if due < now else "Sắp đến hạn")
+            for pk, due in due_soon if (pk, due.isoformat()) not in warned]
+    DossierEvent.objects.bulk_create(rows, batch_size=2000)
+    if progress is not None:
+        progress.update(len(rows), len(rows))
+    audit_record(WARNINGS_RECORDED, actor=actor, target_type="onestop.dossier", target_label=f"{len(rows)} dossiers",
+                 after={"warned": len(rows), "within_days": within_days})
+    return len(rows)

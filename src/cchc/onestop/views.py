@@ -1,0 +1,303 @@
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.core import charts
+from cchc.core.exceptions import Conflict, InvalidTransition
+from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.metrics import Period
+from cchc.core.views import staff_required
+from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
+from cchc.org.models import Agency, Role
+from cchc.procedures.models import Procedure
+
+from . import forms, pdf, selectors, services, statistics
+from .access import APPROVE, PROCESS, RECEIVE, STATS, VIEW, handles
+from .models import OPEN_STATUSES, Dossier, DossierFile, DossierStep, Status
+
+
+# --- queues -------------------------------------------------------------------------------------
+@staff_required
+def queue(request):
+    """Work queue: my dossiers, my units' dossiers, or the receiving desk's, with filters."""
+    require_perm(request.user, VIEW)
+    scope = request.GET.get("scope") or "mine"
+    if scope not in ("mine", "unit", "desk"):
+        scope = "mine"
+    try:
+        status = int(request.GET.get("status") or 0) or None
+        procedure_id = int(request.GET.get("procedure") or 0) or None
+    except ValueError:
+        status = procedure_id = None
+    qs = selectors.work_queue(request.user, scope=scope, status=status, procedure_id=procedure_id,
+                              overdue=request.GET.get("overdue") == "1", q=request.GET.get("q", ""))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "onestop/queue.html", {
+        "page": page, "scope": scope, "status": status, "procedure_id": procedure_id,
+        "statuses": [(s.value, s.label) for s in Status if s in OPEN_STATUSES],
+        "procedures": Procedure.objects.filter(status="active").order_by("code").only("id", "code", "name")[:500],
+        "q": request.GET.get("q", ""), "overdue": request.GET.get("overdue") == "1", "now": timezone.now(),
+        "can_receive": has_perm(request.user, RECEIVE),
+    })
+
+
+@staff_required
+def desk(request):
+    """Receiving desk: register a dossier handed in at the counter or by post; online ones waiting."""
+    require_perm(request.user, RECEIVE)
+    agencies = agencies_with_perm(request.user, RECEIVE).filter(valid_to__isnull=True)
+    procedures = Procedure.objects.filter(status="active", agency__in=agencies).order_by("code")
+    form = forms.RegisterForm(request.POST or None, procedures=procedures)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        accept_now = data.pop("accept_now")
+        procedure = data.pop("procedure")
+        try:
+            d = services.dossier_register(actor=request.user, agency=procedure.agency, procedure=procedure,
+                                          files=_component_files(request), **data)
+            if accept_now:
+                d = services.dossier_accept(actor=request.user, dossier=d, version=d.version)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Dossier %(code)s registered.") % {"code": d.code})
+            return redirect("onestop:detail", pk=d.pk)
+    waiting = (Dossier.objects.filter(scope_q(request.user, RECEIVE, "agency"), status=Status.SUBMITTED)
+               .select_related("procedure", "agency").order_by("submitted_at")[:100])
+    return render(request, "onestop/desk.html", {"form": form, "waiting": waiting})
+
+
+def _component_files(request):
+    return [(key.split(":", 1)[1], f) for key, f in request.FILES.items() if key.startswith("file:")]
+
+
+@staff_required
+def overdue(request):
+    require_perm(request.user, VIEW)
+    return render(request, "onestop/overdue.html", {
+        "overdue": selectors.overdue_dossiers(request.user)[:200],
+        "by_unit": selectors.overdue_by_unit_and_officer(request.user),
+        "warnings": selectors.apology_due(request.user)[:200], "now": timezone.now(),
+    })
+
+
+# --- one dossier ----------------------------------------------------------------------------------
+def _visible_dossier(request, pk) -> Dossier:
+    try:
+        d = selectors.dossier_detail(pk)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    if d.status == Status.DRAFT or not (selectors.dossiers_visible_to(request.user).filter(pk=pk).exists()
+                                        or handles(request.user, d)):
+        raise Http404
+    return d
+
+
+def _units_for(d: Dossier):
+    return Agency.objects.filter(valid_to__isnull=True).order_by("path")
+
+
+@staff_required
+def detail(request, pk):
+    d = _visible_dossier(request, pk)
+    user = request.user
+    show_personal = handles(user, d)
+    if show_personal:
+        services.dossier_personal_data_viewed(actor=user, dossier=d)
+    initial = {"version": d.version}
+    units = _units_for(d)
+    can = {
+        "receive": has_perm(user, RECEIVE, d.agency),
+        "process": bool(d.handling_unit_id) and has_perm(user, PROCESS, d.handling_unit),
+        "approve": bool(d.handling_unit_id) and has_perm(user, APPROVE, d.handling_unit),
+    }
+    officers = get_user_model().objects.filter(role_assignments__role=Role.PROCESSING_OFFICER,
+                                               role_assignments__agency=d.handling_unit_id).distinct()
+    steps = list(d.steps.select_related("unit", "assignee", "handed_over_by", "completed_by"))
+    open_consultations = [s for s in steps if s.kind == DossierStep.Kind.CONSULTATION and not s.completed_at
+                          and (has_perm(user, PROCESS, s.unit) or has_perm(user, APPROVE, s.unit))]
+    waiting_approval = any(s.kind == DossierStep.Kind.APPROVAL and not s.completed_at for s in steps)
+    return render(request, "onestop/detail.html", {
+        "d": d, "show_personal": show_personal, "can": can, "steps": steps,
+        "events": d.events.select_related("actor"), "pauses": d.pauses.all(),
+        "files": d.files.filter(replaced=False) if show_personal else [],
+        "apology": getattr(d, "apology", None) if hasattr(d, "apology") else None,
+        "waiting_approval": waiting_approval, "open_consultations": open_consultations,
+        "f_accept": forms.AcceptForm(initial=initial, units=units),
+        "f_refuse": forms.ReasonForm(initial=initial, auto_id="refuse_%s"),
+        "f_supplement": forms.SupplementRequestForm(initial=initial),
+        "f_route": forms.RouteForm(initial=initial, units=units, auto_id="route_%s"),
+        "f_assign": forms.AssignForm(initial=initial, officers=officers),
+        "f_consult": forms.ConsultForm(initial=initial, units=units, auto_id="consult_%s"),
+        "f_payment": forms.PaymentRequestForm(initial={**initial, "amount": d.fee_amount or None}),
+        "f_propose": forms.ProposeForm(initial=initial),
+        "f_apology": forms.ApologyForm(initial=initial, auto_id="apology_%s"),
+        "f_stop": forms.ReasonForm(initial=initial, auto_id="stop_%s"),
+        "f_version": forms.VersionedForm(initial=initial),
+        "Status": Status,
+    })
+
+
+def _local_end_of(day: date) -> datetime:
+    return datetime.combine(day, time(17, 0), tzinfo=timezone.get_current_timezone())
+
+
+ACTIONS = {
+    # action: (form class, call(request, dossier, cleaned) → result)
+    "accept": (forms.AcceptForm, lambda r, d, c: services.dossier_accept(
+        actor=r.user, dossier=d, version=c["version"], unit=c.get("unit"), quota_days=c.get("quota_days"))),
+    "refuse": (forms.ReasonForm, lambda r, d, c: services.dossier_refuse(
+        actor=r.user, dossier=d, version=c["version"], reasons=c["reason"])),
+    "supplement": (forms.SupplementRequestForm, lambda r, d, c: services.dossier_request_supplement(
+        actor=r.user, dossier=d, version=c["version"], items=[{"component": c["component"], "reason": c["reason"]}])),
+    "route": (forms.RouteForm, lambda r, d, c: services.dossier_route(
+        actor=r.user, dossier=d, version=c["version"], unit=c["unit"], quota_days=c["quota_days"], task=c["task"],
+        kind=DossierStep.Kind.TRANSFER if c["transfer"] else DossierStep.Kind.PROCESSING)),
+    "assign": (forms.AssignForm, lambda r, d, c: services.dossier_assign(
+        actor=r.user, dossier=d, version=c["version"], officer=c["officer"])),
+    "consult": (forms.ConsultForm, lambda r, d, c: services.dossier_consult(
+        actor=r.user, dossier=d, version=c["version"], unit=c["unit"], question=c["question"],
+        quota_days=c["quota_days"])),
+    "payment": (forms.PaymentRequestForm, lambda r, d, c: services.dossier_request_payment(
+        actor=r.user, dossier=d, version=c["version"], amount=c["amount"], note=c["note"])),
+    "propose": (forms.ProposeForm, lambda r, d, c: services.dossier_propose_result(
+        actor=r.user, dossier=d, version=c["version"], outcome=c["outcome"], note=c["note"],
+        result_file=c.get("result_file"))),
+    "approve": (forms.VersionedForm, lambda r, d, c: services.dossier_approve(
+        actor=r.user, dossier=d, version=c["version"])),
+    "return": (forms.VersionedForm, lambda r, d, c: services.dossier_return_result(
+        actor=r.user, dossier=d, version=c["version"])),
+    "stop": (forms.ReasonForm, lambda r, d, c: services.dossier_stop(
+        actor=r.user, dossier=d, version=c["version"], reason=c["reason"])),
+    "apology": (forms.ApologyForm, lambda r, d, c: services.dossier_apology(
+        actor=r.user, dossier=d, version=c["version"], reason=c["reason"], new_due_at=_local_end_of(c["new_due"]))),
+}
+
+
+@staff_required
+@require_POST
+def act(request, pk, action):
+    """One back-office action on a dossier; every outcome is told to the officer in a message."""
+    d = _visible_dossier(request, pk)
+    if action == "answer":
+        form = forms.AnswerForm(request.POST)
+        if form.is_valid():
+            step = get_object_or_404(DossierStep, pk=form.cleaned_data["step"], dossier=d)
+            return _run(request, d, lambda: services.dossier_consult_answer(actor=request.user, step=step,
+                                                                            answer=form.cleaned_data["answer"]))
+        messages.error(request, _("Write the answer."))
+        return redirect("onestop:detail", pk=d.pk)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, call = ACTIONS[action]
+    kwargs = {}
+    if form_class in (forms.AcceptForm, forms.RouteForm, forms.ConsultForm):
+        kwargs["units"] = _units_for(d)
+    if form_class is forms.AssignForm:
+        kwargs["officers"] = get_user_model().objects.filter(kind="staff")
+    form = form_class(request.POST, request.FILES, **kwargs)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                                         for f, e in form.errors.items()))
+        return redirect("onestop:detail", pk=d.pk)
+    return _run(request, d, lambda: call(request, d, form.cleaned_data))
+
+
+def _run(request, d, call):
+    try:
+        call()
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    except (ValidationError, InvalidTransition) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("onestop:detail", pk=d.pk)
+
+
+@staff_required
+def form_pdf(request, pk, number):
+    """The prescribed forms of TT 01/2018: 01 receipt, 02 supplementation, 03 refusal, 04 apology, 05 custody."""
+    d = _visible_dossier(request, pk)
+    if not handles(request.user, d):
+        raise Http404
+    services.dossier_personal_data_viewed(actor=request.user, dossier=d)
+    try:
+        content = pdf.FORMS[number](d)
+    except KeyError:
+        raise Http404 from None
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("onestop:detail", pk=d.pk)
+    return file_response(content, f"mau-{number}-{d.code}.pdf", "application/pdf")
+
+
+@staff_required
+def file_download(request, pk, file_id):
+    d = _visible_dossier(request, pk)
+    if not handles(request.user, d):
+        raise Http404
+    f = get_object_or_404(DossierFile, pk=file_id, dossier=d)
+    services.dossier_personal_data_viewed(actor=request.user, dossier=d)
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f"{d.code}-{f.component_code or f.purpose}.{f.file.name.rsplit('.', 1)[-1]}")
+
+
+# --- statistics -----------------------------------------------------------------------------------
+def _period(request) -> Period:
+    today = date.today()
+    try:
+        start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else date(today.year, 1, 1)
+        end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else date(start.year, 12, 31)
+    except ValueError:
+        start, end = date(today.year, 1, 1), date(today.year, 12, 31)
+    if request.GET.get("year"):
+        try:
+            y = int(request.GET["year"])
+            start, end = date(y, 1, 1), date(y, 12, 31)
+        except ValueError:
+            pass
+    return Period(start, max(start, end))
+
+
+@staff_required
+def statistics_view(request):
+    require_perm(request.user, STATS)
+    period = _period(request)
+    agencies = agencies_with_perm(request.user, STATS).order_by("path")
+    agency = None
+    if request.GET.get("agency"):
+        agency = agencies.filter(pk=request.GET["agency"]).first() if request.GET["agency"].isdigit() else None
+    base = Dossier.objects.filter(scope_q(request.user, STATS, "agency"))
+    qs = statistics.received_in(period, agency, base=base)
+    b = statistics.breakdown(qs)
+    total, months, units, procs = b.total, b.months, b.units, b.procedures
+    if request.GET.get("format") == "xlsx":
+        header = [_("Group"), _("Received"), _("Finished"), _("On time"), _("Late"), _("On-time rate (%)"),
+                  _("On-time rate QĐ 766 (%)"), _("Average working days"), _("Online (%)"), _("Paid online (%)")]
+
+        def rows(items):
+            return [[s.label, s.received, s.finished, s.on_time, s.late, s.on_time_rate, s.on_time_evaluation_rate,
+                     s.avg_days, s.online_share, s.online_payment_share] for s in items]
+        content = xlsx_bytes({_("Units"): (header, rows(units)), _("Procedures"): (header, rows(procs)),
+                              _("Months"): (header, rows(months)), _("Total"): (header, rows([total]))})
+        return file_response(content, f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", XLSX_MIME)
+    chart_months = charts.column_chart(
+        [(m.label, [charts.Bar(_("Received"), m.received), charts.Bar(_("On time"), m.on_time),
+                    charts.Bar(_("Late"), m.late)]) for m in months],
+        title=_("Dossiers by month of receipt"), places=0)
+    chart_units = charts.bar_chart([charts.Bar(u.label, u.on_time_rate) for u in units],
+                                   title=_("On-time rate by unit"), unit="%", max_value=100)
+    return render(request, "onestop/statistics.html", {
+        "period": period, "agency": agency, "agencies": agencies, "total": total, "months": months, "units": units,
+        "procs": procs, "chart_months": chart_months, "chart_units": chart_units,
+        "tt01": statistics.tt01_indices(total), "qd766": statistics.qd766_indicators(total),
+        "years": range(date.today().year, 2017, -1),
+    })
