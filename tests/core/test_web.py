@@ -23,6 +23,11 @@ def test_pages_are_vietnamese_by_default_and_switch_to_english(client, ministry,
     assert 'lang="en"' in page and "Dashboard" in page
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page and "Đăng nhập" in page
+
+
 def test_not_found_is_a_vietnamese_page(client, db):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404

@@ -24,3 +24,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class VietnameseFirstMiddleware:
+    """Vietnamese unless the user chose English with the language switch.
+
+    The browser's Accept-Language is ignored: many civil servants run English-language browsers,
+    and the platform's documents and forms are Vietnamese. The choice is the language cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
