@@ -8,6 +8,7 @@ applied. Points are Decimal; rounding happens only when shown.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
@@ -85,7 +86,7 @@ class Item(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     code = models.CharField(_("code"), max_length=30)
     name = models.TextField(_("name"))
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(pgettext_lazy("ordering", "position"))
     depth = models.PositiveSmallIntegerField(_("depth"), default=0)
     max_points = models.DecimalField(_("maximum points"), **POINTS)
     assessment = models.CharField(_("assessed by"), max_length=10, choices=Assessment.choices, default=Assessment.SELF)
@@ -273,7 +274,7 @@ class AppraiserAssignment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("appraiser"))
     subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                                verbose_name=_("subject"))
+                                verbose_name=pgettext_lazy("assessed", "subject"))
     area_code = models.CharField(_("area"), max_length=30, blank=True)
 
     class Meta:

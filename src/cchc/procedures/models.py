@@ -26,8 +26,8 @@ class Level(models.TextChoices):
 
     CENTRAL = "central", _("Central")
     PROVINCIAL = "provincial", _("Provincial")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
+    DISTRICT = "district", _("District level")
+    COMMUNE = "commune", _("Commune level")
 
 
 class Channel(models.TextChoices):

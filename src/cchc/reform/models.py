@@ -9,6 +9,7 @@ LegalDocument, and the date that places a change in a year is that document's is
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
@@ -115,7 +116,7 @@ class SimplificationPlan(TimeStampedModel):
     procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="simplification_plans",
                                   verbose_name=_("procedure"))
     year = models.PositiveSmallIntegerField(_("plan year"))
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(pgettext_lazy("simplification plan", "action"), max_length=10, choices=Action.choices)
     changes = models.TextField(_("what changes"), blank=True)
     components_removed = models.PositiveSmallIntegerField(_("dossier components removed"), default=0)
     time_before = models.DecimalField(_("processing time before (days)"), max_digits=7, decimal_places=2, null=True,
@@ -189,7 +190,7 @@ class SocioEconomicTarget(TimeStampedModel):
                                   help_text=_("e.g. the National Assembly's resolution on the socio-economic plan"))
     unit = models.CharField(_("unit of measure"), max_length=30, default="%")
     comparison = models.CharField(_("target is"), max_length=8, choices=Comparison.choices)
-    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    target = models.DecimalField(pgettext_lazy("socio-economic target", "target"), max_digits=12, decimal_places=2)
     actual = models.DecimalField(_("result"), max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source of the result"), max_length=300, blank=True)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
@@ -84,7 +85,7 @@ class Question(models.Model):
         OVERALL = "overall", _("Overall satisfaction")
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(pgettext_lazy("ordering", "position"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     xlsform_type = models.CharField(_("XLSForm type"), max_length=120, blank=True,
@@ -137,7 +138,7 @@ class Question(models.Model):
 class Choice(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="choices")
     list_name = models.CharField(_("choice list"), max_length=100)
-    position = models.PositiveIntegerField(_("position"))
+    position = models.PositiveIntegerField(pgettext_lazy("ordering", "position"))
     name = models.CharField(_("value"), max_length=100)
     labels = models.JSONField(_("label"), default=dict)
     score = models.DecimalField(_("score (% of the item's points)"), max_digits=6, decimal_places=2, null=True,
