@@ -95,3 +95,95 @@ def test_generate_then_classify_on_the_command_line(area, tmp_path):
     assert "NĐ 07/2021" in out.getvalue()
     results = pd.read_csv(tmp_path / "r.csv")
     assert len(results) == 300 and set(results["category"]) <= {"poor", "near_poor", "middle", "none"}
+
+
+def test_written_rows_equal_the_file_on_either_write_path(officer, area):
+    """PostgreSQL writes with COPY, SQLite with bulk_create: both store exactly what the file says,
+    including text that CSV must quote, empty optional cells (empty strings, not NULL) and DD/MM/YYYY dates."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    h, m = tables(area, 40)
+    h.loc[0, "head_name"] = 'Lò Thị "Mây", bản Phìn\nHồ'
+    h.loc[1, "village"] = ""
+    h.loc[2, "livelihood"] = "salt_making"
+    h.loc[3, "livelihood"] = ""
+    m.loc[0, "birth_date"] = "05/03/1921"
+    m.loc[1, "identity_number"] = ""
+    m.loc[1, "social_protection"] = ""
+    with CaptureQueriesContext(connection) as ctx:
+        import_households(actor=officer, households=h.copy(), members=m.copy())
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "households_member"')]
+    assert bool(inserts) == (connection.vendor != "postgresql")  # COPY is not an INSERT
+    stored = {x.code: x for x in Household.objects.all()}
+    for row in h.itertuples(index=False):
+        x = stored[row.code]
+        assert (x.head_name, x.village, x.livelihood, x.income_per_person) == (
+            row.head_name, row.village, row.livelihood, int(row.income_per_person))
+        assert float(x.floor_area) == round(float(row.floor_area), 1)
+        assert x.wall_durable == (row.wall_durable == "1") and x.treats_waste == (row.treats_waste == "1")
+        assert x.created_at is not None and not x.is_synthetic
+    assert Member.objects.count() == len(m)
+    first = Member.objects.filter(household__code=m.loc[0, "household_code"]).order_by("birth_date").first()
+    assert first.birth_date.isoformat() == "1921-03-05"
+    blank = Member.objects.get(household__code=m.loc[1, "household_code"], full_name=m.loc[1, "full_name"],
+                               identity_number="")
+    assert blank.social_protection == "" and blank.relation == m.loc[1, "relation"]
+    assert Member.objects.filter(identity_number__isnull=True).count() == 0
+
+
+def test_one_audit_event_per_commune_of_the_import(superuser, area):
+    from cchc.core.models import AuditEvent
+
+    h, m = to_import_tables(generate(20, seed=5, communes=((area["a"].code, "rural"), (area["b"].code, "urban"))))
+    import_households(actor=superuser, households=h, members=m)
+    events = AuditEvent.objects.filter(action="households.import.run")
+    assert sorted((e.agency_id, e.after["households"]) for e in events) == sorted(
+        (area[k].pk, int((h["commune_code"] == area[k].code).sum())) for k in ("a", "b"))
+
+
+def test_a_failure_while_writing_rolls_back_everything(officer, area, monkeypatch):
+    """A household registered by someone else between validation and writing (a race the validation
+    cannot see) makes the database refuse the write: nothing of the import remains, no audit event."""
+    from django.db import IntegrityError
+
+    from cchc.core.models import AuditEvent
+    from cchc.households import bulk
+
+    h, m = tables(area, 30)
+    original = bulk._row_frames
+
+    def race(*args, **kwargs):
+        frames = original(*args, **kwargs)
+        Household.objects.create(code=h.loc[29, "code"], commune=area["a"], head_name="Đã có", income_per_person=1,
+                                 floor_area=10, water_source="piped", latrine="septic")
+        return frames
+
+    monkeypatch.setattr(bulk, "_row_frames", race)
+    events = AuditEvent.objects.count()
+    with pytest.raises(IntegrityError):
+        import_households(actor=officer, households=h, members=m)
+    assert Household.objects.count() == 0 and Member.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+
+
+def test_livelihood_is_optional_and_checked(officer, area):
+    h, m = tables(area, 3)
+    h.loc[1, "livelihood"] = "farming"
+    with pytest.raises(ImportRejected) as exc:
+        import_households(actor=officer, households=h.copy(), members=m)
+    assert [(e.sheet, e.row, e.field) for e in exc.value.errors] == [("households", 3, "livelihood")]
+    counts = import_households(actor=officer, households=h.drop(columns=["livelihood"]), members=m)
+    assert counts["households"] == 3
+    assert set(Household.objects.values_list("livelihood", flat=True)) == {""}
+
+
+def test_dates_both_forms_and_impossible_days():
+    from cchc.households.bulk import parse_dates
+
+    text = pd.Series(["2024-02-29", "2023-02-29", "05/03/1921", "31/04/2020", "0900-01-01", "abc", "", "1/1/2000"])
+    ymd, valid = parse_dates(text)
+    assert valid.tolist() == [True, False, True, False, True, False, False, True]
+    assert [int(v) for v, ok in zip(ymd, valid, strict=True) if ok] == [20240229, 19210305, 9000101, 20000101]
+    all_iso, ok = parse_dates(pd.Series(["1980-05-01", "2025-11-01"]))
+    assert ok.all() and all_iso.tolist() == [19800501, 20251101]

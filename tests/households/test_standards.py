@@ -15,7 +15,7 @@ DAY = date(2025, 11, 1)
 # A household deprived in nothing under any shipped standard.
 CLEAN = dict(income_per_person=0, floor_area=100, wall_durable=True, column_durable=True, roof_durable=True,
              water_source="piped", latrine="septic", uses_telecom=True, uses_internet=True, uses_digital_services=True,
-             has_information_device=True, hears_loudspeaker=True, treats_waste=True)
+             has_information_device=True, hears_loudspeaker=True, treats_waste=True, livelihood="agriculture")
 ADULT = dict(birth_date=date(1980, 1, 1), sex="M", has_disability=False, health_insurance=True, in_school=False,
              behind_grade=False, education="upper_secondary", work="contract", ill_untreated=False, malnourished=False,
              social_protection="")
@@ -93,6 +93,35 @@ class TestND07:
     ])
     def test_income_bands(self, setting, income, deps, expected):
         assert classify("nd-07-2021", setting, income, deps).category == expected
+
+    @pytest.mark.parametrize("livelihood,expected", [
+        ("agriculture", "middle"), ("forestry", "middle"), ("fishery", "middle"), ("salt_making", "middle"),
+        ("other", "none"),                        # a trading or wage household in the band is not "middle"
+        ("", "none"),                             # livelihood not recorded: never assumed to be farming
+    ])
+    @pytest.mark.parametrize("setting,income", [("rural", 1_500_001), ("rural", 2_250_000),
+                                                ("urban", 2_000_001), ("urban", 3_000_000)])
+    def test_middle_band_only_for_farming_forestry_fishery_salt(self, setting, income, livelihood, expected):
+        assert classify("nd-07-2021", setting, income, livelihood=livelihood).category == expected
+
+    @pytest.mark.parametrize("setting,income,deps,expected", [
+        ("rural", 1_500_000, 3, "poor"), ("rural", 1_500_000, 2, "near_poor"), ("rural", 2_250_001, 0, "none"),
+        ("urban", 2_000_000, 3, "poor"), ("urban", 2_000_000, 0, "near_poor"), ("urban", 3_000_001, 0, "none"),
+    ])
+    def test_livelihood_does_not_change_poor_or_near_poor(self, setting, income, deps, expected):
+        for livelihood in ("agriculture", "other", ""):
+            assert classify("nd-07-2021", setting, income, deps, livelihood=livelihood).category == expected
+
+    def test_middle_scope_is_data_and_says_so(self):
+        nd07 = PovertyStandard.objects.get(code="nd-07-2021")
+        assert nd07.middle_rule == {"field": "livelihood", "op": "in",
+                                    "value": ["agriculture", "forestry", "fishery", "salt_making"]}
+        assert "chưa xác nhận" in nd07.middle_rule_text and "UNCONFIRMED" in nd07.notes
+        assert "lives from" in nd07.notes
+        # QĐ 59/2015's middle band covers every household: no scope rule
+        assert PovertyStandard.objects.get(code="qd-59-2015").middle_rule is None
+        assert classify("qd-59-2015", "rural", 1_200_000, livelihood="other").category == "middle"
+        assert classify("qd-59-2015", "rural", 1_200_000, livelihood="").category == "middle"
 
     def test_health_insurance_from_age_six(self):
         def dep(born):
@@ -172,3 +201,36 @@ def test_rules_are_validated():
         validate_rule({"field": "latrine", "op": "like", "value": "x"})
     with pytest.raises(RuleError, match="nested"):
         validate_rule({"any_member": {"any_member": {"field": "age", "op": "ge", "value": 1}}})
+
+
+def test_a_bad_middle_rule_is_rejected_naming_the_file(tmp_path):
+    from cchc.households.standards import SHIPPED_DIR, read_definition
+
+    text = (SHIPPED_DIR / "nd-07-2021.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("middle_rule: {field: livelihood,", "middle_rule: {field: trade,"), encoding="utf-8")
+    with pytest.raises(ValidationError, match="bad.yaml middle_rule: unknown household field 'trade'"):
+        read_definition(bad)
+    unexplained = tmp_path / "unexplained.yaml"
+    unexplained.write_text("\n".join(line for line in text.splitlines() if not line.startswith("middle_rule_text")),
+                           encoding="utf-8")
+    with pytest.raises(ValidationError, match="middle_rule_text"):
+        read_definition(unexplained)
+
+
+@pytest.mark.django_db
+def test_migration_scopes_the_middle_band_of_an_existing_nd07_row():
+    """A database that loaded nd-07-2021 before the livelihood rule existed gets it from migration 0002."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cchc.households.migrations.0002_livelihood_middle_rule")
+    nd07 = PovertyStandard.objects.get(code="nd-07-2021")
+    PovertyStandard.objects.filter(pk=nd07.pk).update(
+        middle_rule=None, middle_rule_text="", notes="… procedure; " + migration.OLD_NOTE + " UNCONFIRMED: …")
+    migration.scope_nd07_middle_band(apps, None)
+    nd07.refresh_from_db()
+    assert nd07.middle_rule == migration.ND07_MIDDLE_RULE and nd07.middle_rule_text
+    assert migration.OLD_NOTE not in nd07.notes and "QĐ 24/2021" in nd07.notes
+    assert classify("nd-07-2021", "rural", 1_800_000, livelihood="other").category == "none"

@@ -25,6 +25,7 @@ def test_pages_render_in_vietnamese(client, officer, area):
     assert "Cơ sở dữ liệu hộ nghèo" in page and "Đợt rà soát" in page
     standards = client.get("/households/standards/").content.decode()
     assert "chưa xác nhận" in standards  # unconfirmed cut-offs are shown as such
+    assert "Mức sống trung bình chỉ áp dụng cho" in standards and "diêm nghiệp" in standards
 
 
 def test_household_list_queries_do_not_grow(client, officer, area, django_assert_max_num_queries):
@@ -153,3 +154,24 @@ def test_web_import_with_errors_shows_the_report(client, officer, area, settings
     assert "row 2, column income_per_person: income is negative" in job.error
     assert "row 2" in client.get(f"/jobs/{job.pk}/").content.decode()
     assert not Household.objects.exists()
+
+
+def test_livelihood_is_entered_on_the_form_and_decides_the_middle_band(client, officer, area):
+    """NĐ 07/2021: the same income makes a farming household "middle" and a trading one not."""
+    call_command("i18n_compile", verbosity=0)
+    h = add_household(officer, area["a"], "LV1", income_per_person=1_800_000)
+    client.force_login(officer)
+    form = client.get(f"/households/{h.pk}/edit/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Ngành nghề sinh sống chính" in form and "Diêm nghiệp" in form
+    data = {f: getattr(h, f) for f in services.HOUSEHOLD_EDITABLE}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    for livelihood, category in (("fishery", "middle"), ("other", "none")):
+        response = client.post(f"/households/{h.pk}/edit/", {**data, "livelihood": livelihood})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        h.refresh_from_db()
+        assert h.livelihood == livelihood
+        rnd = services.round_open(actor=officer, commune=area["a"], year=2025 if category == "middle" else 2024)
+        services.round_classify(actor=officer, round=rnd)
+        assert rnd.classifications.get(household=h).category == category
+    page = client.get(f"/households/{h.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Ngành nghề sinh sống chính" in page

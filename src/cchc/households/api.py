@@ -106,7 +106,7 @@ class StandardSerializer(serializers.ModelSerializer):
     class Meta:
         model = PovertyStandard
         fields = ["code", "name", "legal_basis", "valid_from", "valid_to", "deprivation_cutoff",
-                  "points_per_indicator", "notes", "thresholds", "indicators"]
+                  "points_per_indicator", "notes", "middle_rule", "middle_rule_text", "thresholds", "indicators"]
 
     def get_thresholds(self, obj):
         return [{"setting": t.setting, "auto_poor_line": t.auto_poor_line, "income_line": t.income_line,

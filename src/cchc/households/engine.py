@@ -16,7 +16,7 @@ from .rules import Result, StandardSpec, evaluate_frame, evaluate_household
 HOUSEHOLD_COLUMNS = [
     "income_per_person", "floor_area", "wall_durable", "column_durable", "roof_durable", "water_source", "latrine",
     "uses_telecom", "uses_internet", "uses_digital_services", "has_information_device", "hears_loudspeaker",
-    "treats_waste",
+    "treats_waste", "livelihood",
 ]
 MEMBER_COLUMNS = [
     "birth_date", "sex", "has_disability", "health_insurance", "in_school", "behind_grade", "education", "work",

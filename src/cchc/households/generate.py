@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .models import Education, Latrine, WaterSource, Work
+from .models import Education, Latrine, Livelihood, WaterSource, Work
 
 FAMILY = np.array(["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Giàng", "Lò", "Sùng"])
 GIVEN = np.array(["An", "Bình", "Chi", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Minh", "Nam", "Sáng", "Thảo", "Tú"])
@@ -62,6 +62,8 @@ def generate(n: int, *, seed: int = 2026, reference: date = date(2025, 11, 1), c
         "has_information_device": rng.random(n) < 0.85,
         "hears_loudspeaker": rng.random(n) < 0.7,
         "treats_waste": rng.random(n) < 0.75,
+        # Every livelihood, "not recorded" included, so the middle band's scope meets both sides.
+        "livelihood": _choice(rng, Livelihood.values, n),
     })
     m_total = int(size.sum())
     hh = np.repeat(np.arange(n), size)

@@ -34,6 +34,10 @@ class PovertyStandard(models.Model):
         help_text=_("A household at or below the income line is poor with at least this many deprivations."))
     points_per_indicator = models.PositiveSmallIntegerField(_("points per indicator"), default=10)
     notes = models.TextField(_("notes and unconfirmed points"), blank=True)
+    # Which households the middle living standard band applies to (rules.py grammar); empty = all.
+    # NĐ 07/2021 limits it to households living from agriculture, forestry, fishery or salt-making.
+    middle_rule = models.JSONField(_("middle living standard applies to (rule)"), null=True, blank=True)
+    middle_rule_text = models.CharField(_("middle living standard applies to"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("poverty standard")
@@ -79,7 +83,7 @@ class Indicator(models.Model):
     source_note = models.CharField(_("source note"), max_length=500, blank=True)
 
     class Meta:
-        verbose_name = _("indicator")
+        verbose_name = pgettext_lazy("poverty", "indicator")
         verbose_name_plural = _("indicators")
         ordering = ["standard", "position"]
         constraints = [models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_per_standard")]
@@ -109,6 +113,17 @@ class Latrine(models.TextChoices):
     NONE = "none", _("No latrine")
 
 
+class Livelihood(models.TextChoices):
+    """The household's main livelihood (ngành nghề sinh sống chính), as recorded by the commune officer."""
+
+    NOT_RECORDED = "", _("Not recorded")
+    AGRICULTURE = "agriculture", _("Agriculture (nông nghiệp)")
+    FORESTRY = "forestry", _("Forestry (lâm nghiệp)")
+    FISHERY = "fishery", _("Fishery (ngư nghiệp)")
+    SALT_MAKING = "salt_making", _("Salt-making (diêm nghiệp)")
+    OTHER = "other", _("Other (industry, trade, services, wages, pensions …)")
+
+
 class Household(TimeStampedModel):
     """Hộ gia đình: the household form (phiếu) as last entered by the commune."""
 
@@ -131,6 +146,9 @@ class Household(TimeStampedModel):
     has_information_device = models.BooleanField(_("owns a TV, radio, computer or smartphone"), default=True)
     hears_loudspeaker = models.BooleanField(_("hears the commune loudspeaker system"), default=True)
     treats_waste = models.BooleanField(_("domestic waste collected or treated hygienically"), default=True)
+    livelihood = models.CharField(_("main livelihood"), max_length=12, choices=Livelihood.choices, blank=True,
+                                  help_text=_("Decides whether the middle living standard applies (NĐ 07/2021: "
+                                              "agriculture, forestry, fishery and salt-making households only)."))
     is_synthetic = models.BooleanField(_("synthetic (demo or test) record"), default=False)
 
     class Meta:

@@ -10,7 +10,9 @@ A rule is a small JSON/YAML tree over household and member fields:
 
 `evaluate_household` walks the tree for one household (the review form, the API); `evaluate_frame`
 walks the same tree with numpy over whole columns (bulk classification). Both read the same spec, and
-the parity test compares them on generated data. Adding a standard needs a new spec, not new code;
+the parity test compares them on generated data. A standard's `middle_rule` (same grammar) limits the
+middle living standard band to the households it matches (NĐ 07/2021: farming, forestry, fishery and
+salt-making households). Adding a standard needs a new spec, not new code;
 only a new *field* needs code (and a migration), listed in HOUSEHOLD_FIELDS / MEMBER_FIELDS.
 """
 
@@ -28,7 +30,7 @@ OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"}
 HOUSEHOLD_FIELDS = {
     "income_per_person", "floor_area", "wall_durable", "column_durable", "roof_durable", "water_source",
     "latrine", "uses_telecom", "uses_internet", "uses_digital_services", "has_information_device",
-    "hears_loudspeaker", "treats_waste",
+    "hears_loudspeaker", "treats_waste", "livelihood",
     # derived
     "member_count", "floor_area_per_person", "non_durable_structures",
 }
@@ -61,6 +63,7 @@ class StandardSpec:
     points_per_indicator: int
     thresholds: dict[str, Thresholds]  # "urban" / "rural"
     indicators: list[tuple[str, dict]] = field(default_factory=list)  # (code, rule), in order
+    middle_rule: dict | None = None  # households the middle band applies to; None = every household
 
     @property
     def indicator_codes(self) -> list[str]:
@@ -173,13 +176,13 @@ def _eval_one(rule: dict, record: dict, members: list[dict] | None) -> bool:
     return _compare(record[rule["field"]], rule["op"], rule["value"])
 
 
-def classify_income(spec: StandardSpec, setting: str, income: int, count: int) -> str:
+def classify_income(spec: StandardSpec, setting: str, income: int, count: int, middle_applies: bool = True) -> str:
     t = spec.thresholds[setting]
     if t.auto_poor_line is not None and income <= t.auto_poor_line:
         return "poor"
     if income <= t.income_line:
         return "poor" if count >= spec.deprivation_cutoff else "near_poor"
-    if t.middle_line is not None and income <= t.middle_line:
+    if t.middle_line is not None and income <= t.middle_line and middle_applies:
         return "middle"
     return "none"
 
@@ -188,7 +191,8 @@ def evaluate_household(spec: StandardSpec, setting: str, household: dict, member
     """Classify one household given as plain dicts (fields as in models.Household / models.Member)."""
     h, ms = derive_household(household, members, day)
     deprived = [code for code, rule in spec.indicators if _eval_one(rule, h, ms)]
-    category = classify_income(spec, setting, int(h["income_per_person"]), len(deprived))
+    middle_applies = spec.middle_rule is None or _eval_one(spec.middle_rule, h, ms)
+    category = classify_income(spec, setting, int(h["income_per_person"]), len(deprived), middle_applies)
     return Result(category, deprived, len(deprived), len(deprived) * spec.points_per_indicator)
 
 
@@ -296,7 +300,10 @@ def evaluate_frame(spec: StandardSpec, households: pd.DataFrame, members: pd.Dat
     auto, middle = per_setting("auto_poor_line"), per_setting("middle_line")
     codes = np.full(ctx.n, 3, dtype=np.int8)  # index into CATEGORIES
     if middle is not None:
-        codes[income <= middle] = 2
+        in_band = income <= middle
+        if spec.middle_rule is not None:
+            in_band &= _eval_frame(spec.middle_rule, ctx, False)
+        codes[in_band] = 2
     below = income <= line
     codes[below] = np.where(count[below] >= spec.deprivation_cutoff, 0, 1)
     if auto is not None:

@@ -22,7 +22,7 @@ from .standards import spec_of, standard_on
 HOUSEHOLD_EDITABLE = [
     "village", "head_name", "address", "income_per_person", "floor_area", "wall_durable", "column_durable",
     "roof_durable", "water_source", "latrine", "uses_telecom", "uses_internet", "uses_digital_services",
-    "has_information_device", "hears_loudspeaker", "treats_waste",
+    "has_information_device", "hears_loudspeaker", "treats_waste", "livelihood",
 ]
 MEMBER_EDITABLE = [
     "full_name", "birth_date", "sex", "identity_number", "relation", "has_disability", "health_insurance",

@@ -32,6 +32,13 @@ def read_definition(path: Path) -> dict:
             validate_rule(ind["rule"], f"{path.name} indicator {i} ({ind.get('code')})")
         except (RuleError, KeyError) as exc:
             raise ValidationError(str(exc)) from exc
+    if data.get("middle_rule") is not None:
+        try:
+            validate_rule(data["middle_rule"], f"{path.name} middle_rule")
+        except RuleError as exc:
+            raise ValidationError(str(exc)) from exc
+        if not data.get("middle_rule_text"):
+            raise ValidationError(f"{path.name}: middle_rule needs a middle_rule_text saying it in words")
     return data
 
 
@@ -49,6 +56,7 @@ def load_definition(data: dict, *, replace: bool = False):
         "name": data["name"], "legal_basis": data["legal_basis"], "valid_from": data["valid_from"],
         "valid_to": data.get("valid_to"), "deprivation_cutoff": data["deprivation_cutoff"],
         "points_per_indicator": data.get("points_per_indicator", 10), "notes": data.get("notes", ""),
+        "middle_rule": data.get("middle_rule"), "middle_rule_text": data.get("middle_rule_text", ""),
     }
     standard, _ = PovertyStandard.objects.update_or_create(code=data["code"], defaults=fields)
     for setting, t in data["thresholds"].items():
@@ -79,7 +87,7 @@ def spec_of(standard) -> StandardSpec:
     indicators = [(i.code, i.rule) for i in standard.indicators.order_by("position")]
     return StandardSpec(code=standard.code, deprivation_cutoff=standard.deprivation_cutoff,
                         points_per_indicator=standard.points_per_indicator, thresholds=thresholds,
-                        indicators=indicators)
+                        indicators=indicators, middle_rule=standard.middle_rule)
 
 
 def standard_on(day: date):

@@ -144,7 +144,9 @@ def _frames_from_tables(h, m, settings):
         raise ValueError(f"unknown commune codes: {sorted(missing)[:10]}")
     hf = pd.DataFrame({"setting": h["commune_code"].map(settings), "income_per_person": h["income_per_person"].astype(np.int64),
                        "floor_area": h["floor_area"].astype(float), "water_source": h["water_source"].astype("category"),
-                       "latrine": h["latrine"].astype("category")})
+                       "latrine": h["latrine"].astype("category"),
+                       # optional column, as in the import: absent = not recorded (never "middle" under NĐ 07)
+                       "livelihood": (h["livelihood"] if "livelihood" in h else pd.Series("", index=h.index)).astype("category")})
     for c in HOUSEHOLD_BOOLS:
         hf[c] = h[c].str.lower().isin(TRUE).to_numpy()
     position = pd.Series(np.arange(len(h)), index=h["code"])
