@@ -1,6 +1,6 @@
 """Load test of online submissions against the real app server (gunicorn) on loopback.
 
-    python -m bench.portal_load [--rate 100] [--seconds 20] [--workers 3] [--threads 4] [--clients 48]
+    python -m bench.portal_load [--rate 100] [--seconds 20] [--workers 2] [--threads 8] [--clients 48]
 
 Builds a throwaway database (SQLite in a temporary folder, or DATABASE_URL + "_bench_portal"),
 an online procedure with two required components and one citizen account per client connection,
@@ -10,13 +10,17 @@ POST /api/v1/portal/submissions/ — multipart e-form answers, two PDF uploads, 
 Idempotency-Key. Each submission saves the draft, stores and checks both files, submits (dossier
 code, audit events, history) and notifies the applicant (in-app and e-mail).
 Reports achieved rate, latency percentiles, errors, and checks the database holds exactly one
-dossier per request. Bounded: at most rate × seconds requests, only to 127.0.0.1.
+dossier per request, and the CPU time per submission of the app server, the PostgreSQL backends
+serving it and this load generator (from /proc), with the CPU-bound ceiling it implies on this
+machine's cores. Bounded: at most rate × seconds requests, only to 127.0.0.1.
 """
 
 import argparse
+import atexit
 import http.client
 import os
 import queue
+import shutil
 import socket
 import statistics
 import subprocess
@@ -28,6 +32,9 @@ import uuid
 
 BOUNDARY = "cchcbenchboundary"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ANSWERS = {"procedure": "1.999999", "applicant_name": "Công dân thử tải", "applicant_identity": "001099000000",
+           "applicant_address": "Hà Nội", "applicant_phone": "0900000000",
+           "applicant_email": "load@example.invalid", "summary": "Đề nghị cấp phép (thử tải)"}
 
 
 def setup_django():
@@ -39,6 +46,7 @@ def setup_django():
     if "DATABASE_URL" in os.environ:
         os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench_portal"
     os.environ["CCHC_DATA_DIR"] = tempfile.mkdtemp(prefix="cchc-bench-portal-")
+    atexit.register(shutil.rmtree, os.environ["CCHC_DATA_DIR"], True)  # database, uploads, mail
     import django
 
     django.setup()
@@ -97,6 +105,30 @@ def multipart(fields: dict, files: dict) -> bytes:
     return b"".join(parts)
 
 
+def cpu_seconds(match) -> float:
+    """User + system CPU time of the live processes for which match(pid, ppid, cmdline) holds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if match(int(pid), int(fields[1]), cmdline):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent busy (all processes, kernel and interrupts; /proc/stat)."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, f.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -120,8 +152,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=100, help="submissions per second to send")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=48, help="concurrent client connections (one account each)")
     args = parser.parse_args()
     total = int(args.rate * args.seconds)
@@ -135,6 +167,7 @@ def main():
     from cchc.onestop.models import Dossier, Status
 
     vendor = connection.vendor
+    db_name = connection.settings_dict["NAME"]
     connection.close()
     port = free_port()
     env = {**os.environ}
@@ -144,10 +177,7 @@ def main():
          "--log-level", "warning"], env=env)
     try:
         wait_ready(port)
-        answers = {"procedure": "1.999999", "applicant_name": "Công dân thử tải", "applicant_identity": "001099000000",
-                   "applicant_address": "Hà Nội", "applicant_phone": "0900000000",
-                   "applicant_email": "load@example.invalid", "summary": "Đề nghị cấp phép (thử tải)"}
-        body = multipart(answers, {"file_TK": ("to-khai.pdf", PDF), "file_CCCD": ("cccd.pdf", PDF)})
+        body = multipart(ANSWERS, {"file_TK": ("to-khai.pdf", PDF), "file_CCCD": ("cccd.pdf", PDF)})
         schedule: queue.Queue = queue.Queue()
         latencies, errors, lock = [], [], threading.Lock()
         lags = []
@@ -177,7 +207,21 @@ def main():
                     if not ok:
                         errors.append(payload[:200])
 
+        def of_server(pid, ppid, cmd):
+            return pid == server.pid or ppid == server.pid
+
+        def of_database(pid, ppid, cmd):
+            return cmd.startswith("postgres:") and f" {db_name} " in cmd
+
         threads = [threading.Thread(target=client, args=(t,), daemon=True) for t in tokens]
+        # Every worker boots (imports the app) after the first answers: wait until the server is idle.
+        server_cpu = cpu_seconds(of_server)
+        while True:
+            time.sleep(0.5)
+            previous, server_cpu = server_cpu, cpu_seconds(of_server)
+            if server_cpu - previous < 0.02:
+                break
+        db_cpu, client_cpu, machine_cpu = cpu_seconds(of_database), time.process_time(), machine_busy_seconds()
         for t in threads:
             t.start()
         begin = time.perf_counter()
@@ -192,6 +236,13 @@ def main():
         for t in threads:
             t.join()
         wall = time.perf_counter() - begin
+        # CPU spent per submission by the app server, the database server (its backends for this
+        # database; SQLite runs inside the app server) and this load generator, read before the
+        # server stops (its workers and their database connections are still alive).
+        server_cpu = cpu_seconds(of_server) - server_cpu
+        db_cpu = cpu_seconds(of_database) - db_cpu
+        client_cpu = time.process_time() - client_cpu
+        machine_cpu = machine_busy_seconds() - machine_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -207,6 +258,14 @@ def main():
     print(f"latency (from scheduled send) ms: p50 {pct(0.50):.0f}, p95 {pct(0.95):.0f}, p99 {pct(0.99):.0f}, "
           f"max {lat[-1] * 1000:.0f}; mean client queueing {statistics.mean(lags) * 1000:.0f} ms")
     print(f"errors: {len(errors)}; dossiers stored: {stored} (expected {total})")
+    per = lambda seconds: seconds / total * 1000  # noqa: E731
+    spent = per(server_cpu) + per(db_cpu) + per(client_cpu)
+    print(f"CPU per submission ms: app server {per(server_cpu):.1f}, database server {per(db_cpu):.1f}, "
+          f"load generator {per(client_cpu):.1f} → total {spent:.1f}; "
+          f"CPU-bound ceiling on {os.cpu_count()} cores ≈ {os.cpu_count() * 1000 / spent:.0f}/s "
+          "with nothing else running")
+    print(f"whole machine busy per submission (everything on the box, kernel included): {per(machine_cpu):.1f} ms "
+          f"→ {os.cpu_count() * 1000 / per(machine_cpu):.0f}/s if the box did nothing else")
     for e in errors[:5]:
         print("  ", e)
     if errors or stored != total:

@@ -60,3 +60,24 @@ def test_double_submit_in_parallel_creates_one_dossier(citizen, procedure):
                                                                          idempotency_key="dup").pk, 4)
     assert not errors and len(set(results)) == 1
     assert Dossier.objects.filter(idempotency_key="dup").count() == 1
+
+
+def test_online_filing_in_parallel_one_dossier_per_key_and_unique_codes(citizen, procedure):
+    """The portal's one-step filing: the same key sent four times at once gives one dossier (the
+    losers' transactions roll back on the unique key, files and audit events included); distinct
+    keys at once get distinct consecutive codes."""
+    from cchc.core.models import AuditEvent
+
+    from .conftest import pdf
+
+    def file(key):
+        return services.dossier_file_online(actor=citizen, procedure=procedure, data={},
+                                            files={"TK": pdf(), "CCCD": pdf()}, idempotency_key=key)
+
+    results, errors = _parallel(lambda i: file("same-key").pk, 4)
+    assert not errors and len(set(results)) == 1
+    assert Dossier.objects.count() == 1 and Dossier.objects.get().files.count() == 2
+    assert AuditEvent.objects.filter(target_type="onestop.dossier").count() == 2  # draft + submit, once
+    results, errors = _parallel(lambda i: file(f"key-{i}").code, 6)
+    assert not errors
+    assert sorted(int(c.rsplit("-", 1)[1]) for c in results) == list(range(2, 8))

@@ -89,6 +89,36 @@ def test_submit_refuses_missing_components(citizen, procedure):
     assert "Bản sao CCCD" in str(exc.value)
 
 
+def test_file_online_saves_and_submits_at_once(citizen, procedure):
+    from django.contrib.auth import get_user_model
+
+    from cchc.onestop.models import DossierFile
+
+    with pytest.raises(ValidationError) as exc:  # refused: nothing written, not even the draft
+        services.dossier_file_online(actor=citizen, procedure=procedure, data={}, files={"TK": pdf()},
+                                     idempotency_key="one-go")
+    assert "Bản sao CCCD" in str(exc.value)
+    assert not Dossier.objects.exists() and not DossierFile.objects.exists()
+
+    draft = services.dossier_draft_save(actor=citizen, procedure=procedure, data={}, files={"TK": pdf()})
+    d = services.dossier_file_online(actor=citizen, procedure=procedure, data={"applicant_address": "Hà Nội"},
+                                     files={"CCCD": pdf()}, idempotency_key="one-go", dossier=draft)
+    assert d.pk == draft.pk and d.status == Status.SUBMITTED and d.version == 3 and d.code.endswith("-0001")
+    assert d.procedure_version.procedure_id == procedure.pk and d.rule_set == RuleSet.objects.order_by("-effective_from").first()
+    assert sorted(d.files.filter(replaced=False).values_list("component_code", flat=True)) == ["CCCD", "TK"]
+    assert list(d.events.values_list("action", flat=True)) == ["submit"]
+    assert list(AuditEvent.objects.filter(target_type="onestop.dossier", target_id=str(d.pk))
+                .values_list("action", flat=True).order_by("id")) == [
+        "onestop.dossier.draft", "onestop.dossier.draft", "onestop.dossier.submit"]
+    again = services.dossier_file_online(actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()},
+                                         idempotency_key="one-go")
+    assert again.pk == d.pk and Dossier.objects.count() == 1
+    other = get_user_model().objects.create_user(username="other-citizen", password=None, kind="citizen")
+    with pytest.raises(PermissionDenied):
+        services.dossier_file_online(actor=other, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()},
+                                     idempotency_key="one-go")
+
+
 def test_upload_checked_by_content(citizen, procedure):
     from django.core.files.uploadedfile import SimpleUploadedFile
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")

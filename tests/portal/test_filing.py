@@ -139,3 +139,29 @@ def test_api_submission_is_idempotent(client, citizen, procedure):
     missing = client.post(url, {**body, "file_TK": pdf()}, HTTP_IDEMPOTENCY_KEY="api-2")
     assert missing.status_code == 400 and "Bản sao CCCD" in missing.json()["error"]["message"]
     assert Dossier.objects.filter(status=Status.SUBMITTED).count() == 1
+
+
+def test_one_api_submission_stays_lean(client, citizen, procedure, django_assert_max_num_queries,
+                                       django_capture_on_commit_callbacks):
+    """The load target (docs/portal.md, Benchmarks) rests on this: one submission reads the
+    procedure version, its components and the rule set once, writes each row once (the files in
+    one insert), keeps the history, both audit events and the in-app notification. It was 53
+    queries before; 26 here, session and savepoints included."""
+    from cchc.core.models import AuditEvent
+    from cchc.portal.models import Notification
+
+    client.force_login(citizen)
+    url = reverse("portal-api-submission")
+    body = {**ANSWERS, "procedure": procedure.code}
+    client.post(url, {**body, "file_TK": pdf(), "file_CCCD": pdf()}, HTTP_IDEMPOTENCY_KEY="first-of-the-day")
+    audited = AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(26):
+        response = client.post(url, {**body, "file_TK": pdf(), "file_CCCD": pdf()}, HTTP_IDEMPOTENCY_KEY="lean-1")
+    assert response.status_code == 201, response.content
+    dossier = Dossier.objects.get(pk=response.json()["id"])
+    assert dossier.status == Status.SUBMITTED and dossier.code.endswith("-0002") and dossier.version == 2
+    assert dossier.procedure_version.procedure_id == procedure.pk and dossier.rule_set_id is not None
+    assert sorted(dossier.files.values_list("component_code", flat=True)) == ["CCCD", "TK"]
+    assert list(dossier.events.values_list("action", "from_status", "to_status")) == [("submit", 0, 1)]
+    assert AuditEvent.objects.count() == audited + 2
+    assert Notification.objects.filter(user=citizen, dossier=dossier).count() == 1

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
@@ -100,7 +101,7 @@ class Dossier(TimeStampedModel):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="dossiers", verbose_name=_("applicant account"))
     applicant_kind = models.PositiveSmallIntegerField(_("applicant type"), default=1,
-                                                      choices=[(1, _("Citizen")), (2, _("Organisation"))])
+                                                      choices=[(1, _("Citizen")), (2, pgettext_lazy("applicant", "Organisation"))])
     applicant_name = models.CharField(_("applicant name"), max_length=300, blank=True)
     applicant_identity = models.CharField(_("identity number / tax code"), max_length=30, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,7 +67,8 @@ def _user(actor):
 
 def _lock(dossier: Dossier, version: int | None) -> Dossier:
     """Re-read the dossier under a row lock; Conflict if someone changed it since `version`."""
-    fresh = Dossier.objects.select_for_update(of=("self",)).select_related("rule_set", "agency").get(pk=dossier.pk)
+    fresh = (Dossier.objects.select_for_update(of=("self",)).select_related("rule_set", "agency", "procedure")
+             .get(pk=dossier.pk))
     if version is not None and fresh.version != int(version):
         raise Conflict(_("Dossier %(code)s was changed by someone else (version %(theirs)s, you saw %(yours)s). "
                          "Reload it and repeat your action; nothing was saved.")
@@ -91,11 +92,20 @@ def _save(d: Dossier, actor, action: str, *, new_status: int | None = None, note
     d.version = F("version") + 1
     d.save()
     d.refresh_from_db(fields=["version"])
+    _history(d, actor, action, old, note=note, data=data, at=at)
+    _audit(d, actor, action, old, data=data)
+
+
+def _history(d: Dossier, actor, action: str, old: int, *, note: str = "", data=None, at: datetime) -> None:
     DossierEvent.objects.create(dossier=d, at=at, actor=_user(actor), action=action, from_status=old,
                                 to_status=d.status, note=note, data=data or {})
+
+
+def _audit(d: Dossier, actor, action: str, old: int, *, data=None) -> None:
+    """The audit event of a saved change; a status change is announced after the commit."""
     audit_record(E[action], actor=actor, target=d, agency_id=d.agency_id,
                  before={"status": old}, after={"status": d.status, "version": d.version, **(data or {})})
-    if new_status is not None and new_status != old:
+    if d.status != old:
         new, who = d.status, _user(actor)  # bound now: several changes may commit together
         transaction.on_commit(lambda: dossier_status_changed.send(
             sender=Dossier, dossier=d, old_status=old, new_status=new, actor=who))
@@ -108,51 +118,72 @@ def rule_set_in_force(at: datetime) -> RuleSet | None:
 def _next_code(agency: Agency, at: datetime) -> str:
     """<agency code>-YYMMDD-XXXX: the day's sequence at the agency, unique under concurrent receipt.
 
-    The counter row is incremented with a row lock (UPDATE … SET last = last + 1); the first
-    dossier of a day creates the row, and a concurrent creator that loses the race retries."""
+    The counter row is incremented with a row lock (UPDATE … SET last = last + 1 RETURNING last:
+    one statement, as the lock is held until the commit by every receipt at the agency); the
+    first dossier of a day creates the row, and a concurrent creator that loses the race retries."""
     day = timezone.localdate(at)
+    q = connection.ops.quote_name
+    increment = (f"UPDATE {q(DossierCodeCounter._meta.db_table)} SET {q('last')} = {q('last')} + 1 "
+                 f"WHERE {q('agency_id')} = %s AND {q('day')} = %s RETURNING {q('last')}")
     for _attempt in range(3):
-        if DossierCodeCounter.objects.filter(agency=agency, day=day).update(last=F("last") + 1):
+        with connection.cursor() as cursor:
+            cursor.execute(increment, [agency.pk, connection.ops.adapt_datefield_value(day)])
+            row = cursor.fetchone()
+        if row is not None:
+            n = row[0]
             break
         try:
             with transaction.atomic():
-                DossierCodeCounter.objects.create(agency=agency, day=day, last=1)
+                n = DossierCodeCounter.objects.create(agency=agency, day=day, last=1).last
             break
         except IntegrityError:
             continue
-    n = DossierCodeCounter.objects.get(agency=agency, day=day).last
+    else:
+        raise IntegrityError(f"could not number a dossier of {agency.code} on {day}")
     return f"{agency.code}-{day:%y%m%d}-{n:04d}"
 
 
-def _store_files(d: Dossier, files, actor, purpose: str) -> list[DossierFile]:
-    """files: {component_code: upload} or [(component_code, upload)]; each checked by content."""
+def _store_files(d: Dossier, files, actor, purpose: str, *, new: bool = False) -> list[DossierFile]:
+    """files: {component_code: upload} or [(component_code, upload)]; each checked by content.
+    A component's new file replaces its current one (none to replace in a dossier created `new`)."""
     if not files:
         return []
     pairs = list(files.items()) if isinstance(files, dict) else list(files)
-    codes = set(d.procedure_version.components.values_list("code", flat=True))
-    stored = []
+    component_files = purpose in (DossierFile.Purpose.SUBMISSION, DossierFile.Purpose.SUPPLEMENT)
+    codes = {c.code for c in d.procedure_version.components.all()}  # prefetched by the version selector
+    rows = []
     for code, upload in pairs:
-        if code and codes and code not in codes and purpose in (DossierFile.Purpose.SUBMISSION, DossierFile.Purpose.SUPPLEMENT):
+        if code and codes and code not in codes and component_files:
             raise ValidationError({"files": _("%(code)s is not a component of this procedure.") % {"code": code}})
         checked = validate_upload(upload)
-        if purpose in (DossierFile.Purpose.SUBMISSION, DossierFile.Purpose.SUPPLEMENT) and code:
-            d.files.filter(component_code=code, replaced=False).update(replaced=True)
         row = DossierFile(dossier=d, component_code=code or "", purpose=purpose, kind=checked.kind, size=checked.size,
                           uploaded_by=_user(actor))
         row.file.save(safe_upload_name(str(d.pk), checked.extension), upload, save=False)
-        row.save()
-        stored.append(row)
-    return stored
+        rows.append(row)
+    replaced = {row.component_code for row in rows if row.component_code} if component_files and not new else set()
+    if replaced:
+        d.files.filter(component_code__in=replaced, replaced=False).update(replaced=True)
+    return DossierFile.objects.bulk_create(rows)
 
 
-def _missing_components(d: Dossier) -> list[str]:
-    have = set(d.files.filter(replaced=False).values_list("component_code", flat=True))
+def _missing_components(d: Dossier, have: set[str] | None = None) -> list[str]:
+    """Names of the required components without a current file (`have`: the codes that have one)."""
+    if have is None:
+        have = set(d.files.filter(replaced=False).values_list("component_code", flat=True))
     return [c.name for c in d.procedure_version.components.all() if c.required and c.code not in have]
 
 
-def _fix_rules(d: Dossier, at: datetime) -> None:
-    """Freeze the procedure version, processing time, fee and rule set in force at `at`."""
-    version = procedure_version_in_force(d.procedure, at)
+def _in_force(version, at: datetime) -> bool:
+    day = timezone.localdate(at)
+    return version.effective_from <= day and (version.effective_to is None or version.effective_to >= day)
+
+
+def _fix_rules(d: Dossier, at: datetime, version=None) -> None:
+    """Freeze the procedure version, processing time, fee and rule set in force at `at`.
+    `version`: the one the caller already read (with its components), used if it is of this
+    procedure and in force at `at`; otherwise the version in force is read."""
+    if version is None or version.procedure_id != d.procedure_id or not _in_force(version, at):
+        version = procedure_version_in_force(d.procedure, at, legal_basis=False)
     if version is None:
         raise ValidationError({"procedure": _("%(code)s has no version in force on %(day)s; it cannot be received.")
                                % {"code": d.procedure.code, "day": timezone.localdate(at).strftime("%d/%m/%Y")}})
@@ -232,11 +263,12 @@ def _is_applicant(actor, d: Dossier) -> bool:
 
 
 # --- contract with the portal (docs/onestop.md) -----------------------------------------------
-@transaction.atomic
-def dossier_draft_save(*, actor, procedure, data: dict, files=None, dossier: Dossier | None = None) -> Dossier:
-    """Create or update the applicant's draft (status 0). `data` is the form data; keys named like
-    the applicant fields (applicant_name, applicant_identity, applicant_phone, applicant_email,
-    applicant_address) fill those fields, the account's details fill the rest."""
+# Set by the services from rows they hold, so full_clean need not re-read them.
+TRUSTED_FIELDS = ["procedure", "procedure_version", "rule_set", "agency", "applicant", "version", "code"]
+
+
+def _draft(actor, procedure, dossier: Dossier | None, data: dict) -> Dossier:
+    """The applicant's new draft, or `dossier` locked, with the form data applied (not saved)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to file a dossier online."))
     data = dict(data or {})
@@ -247,7 +279,6 @@ def dossier_draft_save(*, actor, procedure, data: dict, files=None, dossier: Dos
                     applicant_name=getattr(actor, "display_name", "") or str(actor),
                     applicant_identity=getattr(actor, "identity_number", "") or getattr(actor, "tax_code", ""),
                     applicant_phone=getattr(actor, "phone", ""), applicant_email=getattr(actor, "email", ""))
-        _fix_rules(d, _now())
     else:
         d = _lock(dossier, None)
         if not _is_applicant(actor, d):
@@ -255,38 +286,107 @@ def dossier_draft_save(*, actor, procedure, data: dict, files=None, dossier: Dos
         _require_status(d, Status.DRAFT)
         if d.procedure_id != procedure.pk:
             raise ValidationError({"procedure": _("A draft cannot change its procedure.")})
+        d.applicant = actor
     for field in APPLICANT_FIELDS:
         if field in data:
             setattr(d, field, str(data.pop(field) or "").strip())
     d.form_data = data
-    d.full_clean(exclude=["procedure_version", "rule_set", "version", "code"])
-    d.version = F("version") + 1 if d.pk else 1
+    return d
+
+
+@transaction.atomic
+def dossier_draft_save(*, actor, procedure, data: dict, files=None, dossier: Dossier | None = None,
+                       version=None) -> Dossier:
+    """Create or update the applicant's draft (status 0). `data` is the form data; keys named like
+    the applicant fields (applicant_name, applicant_identity, applicant_phone, applicant_email,
+    applicant_address) fill those fields, the account's details fill the rest. `version`: the
+    procedure version in force the caller already read (read again if it is not)."""
+    d = _draft(actor, procedure, dossier, data)
+    new = d.pk is None
+    if new:
+        _fix_rules(d, _now(), version)
+    d.full_clean(exclude=TRUSTED_FIELDS)
+    d.version = 1 if new else d.version + 1  # the row is locked (or not yet visible to others)
     d.save()
-    d.refresh_from_db(fields=["version"])
-    _store_files(d, files, actor, DossierFile.Purpose.SUBMISSION)
+    _store_files(d, files, actor, DossierFile.Purpose.SUBMISSION, new=new)
     audit_record(E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": d.status})
     return d
 
 
-def dossier_submit_online(*, actor, dossier: Dossier, idempotency_key: str) -> Dossier:
-    """Submit a draft (status 0 → 1, with its code). The same key twice returns the same dossier."""
+def _submission_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key or len(key) > 80:
         raise ValidationError({"idempotency_key": _("A submission key of 1–80 characters is required.")})
+    return key
+
+
+def _submitted_with(actor, key: str) -> Dossier | None:
     existing = Dossier.objects.filter(idempotency_key=key).first()
+    if existing is not None and not _is_applicant(actor, existing):
+        raise PermissionDenied(_("This submission key belongs to another applicant."))
+    return existing
+
+
+def _once(actor, key: str, submit) -> Dossier:
+    """Run `submit()` in a transaction unless `key` was used already; the same key twice returns
+    the same dossier, also when a concurrent request commits it first (unique key)."""
+    existing = _submitted_with(actor, key)
     if existing is not None:
-        if not _is_applicant(actor, existing):
-            raise PermissionDenied(_("This submission key belongs to another applicant."))
         return existing
     try:
         with transaction.atomic():
-            return _submit(actor, dossier, key)
+            return submit()
     except IntegrityError:
-        # the same key committed by a concurrent request in the meantime
-        existing = Dossier.objects.filter(idempotency_key=key).first()
+        existing = _submitted_with(actor, key)
         if existing is None:
             raise
         return existing
+
+
+def dossier_submit_online(*, actor, dossier: Dossier, idempotency_key: str) -> Dossier:
+    """Submit a draft (status 0 → 1, with its code). The same key twice returns the same dossier."""
+    key = _submission_key(idempotency_key)
+    return _once(actor, key, lambda: _submit(actor, dossier, key))
+
+
+def dossier_file_online(*, actor, procedure, data: dict, files=None, idempotency_key: str,
+                        dossier: Dossier | None = None, version=None) -> Dossier:
+    """Save the applicant's form and files and submit them at once (the portal's submit button and
+    API): what dossier_draft_save then dossier_submit_online do — the same checks, the same
+    history line and both audit events, the version and rule set in force at submission — with
+    each row read once and written once. The same key twice returns the same dossier. If the
+    dossier cannot be submitted (ValidationError), nothing is written; the caller may keep the
+    applicant's work with dossier_draft_save. `version`: as in dossier_draft_save."""
+    key = _submission_key(idempotency_key)
+    return _once(actor, key, lambda: _file_online(actor, procedure, data, files, key, dossier, version))
+
+
+def _file_online(actor, procedure, data, files, key: str, dossier: Dossier | None, version) -> Dossier:
+    d = _draft(actor, procedure, dossier, data)
+    new = d.pk is None
+    now = _now()
+    _fix_rules(d, now, version)
+    uploaded = set(files) if isinstance(files, dict) else {code for code, _upload in files or []}
+    current = set() if new else set(d.files.filter(replaced=False).values_list("component_code", flat=True))
+    missing = _missing_components(d, current | uploaded)
+    if missing:
+        raise ValidationError({"files": _("Missing required components: %(names)s.") % {"names": "; ".join(missing)}})
+    if not d.applicant_name:
+        raise ValidationError({"applicant_name": _("The applicant's name is required.")})
+    d.full_clean(exclude=TRUSTED_FIELDS)
+    # The saved draft is one version, its submission the next (as when saved and submitted apart).
+    d.version = (1 if new else d.version + 1) + 1
+    d.status, d.submitted_at, d.idempotency_key = Status.SUBMITTED, now, key
+    d.save()
+    _store_files(d, files, actor, DossierFile.Purpose.SUBMISSION, new=new)
+    _history(d, actor, "submit", Status.DRAFT, at=now)
+    # The agency's code counter and the audit chain are locked until the commit by every
+    # submission: taken last, so that they are held only for the few writes before it.
+    d.code = _next_code(d.agency, now)
+    Dossier.objects.filter(pk=d.pk).update(code=d.code)
+    audit_record(E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": Status.DRAFT})
+    _audit(d, actor, "submit", Status.DRAFT)
+    return d
 
 
 def _submit(actor, dossier: Dossier, key: str) -> Dossier:

@@ -63,7 +63,7 @@ class Submission(APIView):
         already = selectors.dossier_submitted_with(key, request.user)
         if already is not None:
             return Response(DossierSerializer(already).data, status=status.HTTP_200_OK)
-        procedure = get_object_or_404(Procedure, code=request.data.get("procedure", ""))
+        procedure = get_object_or_404(Procedure.objects.select_related("agency"), code=request.data.get("procedure", ""))
         version = selectors.filing_version(procedure)
         if version is None:
             raise ValidationError({"procedure": _("This procedure cannot be filed online.")})

@@ -196,7 +196,7 @@ def filing_version(procedure):
 
     if procedure.status != Procedure.Status.ACTIVE:
         return None
-    version = procedure_version_in_force(procedure, timezone.now())
+    version = procedure_version_in_force(procedure, timezone.now(), legal_basis=False)
     if version is None or version.online_level == OnlineLevel.NONE:
         return None
     return version

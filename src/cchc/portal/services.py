@@ -67,11 +67,6 @@ class SubmissionRefused(ValidationError):
         self.dossier = dossier
 
 
-class _AlreadySubmitted(Exception):
-    def __init__(self, dossier):
-        self.dossier = dossier
-
-
 def _json_safe(value):
     if value is None:
         return ""
@@ -84,9 +79,9 @@ def online_filing_save(*, actor, procedure, version, answers: dict, uploads: dic
                        submit: bool = False, idempotency_key: str = ""):
     """Save the e-form answers and uploads as a draft and, with `submit`, submit it.
 
-    A double submit creates one dossier: the draft and the submission happen in one transaction,
-    and if the submission key was already used, that transaction is rolled back and the dossier
-    submitted first is returned."""
+    A double submit creates one dossier: saving and submitting are one transaction in onestop, and
+    a submission key already used returns the dossier submitted first. If the dossier cannot be
+    submitted, the draft is saved with everything the applicant sent and SubmissionRefused says why."""
     from cchc.onestop import services as onestop
 
     labels = {c.code: c.name for c in version.components.all()}
@@ -96,20 +91,17 @@ def online_filing_save(*, actor, procedure, version, answers: dict, uploads: dic
     uploads_validate(uploads, labels)
     data = {k: _json_safe(v) for k, v in answers.items()}
     if not submit:
-        return onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier)
+        return onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier,
+                                          version=version)
     try:
-        with transaction.atomic():
-            draft = onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads,
-                                               dossier=dossier)
-            submitted = onestop.dossier_submit_online(actor=actor, dossier=draft, idempotency_key=idempotency_key)
-            if submitted.pk != draft.pk:
-                raise _AlreadySubmitted(submitted)  # roll back the second draft
-            return submitted
-    except _AlreadySubmitted as dup:
-        return dup.dossier
+        return onestop.dossier_file_online(actor=actor, procedure=procedure, data=data, files=uploads,
+                                           idempotency_key=idempotency_key, dossier=dossier, version=version)
     except ValidationError as exc:
         # Keep the applicant's work: save the draft, then report why it could not be submitted.
-        draft = onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier)
+        for upload in uploads.values():
+            upload.seek(0)
+        draft = onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier,
+                                           version=version)
         raise SubmissionRefused(exc, draft) from exc
 
 

@@ -105,7 +105,7 @@ def file_online(request, procedure_code, pk=None):
         procedure = dossier.procedure
     else:
         dossier = None
-        procedure = get_object_or_404(Procedure, code=procedure_code)
+        procedure = get_object_or_404(Procedure.objects.select_related("agency"), code=procedure_code)
     version = _filing_version(procedure)
     form = _filing_form(request, version, dossier)
     if request.method == "POST" and form.is_valid():

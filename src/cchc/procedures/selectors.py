@@ -24,11 +24,13 @@ def procedure_get(code: str) -> Procedure:
     return Procedure.objects.select_related("agency").get(code=code)
 
 
-def procedure_version_in_force(procedure: Procedure, at: date | datetime) -> ProcedureVersion | None:
+def procedure_version_in_force(procedure: Procedure, at: date | datetime, *,
+                               legal_basis: bool = True) -> ProcedureVersion | None:
     """The version that applied on `at` (a date, or a datetime read in local time), with its
-    components and legal basis; None before the first version or after abolition."""
-    return (procedure.versions.filter(ProcedureVersion.in_force_on(_day(at)))
-            .prefetch_related("components", "legal_basis").first())
+    components and (unless `legal_basis` is False, e.g. to file a dossier) its legal basis;
+    None before the first version or after abolition."""
+    related = ("components", "legal_basis") if legal_basis else ("components",)
+    return procedure.versions.filter(ProcedureVersion.in_force_on(_day(at))).prefetch_related(*related).first()
 
 
 def procedure_search(query: str = "", *, field: str = "", level: str = "", agency: Agency | str | None = None,
