@@ -14,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("CCHC_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("CCHC_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--threads", type=int, default=4)
+        # 2 processes × 8 threads measured best on a 2-core machine (docs/portal.md, Benchmarks).
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("CCHC_THREADS", "8")))
         parser.add_argument("--no-worker", action="store_true", help="do not start a background worker")
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
