@@ -7,32 +7,10 @@ database is dropped and recreated as <name>_bench_core).
 """
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    if "DATABASE_URL" in os.environ:
-        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench_core"
-    else:
-        os.environ["CCHC_DATA_DIR"] = tempfile.mkdtemp(prefix="cchc-bench-")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        name = settings.DATABASES["default"]["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
+from bench.support import setup_django
 
 
 def p95(samples):
@@ -44,7 +22,7 @@ def main():
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--staff", type=int, default=5_000)
     args = parser.parse_args()
-    setup_django()
+    setup_django("core")
 
     from datetime import date
 

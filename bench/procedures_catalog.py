@@ -10,32 +10,10 @@ search p95 < 100 ms.
 
 import argparse
 import json
-import os
 import random
-import tempfile
 import time
 
-
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    if "DATABASE_URL" in os.environ:
-        os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rstrip("/") + "_bench_procedures"
-    else:
-        os.environ["CCHC_DATA_DIR"] = tempfile.mkdtemp(prefix="cchc-bench-")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        name = settings.DATABASES["default"]["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    call_command("migrate", verbosity=0)
+from bench.support import setup_django
 
 
 WORDS = ["Cấp", "giấy phép", "đăng ký", "hợp đồng", "lao động", "việc làm", "trợ cấp", "thất nghiệp", "bảo hiểm",
@@ -66,7 +44,7 @@ def main():
     parser.add_argument("--procedures", type=int, default=5000)
     parser.add_argument("--searches", type=int, default=200)
     args = parser.parse_args()
-    setup_django()
+    setup_django("procedures")
 
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries
