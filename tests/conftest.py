@@ -10,6 +10,27 @@ from django.contrib.auth import get_user_model
 from cchc.org import services as org
 from cchc.org.models import AgencyType, Role
 
+# Legal data seeded by data migrations (one-stop rule sets, the feedback answer time). A
+# transactional test (browser, concurrency, backup) empties the database when it ends, and under
+# xdist the next test in that worker may be an ordinary one: put the rows back on the post_migrate
+# signal that the flush sends (the poverty standards come back the same way, households/apps.py).
+SEEDING_MIGRATIONS = {"onestop": ["0002_rule_sets", "0004_tt01_indices_5_to_8"], "feedback": ["0002_answer_time_rule"]}
+
+
+def _reseed(sender, **kwargs):
+    import importlib
+
+    from django.apps import apps
+
+    for name in SEEDING_MIGRATIONS.get(sender.label, []):
+        importlib.import_module(f"{sender.name}.migrations.{name}").forwards(apps, None)
+
+
+def pytest_configure(config):
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reseed, dispatch_uid="tests.reseed_legal_data")
+
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
@@ -24,7 +45,10 @@ def _private_cache(settings):
                                    "LOCATION": f"test-{os.getpid()}"}}
     from django.core.cache import cache
 
+    from cchc.portal.selectors import filing_cache_clear
+
     cache.clear()
+    filing_cache_clear()  # rows it keeps were rolled back with the previous test
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cchc.reform",
     "cchc.onestop",
     "cchc.portal",
+    "cchc.feedback",
     "cchc.parindex",
     "cchc.surveys",
     "cchc.households",
@@ -130,6 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("CCHC_TEST_SQLITE_NAME") or None
+elif env_bool("PG_PREPARED_STATEMENTS", True):
+    # Parameters bound by the server, and a statement run 5 times on a connection prepared there:
+    # planned once instead of every time (the online filing path runs the same ~15 statements per
+    # submission). Turn off behind a pooler in transaction mode (PgBouncer < 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ----------------------------------------------------------------------

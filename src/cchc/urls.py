@@ -44,6 +44,7 @@ urlpatterns = [
     path("reform/", include("cchc.reform.urls")),
     path("onestop/", include("cchc.onestop.urls")),
     path("portal/", include("cchc.portal.urls")),
+    path("feedback/", include("cchc.feedback.urls")),
     path("parindex/", include("cchc.parindex.urls")),
     path("surveys/", include("cchc.surveys.urls")),
     path("households/", include("cchc.households.urls")),

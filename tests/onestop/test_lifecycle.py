@@ -303,8 +303,8 @@ def test_due_date_warnings_once_per_appointment(citizen, procedure, staff, minis
     d = _submitted(citizen, procedure, key="warn")
     services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version, unit=ministry["a1"])  # due 16/11
     clock.set("2026-11-12 09:00")
-    assert services.dossier_warnings_record(within_days=2) == 0
+    assert services.dossier_warnings_record(within_days=2).warned == 0
     clock.set("2026-11-15 09:00")
-    assert services.dossier_warnings_record(within_days=2) == 1
+    assert services.dossier_warnings_record(within_days=2).warned == 1
     call_command("onestop", "warn", "--within", "2")  # a second run warns nobody again
     assert d.events.filter(action="warning").count() == 1

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.core.mail import mail_outbox_flush
 from cchc.core.models import AuditEvent
 from cchc.portal.models import TrackingCode
 
@@ -19,6 +20,7 @@ def _ask(client, code):
     mail.outbox.clear()
     response = client.post(reverse("portal:track"), {"dossier_code": code})
     assert response.status_code == 200
+    mail_outbox_flush()  # what the worker does within a second
     return response
 
 

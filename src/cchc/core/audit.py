@@ -96,7 +96,7 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
-def audit_record(
+def audit_event(
     event: EventType,
     *,
     actor=None,
@@ -109,6 +109,7 @@ def audit_record(
     after: dict | None = None,
     source_ip: str | None = None,
 ) -> AuditEvent:
+    """An audit event, not yet chained or saved: give it to `audit_record_many`."""
     if event.code not in EVENT_TYPES:
         raise ValueError(f"undeclared audit event type {event.code!r}")
     if target is not None:
@@ -116,29 +117,46 @@ def audit_record(
         target_id = target_id or str(target.pk)
         target_label = target_label or str(target)[:300]
     now = timezone.now()
-    with transaction.atomic():
+    return AuditEvent(
+        # Truncated to milliseconds so the hash reads back identically on every database.
+        occurred_at=now.replace(microsecond=now.microsecond // 1000 * 1000),
+        action=event.code,
+        actor_id=getattr(actor, "pk", None),
+        actor_label=(actor.get_username() if actor is not None and actor.pk else "")[:200],
+        target_type=target_type,
+        target_id=str(target_id),
+        target_label=target_label[:300],
+        agency_id=agency_id,
+        before=jsonable(before),
+        after=jsonable(after),
+        source_ip=source_ip or current_ip.get(),
+    )
+
+
+def audit_record_many(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain `rows` (from `audit_event`) after the newest event and save them.
+
+    The chain head's row lock, taken here, is held until the surrounding transaction commits: it
+    serialises every writer, so take it as late as possible and record an operation's events in
+    one call (three statements, however many events)."""
+    if not rows:
+        return rows
+    # No savepoint: an event that cannot be written must roll back the change it describes.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        row = AuditEvent(
-            # Truncated to milliseconds so the hash reads back identically on every database.
-            occurred_at=now.replace(microsecond=now.microsecond // 1000 * 1000),
-            action=event.code,
-            actor_id=getattr(actor, "pk", None),
-            actor_label=(actor.get_username() if actor is not None and actor.pk else "")[:200],
-            target_type=target_type,
-            target_id=str(target_id),
-            target_label=target_label[:300],
-            agency_id=agency_id,
-            before=jsonable(before),
-            after=jsonable(after),
-            source_ip=source_ip or current_ip.get(),
-            prev_hash=head.last_hash,
-        )
-        row.hash = compute_hash(row)
-        row.save()
-        head.last_id = row.pk
-        head.last_hash = row.hash
+        prev = head.last_hash
+        for row in rows:
+            row.prev_hash = prev
+            row.hash = prev = compute_hash(row)
+        AuditEvent.objects.bulk_create(rows)
+        head.last_id, head.last_hash = rows[-1].pk, prev
         head.save(update_fields=["last_id", "last_hash"])
-    return row
+    return rows
+
+
+def audit_record(event: EventType, **fields) -> AuditEvent:
+    """Record one event (keyword arguments as for `audit_event`) in the caller's transaction."""
+    return audit_record_many([audit_event(event, **fields)])[0]
 
 
 @dataclass(frozen=True)

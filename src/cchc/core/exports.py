@@ -41,6 +41,41 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> b
     return buf.getvalue()
 
 
+def xlsx_write(target, title: str, header: Sequence[str], rows: Iterable[Sequence], *,
+               widths: Sequence[int] = (), preamble: Sequence[str] = ()) -> int:
+    """One sheet written row by row (openpyxl write-only mode) to `target` (a path or a binary
+    file): memory stays flat however many rows the iterable yields, so a year of records can be
+    exported. Column widths cannot be measured in this mode and are given; `preamble` lines go
+    above the bold header, which stays frozen. Returns the number of rows written."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = f"A{len(preamble) + 2}"
+    for line in preamble:
+        cell = WriteOnlyCell(ws, value=line)
+        cell.font = Font(bold=True)
+        ws.append([cell])
+    head = []
+    for h in header:
+        cell = WriteOnlyCell(ws, value=str(h))
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        head.append(cell)
+    ws.append(head)
+    n = 0
+    for row in rows:
+        ws.append(list(row))
+        n += 1
+    wb.save(target)
+    return n
+
+
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -93,3 +93,30 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class OutboundEmail(models.Model):
+    """An e-mail in the outbox (hộp thư đi): requests queue mail here, the worker delivers it.
+
+    A request never waits for (or fails with) the mail server, and mail queued inside a
+    transaction is sent only if that transaction commits."""
+
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    to = models.JSONField(_("recipients"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When to try (again); empty once sent or given up.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outbox")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["next_attempt_at"], condition=models.Q(next_attempt_at__isnull=False),
+                                name="core_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -22,12 +22,13 @@ class OnestopConfig(AppConfig):
 
         from cchc.core.jobs import register_job
 
-        from . import access, services, statistics  # noqa: F401  (declare permissions and audit events)
+        from . import access, book, services, statistics  # noqa: F401  (permissions, audit events, job "onestop.book")
 
         @register_job("onestop.warnings")
         def warnings_job(progress, job=None, within_days: int = 2):
             actor = job.created_by if job is not None and getattr(job, "created_by_id", None) else None
-            return {"warned": services.dossier_warnings_record(actor=actor, within_days=within_days, progress=progress)}
+            run = services.dossier_warnings_record(actor=actor, within_days=within_days, progress=progress)
+            return {"warned": run.warned, "e_mails": run.e_mails, "no_email": run.no_email}
 
         register_nav(NavItem("onestop", _("One-stop shop"), "onestop:queue", access.VIEW.code,
                              _("Receiving desk, work queues, deadlines and statistics of dossiers."), 40,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.org.models import Agency
 
-from .models import Channel, Outcome
+from .models import Channel, Outcome, RuleSet
 
 
 class VersionedForm(forms.Form):
@@ -99,3 +99,18 @@ class ProposeForm(VersionedForm):
 class ApologyForm(VersionedForm):
     reason = forms.CharField(label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 2}))
     new_due = forms.DateField(label=_("New appointment"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RuleSetForm(forms.ModelForm):
+    """All editable fields of RuleSet (`__all__`): a rule added to the model appears here without
+    code changes. The service checks the date rules (future, unique) again under a row lock."""
+
+    class Meta:
+        model = RuleSet
+        fields = "__all__"
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "note": forms.Textarea(attrs={"rows": 3}), "legal_basis": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "effective_from": {"unique": _("Another rule set already takes effect on this date; choose another date.")},
+            "code": {"unique": _("Another rule set already has this code.")},
+        }

@@ -37,6 +37,14 @@ class RuleSet(models.Model):
     apology_days_before_due = models.PositiveSmallIntegerField(
         _("apology at least … days before due"), default=1)
     reschedules_allowed = models.PositiveSmallIntegerField(_("re-schedulings allowed"), default=1)
+    # TT 01/2018 Điều 13 index 5: share (%) of dossiers appraised and approved at the one-stop unit
+    # that scores 2, by the level of the receiving agency.
+    desk_resolution_share_central = models.PositiveSmallIntegerField(
+        _("index 5: share resolved at the desk, ministry/province (%)"), default=20)
+    desk_resolution_share_district = models.PositiveSmallIntegerField(
+        _("index 5: share resolved at the desk, district (%)"), default=50)
+    desk_resolution_share_commune = models.PositiveSmallIntegerField(
+        _("index 5: share resolved at the desk, commune (%)"), default=100)
     note = models.TextField(_("note"), blank=True, help_text=_("confidence of each number and what to verify"))
 
     class Meta:
@@ -136,6 +144,9 @@ class Dossier(TimeStampedModel):
     step_score = models.PositiveSmallIntegerField(
         _("hand-overs score (TT 01/2018 index 2)"), null=True, blank=True,
         help_text=_("2 every hand-over early, 1 none late, 0 some late; kept as steps complete"))
+    conduct_complaints_upheld = models.PositiveSmallIntegerField(
+        _("upheld complaints about conduct"), default=0,
+        help_text=_("complaints about the officers' conduct found to be justified (TT 01/2018 index 7)"))
     refusal_reason = models.TextField(_("reasons for refusal / stop / withdrawal"), blank=True)
     fee_amount = models.DecimalField(_("fee due (VND)"), max_digits=14, decimal_places=0, default=Decimal("0"))
     paid_amount = models.DecimalField(_("paid (VND)"), max_digits=14, decimal_places=0, default=Decimal("0"))

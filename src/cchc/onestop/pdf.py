@@ -12,6 +12,7 @@ from django.utils import timezone
 from cchc.core.exports import pdf_fonts, pdf_styles, pdf_table_style
 from cchc.core.formatting import format_number
 
+from . import book
 from .models import Channel, DossierPause, DossierStep
 
 
@@ -90,6 +91,7 @@ def receipt(d) -> bytes:
         + (" hoặc trực tuyến trên Cổng dịch vụ công" if d.channel == Channel.ONLINE else "") + ".",
         f"Hình thức nộp: {Channel(d.channel).label}. Quy định áp dụng: {d.rule_set or '…'}; "
         f"phiên bản thủ tục {d.procedure_version.number}.",
+        "Vào Sổ theo dõi hồ sơ, Quyển số {}, Số thứ tự {:02d}.".format(*book.entry_of(d)),
     ]
     qr = Table([[_qr(d.code), "Quét mã để tra cứu tình trạng hồ sơ"]], colWidths=[80, 250])
     qr.setStyle([("FONTNAME", (0, 0), (-1, -1), pdf_fonts()[0]), ("FONTSIZE", (0, 0), (-1, -1), 8),

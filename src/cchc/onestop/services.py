@@ -6,6 +6,7 @@ locking). Status changes are recorded in DossierEvent and announced with
 signals.dossier_status_changed after commit. The contract used by the portal is in docs/onestop.md.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -16,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cchc.core.audit import audit_record, event_type
+from cchc.core.audit import audit_event, audit_record, audit_record_many, event_type
 from cchc.core.exceptions import Conflict, InvalidTransition
 from cchc.core.files import safe_upload_name, validate_upload
+from cchc.core.mail import mail_queue
 from cchc.org.access import has_perm, require_perm
 from cchc.org.models import Agency
 from cchc.procedures.selectors import procedure_version_in_force
@@ -101,10 +103,11 @@ def _history(d: Dossier, actor, action: str, old: int, *, note: str = "", data=N
                                 to_status=d.status, note=note, data=data or {})
 
 
-def _audit(d: Dossier, actor, action: str, old: int, *, data=None) -> None:
-    """The audit event of a saved change; a status change is announced after the commit."""
-    audit_record(E[action], actor=actor, target=d, agency_id=d.agency_id,
-                 before={"status": old}, after={"status": d.status, "version": d.version, **(data or {})})
+def _audit(d: Dossier, actor, action: str, old: int, *, data=None, earlier: tuple = ()) -> None:
+    """The audit event of a saved change (after the `earlier` events of the same operation, all
+    chained in one write); a status change is announced after the commit."""
+    audit_record_many([*earlier, audit_event(E[action], actor=actor, target=d, agency_id=d.agency_id, before={"status": old},
+                                             after={"status": d.status, "version": d.version, **(data or {})})])
     if d.status != old:
         new, who = d.status, _user(actor)  # bound now: several changes may commit together
         transaction.on_commit(lambda: dossier_status_changed.send(
@@ -151,14 +154,15 @@ def _store_files(d: Dossier, files, actor, purpose: str, *, new: bool = False) -
     pairs = list(files.items()) if isinstance(files, dict) else list(files)
     component_files = purpose in (DossierFile.Purpose.SUBMISSION, DossierFile.Purpose.SUPPLEMENT)
     codes = {c.code for c in d.procedure_version.components.all()}  # prefetched by the version selector
-    rows = []
+    rows, month = [], timezone.localdate()
     for code, upload in pairs:
         if code and codes and code not in codes and component_files:
             raise ValidationError({"files": _("%(code)s is not a component of this procedure.") % {"code": code}})
         checked = validate_upload(upload)
         row = DossierFile(dossier=d, component_code=code or "", purpose=purpose, kind=checked.kind, size=checked.size,
                           uploaded_by=_user(actor))
-        row.file.save(safe_upload_name(str(d.pk), checked.extension), upload, save=False)
+        # One folder a month, not one per dossier: a million dossiers are not a million folders.
+        row.file.save(safe_upload_name(f"{month:%Y/%m}", checked.extension), upload, save=False)
         rows.append(row)
     replaced = {row.component_code for row in rows if row.component_code} if component_files and not new else set()
     if replaced:
@@ -321,10 +325,13 @@ def _submission_key(idempotency_key: str) -> str:
 
 
 def _submitted_with(actor, key: str) -> Dossier | None:
-    existing = Dossier.objects.filter(idempotency_key=key).first()
-    if existing is not None and not _is_applicant(actor, existing):
+    # Looked up by two columns first: on every submission, and nearly always a miss.
+    found = Dossier.objects.filter(idempotency_key=key).values_list("pk", "applicant_id").first()
+    if found is None:
+        return None
+    if found[1] is None or found[1] != getattr(actor, "pk", None):
         raise PermissionDenied(_("This submission key belongs to another applicant."))
-    return existing
+    return Dossier.objects.get(pk=found[0])
 
 
 def _once(actor, key: str, submit) -> Dossier:
@@ -384,8 +391,8 @@ def _file_online(actor, procedure, data, files, key: str, dossier: Dossier | Non
     # submission: taken last, so that they are held only for the few writes before it.
     d.code = _next_code(d.agency, now)
     Dossier.objects.filter(pk=d.pk).update(code=d.code)
-    audit_record(E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": Status.DRAFT})
-    _audit(d, actor, "submit", Status.DRAFT)
+    draft = audit_event(E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": Status.DRAFT})
+    _audit(d, actor, "submit", Status.DRAFT, earlier=(draft,))
     return d
 
 
@@ -788,10 +795,11 @@ WARNINGS_RECORDED = event_type("onestop.dossier.warn", gettext_lazy("Due-date wa
 
 
 @transaction.atomic
-def dossier_warnings_record(*, actor=None, within_days: int = 2, progress=None) -> int:
+def dossier_warnings_record(*, actor=None, within_days: int = 2, progress=None) -> "WarningsRun":
     """Warn once per appointment: every open dossier due within `within_days` (or already overdue)
     gets a "warning" line in its history naming the appointment, shown in the officer's queue and
-    the overdue page; run daily by `cchc onestop warn` or as the job "onestop.warnings"."""
+    the overdue page; run daily by `cchc onestop warn` or as the job "onestop.warnings". The newly
+    warned dossiers are also e-mailed through the outbox, one digest per person (`_warning_digests`)."""
     from datetime import timedelta
 
     from .models import OPEN_STATUSES as OPEN
@@ -804,8 +812,214 @@ def dossier_warnings_record(*, actor=None, within_days: int = 2, progress=None) 
                          note="Quá hạn" if due < now else "Sắp đến hạn")
             for pk, due in due_soon if (pk, due.isoformat()) not in warned]
     DossierEvent.objects.bulk_create(rows, batch_size=2000)
+    digests, no_email = _warning_digests([r.dossier_id for r in rows], now)
+    for to, subject, body in digests:  # queued with the warning lines: sent once, only if they commit
+        mail_queue(to=[to], subject=subject, body=body)
     if progress is not None:
         progress.update(len(rows), len(rows))
     audit_record(WARNINGS_RECORDED, actor=actor, target_type="onestop.dossier", target_label=f"{len(rows)} dossiers",
-                 after={"warned": len(rows), "within_days": within_days})
-    return len(rows)
+                 after={"warned": len(rows), "within_days": within_days, "e_mails": len(digests),
+                        "no_email": no_email})
+    return WarningsRun(warned=len(rows), e_mails=len(digests), no_email=len(no_email))
+
+
+# --- complaints about conduct (TT 01/2018 index 7) ---------------------------------------------------
+COMPLAINT_RECORDED = event_type("onestop.dossier.complaint", gettext_lazy("Complaint verdict recorded on the dossier"))
+
+
+@transaction.atomic
+def dossier_complaint_record(*, actor, dossier: Dossier, upheld: bool, reference: str = "") -> Dossier:
+    """Record the verdict on a complaint about the officers' conduct in handling this dossier (called by
+    the feedback module). An upheld complaint counts on the dossier, so index 7 of the statistics stays
+    in the one grouped scan; a complaint not upheld leaves only a history line. The dossier's `version`
+    is not bumped: nothing an officer edits on it changes."""
+    from .access import COMPLAINT
+
+    d = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    require_perm(actor, COMPLAINT, d.agency)
+    if d.status == Status.DRAFT:
+        raise InvalidTransition(_("A draft has not been submitted; there is nothing to complain about yet."))
+    if upheld:
+        Dossier.objects.filter(pk=d.pk).update(conduct_complaints_upheld=F("conduct_complaints_upheld") + 1)
+        d.refresh_from_db(fields=["conduct_complaints_upheld"])
+    DossierEvent.objects.create(dossier=d, at=_now(), actor=_user(actor), action="complaint", from_status=d.status,
+                                to_status=d.status, note=f"{reference}: {'phản ánh đúng' if upheld else 'phản ánh không đúng'}",
+                                data={"upheld": bool(upheld), "reference": reference})
+    audit_record(COMPLAINT_RECORDED, actor=actor, target=d, agency_id=d.agency_id,
+                 after={"upheld": bool(upheld), "reference": reference,
+                        "conduct_complaints_upheld": d.conduct_complaints_upheld})
+    return d
+
+
+# --- warning e-mails (digest per officer) ----------------------------------------------------------
+@dataclass(frozen=True)
+class WarningsRun:
+    warned: int  # dossiers newly warned in this run
+    e_mails: int  # digests queued in the outbox (one per person)
+    no_email: int  # people who should have been told but have no e-mail address
+
+
+def _unit_leaders(units) -> dict[int, list]:
+    """{unit id: unit leaders (org Role.UNIT_LEADER in force) whose assignment covers the unit}:
+    those who may assign another officer or issue the apology (onestop.approve)."""
+    from datetime import date
+
+    from django.db.models import Q
+
+    from cchc.org.models import Role, RoleAssignment
+    units = list(units)
+    ids = {u.pk for u in units} | {a for u in units for a in u.ancestor_ids()}
+    today = date.today()
+    grants = list(RoleAssignment.objects.filter(role=Role.UNIT_LEADER, agency_id__in=ids, agency__valid_to__isnull=True,
+                                                user__is_active=True)
+                  .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("user"))
+    return {u.pk: [g.user for g in grants if g.agency_id == u.pk or (g.include_subtree and g.agency_id in u.ancestor_ids())]
+            for u in units}
+
+
+def _warning_digests(dossier_ids: list[int], now: datetime) -> tuple[list, list[str]]:
+    """The e-mails for newly warned dossiers: each officer holding one gets a digest of theirs; a
+    unit's leaders also get the overdue ones and those nobody is assigned to. People without an
+    e-mail address are returned by username (counted and audited, not mailed)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    if not dossier_ids:
+        return [], []
+    dossiers = list(Dossier.objects.filter(pk__in=dossier_ids)
+                    .select_related("procedure", "assignee", "handling_unit", "agency").order_by("due_at", "id"))
+    needs_leader = {d.pk: d for d in dossiers if d.due_at < now or d.assignee_id is None}
+    leaders = _unit_leaders({d.handling_unit or d.agency for d in needs_leader.values()})
+    people: dict[int, tuple] = {}  # user id → (user, {dossier id: dossier})
+    for d in dossiers:
+        recipients = [d.assignee] if d.assignee_id else []
+        if d.pk in needs_leader:
+            recipients += leaders[(d.handling_unit or d.agency).pk]
+        for user in recipients:
+            if user.is_active:  # an officer who has left is not written to
+                people.setdefault(user.pk, (user, {}))[1][d.pk] = d
+    site = getattr(settings, "CCHC_SITE_URL", "").rstrip("/")
+    messages, no_email = [], []
+    with translation.override(settings.LANGUAGE_CODE):  # the platform's language (Vietnamese)
+        for user, mine in people.values():
+            if not user.email:
+                no_email.append(user.username)
+                continue
+            lines = [_("Dear %(name)s,") % {"name": user}, "",
+                     _("These dossiers you handle or supervise are due soon or overdue:"), ""]
+            for d in mine.values():
+                state = _("OVERDUE") if d.due_at < now else _("due soon")
+                lines += [f"- {d.code} | {d.procedure.name} | "
+                          + _("due %(day)s") % {"day": timezone.localtime(d.due_at).strftime("%d/%m/%Y")}
+                          + f" | {state} | {d.handling_unit or d.agency}",
+                          f"  {site}{reverse('onestop:detail', args=[d.pk])}"]
+            lines += ["", _("An apology with a new appointment (Mẫu 04) must be issued at least one day before the due "
+                            "date. This message was sent automatically by the one-stop system.")]
+            subject = ngettext("Due-date warning: %(n)s dossier", "Due-date warnings: %(n)s dossiers",
+                               len(mine)) % {"n": len(mine)}
+            messages.append((user.email, subject, "\n".join(lines)))
+    return messages, sorted(no_email)
+
+
+# --- dossier tracking book (Mẫu 06) ----------------------------------------------------------------
+BOOK_VIEWED = event_type("onestop.book.personal_view",
+                         gettext_lazy("Dossier tracking book (Mẫu 06) viewed or exported: applicants' personal data"))
+
+
+def dossier_book_viewed(*, actor, agency: Agency, year: int, month: int | None = None, page: int | None = None,
+                        dossier_ids=(), export: str = "", rows: int | None = None) -> None:
+    """Record that someone saw the book's personal data: a page (its dossiers listed) or an export
+    (its period and number of entries: the entries are fixed by the period, as dossiers are never
+    deleted)."""
+    from .access import BOOK
+    require_perm(actor, BOOK, agency)
+    audit_record(BOOK_VIEWED, actor=actor, target=agency, agency_id=agency.pk,
+                 after={"year": year, "month": month, "page": page, "format": export or "page",
+                        "dossiers": list(dossier_ids), "rows": rows})
+
+
+# --- one-stop rule sets (effective-dated; a rule set in force or frozen on dossiers never changes) ---
+RULE_SET_E = {code: event_type(f"onestop.ruleset.{code}", label) for code, label in [
+    ("create", gettext_lazy("One-stop rule set created")),
+    ("update", gettext_lazy("One-stop rule set changed before it took effect")),
+    ("delete", gettext_lazy("One-stop rule set deleted before it took effect")),
+]}
+
+
+def _require_rules_perm(actor) -> None:
+    from .access import RULES, may_manage_rule_sets
+    if not may_manage_rule_sets(actor):
+        raise PermissionDenied(_("You do not have the permission “%(perm)s” at the ministry level.")
+                               % {"perm": RULES.label})
+
+
+def _rule_fields():
+    """Every editable field of RuleSet: a field added to the model is taken without code changes."""
+    return [f for f in RuleSet._meta.concrete_fields if f.editable and not f.primary_key]
+
+
+def _rule_set_still_future(rs: RuleSet) -> None:
+    today = timezone.localdate()
+    if rs.effective_from <= today:
+        raise ValidationError(_("Rule set %(code)s took effect on %(day)s: rules in force are never edited; create a "
+                                "new rule set effective from a future date.")
+                              % {"code": rs.code, "day": rs.effective_from.strftime("%d/%m/%Y")})
+    if rs.dossiers.exists():
+        raise ValidationError(_("Rule set %(code)s is already fixed on dossiers and cannot change.") % {"code": rs.code})
+
+
+def _rule_set_fill(rs: RuleSet, data: dict) -> RuleSet:
+    for f in _rule_fields():
+        if f.name in data:
+            setattr(rs, f.name, data[f.name])
+    today = timezone.localdate()
+    if not rs.effective_from or rs.effective_from <= today:
+        raise ValidationError({"effective_from": _("The effective date must be after today (%(today)s): a new rule "
+                                                   "set applies to dossiers received from that day.")
+                               % {"today": today.strftime("%d/%m/%Y")}})
+    clash = RuleSet.objects.filter(effective_from=rs.effective_from).exclude(pk=rs.pk).first()
+    if clash is not None:
+        raise ValidationError({"effective_from": _("Rule set %(code)s already takes effect on %(day)s; choose another "
+                                                   "date.") % {"code": clash.code,
+                                                               "day": rs.effective_from.strftime("%d/%m/%Y")}})
+    rs.full_clean()
+    return rs
+
+
+@transaction.atomic
+def rule_set_create(*, actor, data: dict) -> RuleSet:
+    """A new rule set effective from a future date (its fields by name, as the ModelForm gives them)."""
+    from cchc.core.audit import snapshot
+    _require_rules_perm(actor)
+    rs = _rule_set_fill(RuleSet(), data)
+    rs.save()
+    audit_record(RULE_SET_E["create"], actor=actor, target=rs, after=snapshot(rs))
+    return rs
+
+
+@transaction.atomic
+def rule_set_update(*, actor, rule_set: RuleSet, data: dict) -> RuleSet:
+    """Change a rule set that has not yet taken effect (and so is on no dossier)."""
+    from cchc.core.audit import snapshot
+    _require_rules_perm(actor)
+    rs = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    _rule_set_still_future(rs)
+    before = snapshot(rs)
+    _rule_set_fill(rs, data)
+    rs.save()
+    audit_record(RULE_SET_E["update"], actor=actor, target=rs, before=before, after=snapshot(rs))
+    return rs
+
+
+@transaction.atomic
+def rule_set_delete(*, actor, rule_set: RuleSet) -> None:
+    """Delete a rule set that has not yet taken effect."""
+    from cchc.core.audit import snapshot
+    _require_rules_perm(actor)
+    rs = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    _rule_set_still_future(rs)
+    audit_record(RULE_SET_E["delete"], actor=actor, target=rs, before=snapshot(rs))
+    rs.delete()

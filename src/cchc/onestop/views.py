@@ -19,9 +19,9 @@ from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
 from cchc.org.models import Agency, Role
 from cchc.procedures.models import Procedure
 
-from . import forms, pdf, selectors, services, statistics
-from .access import APPROVE, PROCESS, RECEIVE, STATS, VIEW, handles
-from .models import OPEN_STATUSES, Dossier, DossierFile, DossierStep, Status
+from . import book, forms, pdf, selectors, services, statistics
+from .access import APPROVE, BOOK, PROCESS, RECEIVE, STATS, VIEW, handles, may_manage_rule_sets
+from .models import OPEN_STATUSES, Dossier, DossierFile, DossierStep, RuleSet, Status
 
 
 # --- queues -------------------------------------------------------------------------------------
@@ -295,9 +295,164 @@ def statistics_view(request):
         title=_("Dossiers by month of receipt"), places=0)
     chart_units = charts.bar_chart([charts.Bar(u.label, u.on_time_rate) for u in units],
                                    title=_("On-time rate by unit"), unit="%", max_value=100)
+    # indices 5, 8, 9 and QĐ 766 3.1 / 5.x also need facts of the unit (rules, procedures, feedback, ratings)
+    facts = statistics.unit_facts(period, [agency] if agency is not None else list(agencies),
+                                  level=statistics.agency_level(agency.type) if agency is not None else None)
     return render(request, "onestop/statistics.html", {
         "period": period, "agency": agency, "agencies": agencies, "total": total, "months": months, "units": units,
         "procs": procs, "chart_months": chart_months, "chart_units": chart_units,
-        "tt01": statistics.tt01_indices(total), "qd766": statistics.qd766_indicators(total),
+        "tt01": statistics.tt01_indices(total, facts), "qd766": statistics.qd766_indicators(total, facts),
         "years": range(date.today().year, 2017, -1),
     })
+
+
+# --- dossier tracking book (Mẫu 06) ------------------------------------------------------------------
+def _int(value, default, low, high):
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return default
+    return n if low <= n <= high else default
+
+
+@staff_required
+def book_view(request):
+    """Sổ theo dõi hồ sơ of one receiving unit for a year (optionally one month), 50 entries a page;
+    `format=pdf|xlsx` exports it. Only the desk and the unit's leaders (onestop.book) see it, and
+    every page or export with entries is audited as access to personal data."""
+    require_perm(request.user, BOOK)
+    agencies = list(agencies_with_perm(request.user, BOOK).filter(valid_to__isnull=True).order_by("path"))
+    if not agencies:
+        raise Http404
+    wanted = _int(request.GET.get("agency"), agencies[0].pk, 1, 2**62)
+    agency = next((a for a in agencies if a.pk == wanted), agencies[0])
+    this_year = timezone.localdate().year
+    year = _int(request.GET.get("year"), this_year, 2000, this_year)
+    month = _int(request.GET.get("month"), None, 1, 12)
+    fmt = request.GET.get("format")
+    if fmt in book.WRITERS:
+        return _book_export(request, agency, year, month, fmt)
+    page, entries = book.book_page(agency, year, month, request.GET.get("page"))
+    if entries:
+        services.dossier_book_viewed(actor=request.user, agency=agency, year=year, month=month, page=page.number,
+                                     dossier_ids=[e.dossier.pk for e in entries])
+    return render(request, "onestop/book.html", {
+        "agencies": agencies, "agency": agency, "year": year, "month": month, "page": page, "entries": entries,
+        "years": range(this_year, 2017, -1), "months": range(1, 13), "sync_limit": book.SYNC_EXPORT_ROWS,
+    })
+
+
+def _book_export(request, agency, year, month, fmt):
+    """A month of a small desk is written at once; more than SYNC_EXPORT_ROWS entries (a busy desk's
+    year is thousands of A4 pages) go to the worker, and the file is fetched from `book_file`."""
+    import io
+
+    from django.conf import settings
+    from django.utils import translation
+
+    from cchc.core.jobs import job_enqueue
+    total = book.received_in(agency.pk, *book.year_bounds(year, month)).count()
+    if total > book.SYNC_EXPORT_ROWS:
+        job = job_enqueue("onestop.book", actor=request.user,
+                          params={"agency": agency.pk, "year": year, "month": month, "fmt": fmt})
+        return redirect("core:job", pk=job.pk)
+    write, mime = book.WRITERS[fmt]
+    buf = io.BytesIO()
+    with translation.override(settings.LANGUAGE_CODE):  # the form is printed in Vietnamese
+        rows = write(buf, agency, year, month, book.iter_entries(agency, year, month))
+    services.dossier_book_viewed(actor=request.user, agency=agency, year=year, month=month, export=fmt, rows=rows)
+    return file_response(buf.getvalue(), book.filename_of(agency, year, month, fmt), mime)
+
+
+@staff_required
+def book_file(request, job_id):
+    """The file written by the job "onestop.book", to the person who asked for it while they still
+    keep the book of that unit; each download is audited."""
+    from django.core.files.storage import default_storage
+
+    from cchc.core.models import Job
+    job = get_object_or_404(Job, pk=job_id, kind="onestop.book", status=Job.Status.DONE)
+    if job.created_by_id != request.user.pk or not (job.result or {}).get("file"):
+        raise Http404
+    agency = get_object_or_404(Agency, pk=job.params["agency"])
+    services.dossier_book_viewed(actor=request.user, agency=agency, year=job.params["year"],
+                                 month=job.params.get("month"), export=job.params["fmt"], rows=job.result["rows"])
+    name = job.result["file"]
+    return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
+
+
+# --- one-stop rule sets ------------------------------------------------------------------------------
+def _rules_allowed(request):
+    if not may_manage_rule_sets(request.user):
+        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied(_("Only administrators and reform officers of the ministry edit the one-stop rule sets."))
+
+
+@staff_required
+def rules_list(request):
+    """Every rule set, newest first, the one in force highlighted; future ones can be edited."""
+    _rules_allowed(request)
+    in_force = services.rule_set_in_force(timezone.now())
+    today = timezone.localdate()
+    used = set(Dossier.objects.filter(rule_set__effective_from__gt=today).values_list("rule_set_id", flat=True)
+               .distinct())
+    fields = [f for f in forms.RuleSetForm.base_fields if f not in ("code", "name", "effective_from", "note")]
+    rows = [{"rs": rs, "in_force": in_force is not None and rs.pk == in_force.pk,
+             "editable": rs.effective_from > today and rs.pk not in used,
+             "values": [getattr(rs, f) for f in fields]} for rs in RuleSet.objects.order_by("-effective_from")]
+    headers = [forms.RuleSetForm.base_fields[f].label for f in fields]
+    return render(request, "onestop/rules.html", {"rows": rows, "headers": headers, "today": today})
+
+
+def _rule_form(request, rule_set=None):
+    _rules_allowed(request)
+    initial = None
+    if rule_set is None:  # start from the numbers in force: a new version usually changes a few
+        current = services.rule_set_in_force(timezone.now())
+        if current is not None:
+            initial = {f: getattr(current, f) for f in forms.RuleSetForm.base_fields
+                       if f not in ("code", "name", "effective_from")}
+    form = forms.RuleSetForm(request.POST or None, instance=rule_set, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if rule_set is None:
+                rs = services.rule_set_create(actor=request.user, data=form.cleaned_data)
+            else:
+                rs = services.rule_set_update(actor=request.user, rule_set=rule_set, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Rule set %(code)s saved; it takes effect on %(day)s.")
+                             % {"code": rs.code, "day": rs.effective_from.strftime("%d/%m/%Y")})
+            return redirect("onestop:rules")
+    return render(request, "onestop/rule_form.html", {"form": form, "rule_set": rule_set})
+
+
+@staff_required
+def rule_new(request):
+    return _rule_form(request)
+
+
+@staff_required
+def rule_edit(request, pk):
+    rule_set = get_object_or_404(RuleSet, pk=pk)
+    _rules_allowed(request)
+    if rule_set.effective_from <= timezone.localdate() or rule_set.dossiers.exists():
+        messages.error(request, _("Rule set %(code)s is in force or fixed on dossiers and is never edited; create a "
+                                  "new rule set instead.") % {"code": rule_set.code})
+        return redirect("onestop:rules")
+    return _rule_form(request, rule_set)
+
+
+@staff_required
+@require_POST
+def rule_delete(request, pk):
+    rule_set = get_object_or_404(RuleSet, pk=pk)
+    _rules_allowed(request)
+    try:
+        services.rule_set_delete(actor=request.user, rule_set=rule_set)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Rule set %(code)s deleted.") % {"code": rule_set.code})
+    return redirect("onestop:rules")

@@ -63,10 +63,12 @@ class Submission(APIView):
         already = selectors.dossier_submitted_with(key, request.user)
         if already is not None:
             return Response(DossierSerializer(already).data, status=status.HTTP_200_OK)
-        procedure = get_object_or_404(Procedure.objects.select_related("agency"), code=request.data.get("procedure", ""))
-        version = selectors.filing_version(procedure)
+        code = request.data.get("procedure", "")
+        version = selectors.filing_version_for_code(code)
         if version is None:
+            get_object_or_404(Procedure, code=code)
             raise ValidationError({"procedure": _("This procedure cannot be filed online.")})
+        procedure = version.procedure
         answers = eforms.validate_answers(version, request.data)
         uploads = {name[len("file_"):]: f for name, f in request.FILES.items() if name.startswith("file_")}
         dossier = services.online_filing_save(actor=request.user, procedure=procedure, version=version,

@@ -21,6 +21,15 @@ class PortalConfig(AppConfig):
                              order=5, public=True))
         # Applicants are told of every status change (NĐ 224/2026 Điều 15.1.g).
         dossier_status_changed.connect(on_dossier_status_changed, dispatch_uid="portal.notify_status_change")
+        from django.db.models.signals import post_delete, post_save
+
+        from cchc.procedures.models import DossierComponent, Procedure, ProcedureVersion
+
+        from .models import EFormField
+
+        for model in (Procedure, ProcedureVersion, DossierComponent, EFormField):  # what online filing reads
+            for signal in (post_save, post_delete):
+                signal.connect(selectors.filing_cache_clear, sender=model, dispatch_uid=f"portal.filing_cache.{model.__name__}")
         register_metric(Metric("portal.satisfaction_rate", _("Applicants satisfied with the service"), "percent",
                                selectors.satisfaction_metric,
                                _("Ratings in which no citizen evaluation criterion was rated poor, over all ratings "

@@ -17,6 +17,7 @@ from cchc.core.exceptions import ImportRejected, RowError
 from cchc.org.access import require_perm
 
 from .models import EFormField
+from .selectors import filing_cache_clear
 
 EFORM_DEFINED = event_type("portal.eform.define", gettext_lazy("E-form fields defined for a procedure version"))
 
@@ -32,15 +33,20 @@ APPLICANT_FIELDS = (
 
 
 def fields_for(version) -> list[EFormField]:
-    """The e-form fields of a procedure version (carried over from an earlier version if it has none)."""
+    """The e-form fields of a procedure version (carried over from an earlier version if it has
+    none), read once per version instance."""
+    kept = getattr(version, "_eform_fields", None)
+    if kept is not None:
+        return kept
     rows = (EFormField.objects.filter(version__procedure_id=version.procedure_id,
                                       version__effective_from__lte=version.effective_from)
-            .select_related("version").order_by("-version__effective_from", "order", "id"))
+            .order_by("-version__effective_from", "order", "id"))
     result = []
     for row in rows:
         if result and row.version_id != result[0].version_id:
             break
         result.append(row)
+    version._eform_fields = result
     return result
 
 
@@ -101,7 +107,8 @@ def eform_define(*, actor, version, fields: list[dict]) -> list[EFormField]:
         raise ImportRejected(errors)
     with transaction.atomic():
         EFormField.objects.filter(version=version).delete()
-        EFormField.objects.bulk_create(rows)
+        EFormField.objects.bulk_create(rows)  # no post_save signal: clear the filing cache here
+        transaction.on_commit(filing_cache_clear)
         audit_record(EFORM_DEFINED, actor=actor, target=version, agency_id=version.procedure.agency_id,
                      after={"fields": [r.code for r in rows]})
     return rows

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+
+from cchc.core.mail import mail_queue
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ class InAppChannel:
 
 
 class EmailChannel:
-    """An e-mail through Django's mail backend (SMTP in production, files in the embedded setup)."""
+    """An e-mail, queued in the platform's outbox and delivered by the worker through Django's
+    mail backend (SMTP in production, files in the embedded setup)."""
 
     code = "email"
 
@@ -61,7 +63,7 @@ class EmailChannel:
         if not message.email:
             return False
         body = message.body + (f"\n\n{message.url}" if message.url else "")
-        send_mail(message.subject, body, settings.DEFAULT_FROM_EMAIL, [message.email])
+        mail_queue(to=[message.email], subject=message.subject, body=body)
         return True
 
 

@@ -1,6 +1,7 @@
 """Reads of the citizen side. What the portal needs to know of a dossier is read here, in one
 place, from onestop's model and selectors."""
 
+import time
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -202,6 +203,39 @@ def filing_version(procedure):
     return version
 
 
+# The online filing API reads the same catalogue rows on every submission. Each process keeps
+# them FILING_CACHE_SECONDS at most: a change saved in this process clears them at once (signals
+# connected in apps.py), other processes see it within that time. A change of rules is a new
+# version with its own effective date, so this delays only e-form edits and abolitions, by seconds.
+FILING_CACHE_SECONDS = 30
+_filing_cache: dict[str, tuple[float, object, object]] = {}
+
+
+def filing_cache_clear(**kwargs) -> None:
+    _filing_cache.clear()
+
+
+def filing_version_for_code(code: str):
+    """As `filing_version`, for the procedure with this code (with its procedure and agency, its
+    components and e-form fields): the API's path for every submission, one query when not kept."""
+    from cchc.procedures.models import OnlineLevel, Procedure, ProcedureVersion
+
+    from .eforms import fields_for
+
+    today, now = timezone.localdate(), time.monotonic()
+    kept = _filing_cache.get(code)
+    if kept is not None and kept[0] > now and kept[1] == today:
+        return kept[2]
+    version = (ProcedureVersion.objects.select_related("procedure__agency").prefetch_related("components")
+               .filter(ProcedureVersion.in_force_on(today), procedure__code=code,
+                       procedure__status=Procedure.Status.ACTIVE)
+               .exclude(online_level=OnlineLevel.NONE).first())
+    if version is not None:
+        fields_for(version)  # read now, kept on the instance
+    _filing_cache[code] = (now + FILING_CACHE_SECONDS, today, version)
+    return version
+
+
 def dossier_form_initial(dossier) -> dict:
     """The e-form answers of a draft, to resume it."""
     from .eforms import APPLICANT_FIELDS
@@ -215,7 +249,9 @@ def dossier_submitted_with(key: str, user):
     """The applicant's dossier already submitted with this submission key (a form sent twice)."""
     if not key:
         return None
-    return Dossier.objects.filter(idempotency_key=key, applicant_id=user.pk).first()
+    # Looked up by its key alone first: on every submission, and nearly always a miss.
+    pk = Dossier.objects.filter(idempotency_key=key, applicant_id=user.pk).values_list("pk", flat=True).first()
+    return None if pk is None else Dossier.objects.select_related("procedure").get(pk=pk)
 
 
 def supplement_components(dossier, pause) -> list:

@@ -44,7 +44,7 @@ class VersionSerializer(serializers.ModelSerializer):
         model = ProcedureVersion
         fields = ["number", "effective_from", "effective_to", "steps", "channels", "processing_time_value",
                   "processing_time_unit", "fee", "charge", "fee_note", "applicants", "result", "conditions",
-                  "online_level", "online_partial_reason", "publication_decision", "published_on", "change_note",
+                  "online_level", "online_partial_reason", "publication_decision", "published_on", "posted_at_desk_on", "change_note",
                   "components", "legal_basis"]
 
 

@@ -113,6 +113,8 @@ def _version(i: int, law, *, effective_from: date, simpler: bool = False) -> dic
         "online_partial_reason": "Cần đối chiếu bản chính giấy tờ khi trả kết quả" if online == "partial" else "",
         "publication_decision": DECISION_2018 if simpler else DECISION_2016,
         "published_on": SIMPLIFIED_ON - timedelta(days=14) if simpler else date(2016, 6, 20),
+        # every seventh procedure was never posted at the desks (TT 01/2018 index 6 then scores 1)
+        "posted_at_desk_on": None if i % 7 == 3 else (SIMPLIFIED_ON - timedelta(days=7) if simpler else date(2016, 7, 1)),
         "change_note": "Đơn giản hóa theo phương án năm 2018 [mẫu]" if simpler else "Công bố lần đầu [mẫu]",
         "legal_basis": [{"number": law[0], "title": law[1]}],
         "components": components,

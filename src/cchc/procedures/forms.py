@@ -58,11 +58,15 @@ class VersionForm(forms.Form):
     publication_decision = forms.CharField(label=_("Publication decision"), required=False, max_length=300)
     published_on = forms.DateField(label=_("Published on"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    posted_at_desk_on = forms.DateField(label=_("Posted at the one-stop desks on"), required=False,
+                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                        help_text=_("Niêm yết công khai tại Bộ phận một cửa (TT 01/2018 index 6)"))
     change_note = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, version, **kwargs):
         initial = {f: getattr(version, f) for f in ("processing_time_value", "processing_time_unit", "fee", "charge",
-                                                     "channels", "online_level", "online_partial_reason")}
+                                                     "channels", "online_level", "online_partial_reason",
+                                                     "posted_at_desk_on")}
         super().__init__(*args, initial=initial, **kwargs)
         self.components = list(version.components.all())
         self.fields["remove_components"].choices = [(c.code, f"{c.code} – {c.name}") for c in self.components]

@@ -112,6 +112,8 @@ class ProcedureVersion(models.Model):
     publication_decision = models.CharField(_("publication decision"), max_length=300, blank=True,
                                             help_text=_("Quyết định công bố: number and date"))
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    posted_at_desk_on = models.DateField(_("posted at the one-stop desks on"), null=True, blank=True,
+                                         help_text=_("Niêm yết: the day the procedure was posted at the receiving desks"))
     change_note = models.TextField(_("what changed"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -27,7 +27,7 @@ CATALOG_IMPORTED = event_type("procedures.catalog.import", gettext_lazy("Procedu
 # Fields of ProcedureVersion that a version dict sets directly.
 VERSION_FIELDS = ("effective_from", "steps", "channels", "processing_time_value", "processing_time_unit", "fee",
                   "charge", "fee_note", "applicants", "result", "conditions", "online_level",
-                  "online_partial_reason", "publication_decision", "published_on", "change_note")
+                  "online_partial_reason", "publication_decision", "published_on", "posted_at_desk_on", "change_note")
 
 
 def version_content(version: ProcedureVersion) -> dict:

@@ -120,7 +120,7 @@ def read_xlsx(content: bytes) -> list[dict]:
 
 
 VERSION_OPTIONAL = ("fee", "charge", "fee_note", "conditions", "online_partial_reason", "publication_decision",
-                    "published_on", "change_note", "abolished_on", "abolished_by")
+                    "published_on", "posted_at_desk_on", "change_note", "abolished_on", "abolished_by")
 
 
 def _safe_date(value):

@@ -146,10 +146,11 @@ def clean_version(data: dict, errors: dict) -> dict:
         errors["channels"] = _("A fully online service must offer the online channel.")
     out["online_level"] = level
 
-    try:
-        out["published_on"] = parse_date(data.get("published_on"))
-    except ValueError:
-        errors["published_on"] = _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": data.get("published_on")}
+    for key in ("published_on", "posted_at_desk_on"):
+        try:
+            out[key] = parse_date(data.get(key))
+        except ValueError:
+            errors[key] = _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": data.get(key)}
 
     out["legal_basis"] = []
     for i, doc in enumerate(data.get("legal_basis") or [], start=1):

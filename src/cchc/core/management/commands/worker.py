@@ -1,3 +1,4 @@
+import logging
 import signal
 import time
 
@@ -5,10 +6,22 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from cchc.core.jobs import job_claim_next, job_run
+from cchc.core.mail import mail_outbox_flush
+
+log = logging.getLogger(__name__)
+
+
+def deliver_mail() -> None:
+    """Send the outbox's due e-mail; a failure is logged and retried on the next turn."""
+    try:
+        while mail_outbox_flush().sent:  # drain a burst, a batch per connection
+            pass
+    except Exception:
+        log.exception("the e-mail outbox could not be flushed")
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (imports, reports) from the database queue until stopped."
+    help = "Run background jobs (imports, reports) from the database queue and send queued e-mail, until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run what is queued now, then exit")
@@ -26,6 +39,7 @@ class Command(BaseCommand):
         self.stdout.write("worker: waiting for jobs")
         while not stopping:
             close_old_connections()
+            deliver_mail()
             job = job_claim_next()
             if job is None:
                 if once:

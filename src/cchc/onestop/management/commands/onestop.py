@@ -41,7 +41,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{made} synthetic dossiers added")
         elif action == "warn":
             from cchc.onestop.services import dossier_warnings_record
-            self.stdout.write(f"{dossier_warnings_record(within_days=opts['within'])} dossiers warned")
+            run = dossier_warnings_record(within_days=opts["within"])
+            self.stdout.write(f"{run.warned} dossiers warned, {run.e_mails} e-mails sent, "
+                              f"{run.no_email} people without an e-mail address skipped")
         elif action == "overdue":
             limit = timezone.now() + timedelta(days=opts["within"])
             qs = (Dossier.objects.filter(status__in=OPEN_STATUSES, due_at__lt=limit)
