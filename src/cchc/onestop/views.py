@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from cchc.core import charts
@@ -279,6 +280,10 @@ def statistics_view(request):
     qs = statistics.received_in(period, agency, base=base)
     b = statistics.breakdown(qs)
     total, months, units, procs = b.total, b.months, b.units, b.procedures
+    # indices 5, 8, 9 and QĐ 766 3.1 / 5.x also need facts of the unit (rules, procedures, feedback, ratings)
+    facts = statistics.unit_facts(period, [agency] if agency is not None else list(agencies),
+                                  level=statistics.agency_level(agency.type) if agency is not None else None)
+    tt01, qd766 = statistics.tt01_indices(total, facts), statistics.qd766_indicators(total, facts)
     if request.GET.get("format") == "xlsx":
         header = [_("Group"), _("Received"), _("Finished"), _("On time"), _("Late"), _("On-time rate (%)"),
                   _("On-time rate QĐ 766 (%)"), _("Average working days"), _("Online (%)"), _("Paid online (%)")]
@@ -286,8 +291,15 @@ def statistics_view(request):
         def rows(items):
             return [[s.label, s.received, s.finished, s.on_time, s.late, s.on_time_rate, s.on_time_evaluation_rate,
                      s.avg_days, s.online_share, s.online_payment_share] for s in items]
+        indices = ([_("Index"), _("Score"), _("Counted"), _("Basis"), _("Note")],
+                   [[f"{r['index']}. {r['label']}", r["score"], r["numerator"], r["basis"], r["note"]] for r in tt01])
+        indicators = ([_("Code"), _("Indicator"), _("Value"), _("Counted"), _("Basis"), _("Full score at"), _("Met")],
+                      [[r["code"], r["label"], r["value"], r["numerator"], r["denominator"], r["threshold"],
+                        None if r["met"] is None else pgettext("threshold met", "yes" if r["met"] else "no")]
+                       for r in qd766])
         content = xlsx_bytes({_("Units"): (header, rows(units)), _("Procedures"): (header, rows(procs)),
-                              _("Months"): (header, rows(months)), _("Total"): (header, rows([total]))})
+                              _("Months"): (header, rows(months)), _("Total"): (header, rows([total])),
+                              "TT 01-2018": indices, "QĐ 766": indicators})
         return file_response(content, f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", XLSX_MIME)
     chart_months = charts.column_chart(
         [(m.label, [charts.Bar(_("Received"), m.received), charts.Bar(_("On time"), m.on_time),
@@ -295,13 +307,10 @@ def statistics_view(request):
         title=_("Dossiers by month of receipt"), places=0)
     chart_units = charts.bar_chart([charts.Bar(u.label, u.on_time_rate) for u in units],
                                    title=_("On-time rate by unit"), unit="%", max_value=100)
-    # indices 5, 8, 9 and QĐ 766 3.1 / 5.x also need facts of the unit (rules, procedures, feedback, ratings)
-    facts = statistics.unit_facts(period, [agency] if agency is not None else list(agencies),
-                                  level=statistics.agency_level(agency.type) if agency is not None else None)
     return render(request, "onestop/statistics.html", {
         "period": period, "agency": agency, "agencies": agencies, "total": total, "months": months, "units": units,
         "procs": procs, "chart_months": chart_months, "chart_units": chart_units,
-        "tt01": statistics.tt01_indices(total, facts), "qd766": statistics.qd766_indicators(total, facts),
+        "tt01": tt01, "qd766": qd766,
         "years": range(date.today().year, 2017, -1),
     })
 
