@@ -80,6 +80,22 @@ def test_codes_expire_and_sending_is_rate_limited(client, submitted):
     assert len(mail.outbox) == 0 and TrackingCode.objects.count() == 3  # three per hour
 
 
+def test_one_address_cannot_probe_codes_or_flood_mailboxes(client, submitted):
+    from cchc.portal.views import TRACK_REQUESTS_PER_IP_HOUR
+
+    for i in range(TRACK_REQUESTS_PER_IP_HOUR - 1):  # codes that match no dossier: nothing is sent
+        assert client.post(reverse("portal:track"), {"dossier_code": f"000.00.01.G99-260101-{i:04d}"}).status_code == 200
+    _ask(client, submitted.code)  # the 20th request from this address still works
+    assert len(mail.outbox) == 1
+    mail.outbox.clear()
+    response = client.post(reverse("portal:track"), {"dossier_code": submitted.code})
+    mail_outbox_flush()
+    assert response.status_code == 429 and "Quá nhiều yêu cầu" in response.content.decode()
+    assert mail.outbox == [] and TrackingCode.objects.count() == 1
+    other = client.post(reverse("portal:track"), {"dossier_code": submitted.code}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200  # another address is not held back
+
+
 def test_signed_in_applicant_follows_by_account(client, citizen, other_citizen, submitted):
     client.force_login(citizen)
     html = client.get(reverse("portal:my_dossiers")).content.decode()

@@ -244,12 +244,12 @@ def tracking_code_send(*, dossier_code: str) -> bool:
                                           expires_at=now + timedelta(minutes=TRACKING_CODE_MINUTES))
         audit_record(TRACKING_CODE_SENT, target=row, target_label=selectors.dossier_code(dossier),
                      agency_id=selectors.dossier_agency_id(dossier))
-    with translation.override(settings.LANGUAGE_CODE):
-        EmailChannel().send(Message(
-            subject=_("Code to follow dossier %(code)s") % {"code": selectors.dossier_code(dossier)},
-            body=_("Your one-time code is %(otp)s. It is valid for %(minutes)s minutes. If you did not ask for it, "
-                   "ignore this e-mail.") % {"otp": code, "minutes": TRACKING_CODE_MINUTES},
-            email=email))
+        with translation.override(settings.LANGUAGE_CODE):  # queued in the outbox with the code's row
+            EmailChannel().send(Message(
+                subject=_("Code to follow dossier %(code)s") % {"code": selectors.dossier_code(dossier)},
+                body=_("Your one-time code is %(otp)s. It is valid for %(minutes)s minutes. If you did not ask for it, "
+                       "ignore this e-mail.") % {"otp": code, "minutes": TRACKING_CODE_MINUTES},
+                email=email))
     return True
 
 

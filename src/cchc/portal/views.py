@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import Conflict, InvalidTransition
+from cchc.core.middleware import client_ip
 from cchc.core.navigation import nav_items
 from cchc.onestop.models import DossierFile, Status
 from cchc.procedures import selectors as catalog
@@ -307,9 +309,23 @@ def sandbox_pay(request):
 
 
 # --- tracking without an account ------------------------------------------------------------------
+TRACK_REQUESTS_PER_IP_HOUR = 20
+
+
+def _track_request_allowed(request) -> bool:
+    """At most TRACK_REQUESTS_PER_IP_HOUR code requests an hour from one client address (besides the
+    limit per dossier): one machine can neither probe dossier codes nor flood applicants' mailboxes."""
+    key = f"portal.track.{client_ip(request)}.{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, 3600)
+    return cache.incr(key) <= TRACK_REQUESTS_PER_IP_HOUR
+
+
 def track(request):
     """Step 1: the dossier code; a one-time code goes to the applicant's e-mail."""
     form = TrackRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not _track_request_allowed(request):
+        form.add_error(None, _("Too many requests for tracking codes from your network; try again in an hour."))
+        return render(request, "portal/track.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         services.tracking_code_send(dossier_code=form.cleaned_data["dossier_code"])
         verify = TrackVerifyForm(initial={"dossier_code": form.cleaned_data["dossier_code"].strip()})
