@@ -1,15 +1,14 @@
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.core.exceptions import InvalidTransition
+from cchc.core.views import applicant_required as core_applicant_required
 from cchc.core.views import staff_required
 from cchc.onestop.selectors import dossiers_of_applicant
 from cchc.org.access import has_perm, require_perm
@@ -21,17 +20,9 @@ from .forms import AnswerForm, FileForm, FilterForm
 from .models import Kind
 
 
-def applicant_required(view):
-    """Signed in as a citizen or a business (staff answer feedback, they do not file it)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.kind == "staff":
-            raise PermissionDenied(_("Feedback is filed by citizens and businesses signed in to the portal."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# staff answer feedback, they do not file it
+applicant_required = core_applicant_required(
+    gettext_lazy("Feedback is filed by citizens and businesses signed in to the portal."))
 
 
 def _show_errors(form, exc: ValidationError) -> None:

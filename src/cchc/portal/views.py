@@ -3,23 +3,24 @@
 import json
 import uuid
 from datetime import datetime, timedelta
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import Conflict, InvalidTransition
 from cchc.core.middleware import client_ip
+from cchc.core.views import applicant_required as core_applicant_required
 from cchc.core.navigation import nav_items
 from cchc.onestop.models import DossierFile, Status
 from cchc.procedures import selectors as catalog
@@ -41,17 +42,8 @@ def home(request):
     return render(request, "portal/home.html", {"public_items": public})
 
 
-def applicant_required(view):
-    """Signed in as a citizen or a business: staff accounts do not file dossiers."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.kind == "staff":
-            raise PermissionDenied(_("Staff accounts cannot file dossiers; sign in with a citizen or business account."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+applicant_required = core_applicant_required(
+    gettext_lazy("Staff accounts cannot file dossiers; sign in with a citizen or business account."))
 
 
 def _own_dossier(request, pk):
