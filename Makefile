@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install serve migrate bench messages lint clean
+.PHONY: demo test install serve migrate bench messages lint format clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "cchc needs Python 3.11"' 
@@ -31,6 +31,15 @@ serve: $(STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/cchc migrate
+
+## Lint and check formatting (ruff); `make format` rewrites the files
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -37,10 +37,26 @@ def main():
 
     User = get_user_model()
     admin = User.objects.create_superuser(username="bench", password="x")
-    root = services.agency_create(actor=admin, code="000.00.00.G99", name="Bộ", type=AgencyType.MINISTRY,
-                                  valid_from=date(2010, 1, 1), record_change=False)
-    units = [services.agency_create(actor=admin, code=f"000.00.{i:02d}.G99", name=f"Cục {i}", type=AgencyType.DEPARTMENT,
-                                    parent=root, valid_from=date(2010, 1, 1), record_change=False) for i in range(1, 41)]
+    root = services.agency_create(
+        actor=admin,
+        code="000.00.00.G99",
+        name="Bộ",
+        type=AgencyType.MINISTRY,
+        valid_from=date(2010, 1, 1),
+        record_change=False,
+    )
+    units = [
+        services.agency_create(
+            actor=admin,
+            code=f"000.00.{i:02d}.G99",
+            name=f"Cục {i}",
+            type=AgencyType.DEPARTMENT,
+            parent=root,
+            valid_from=date(2010, 1, 1),
+            record_change=False,
+        )
+        for i in range(1, 41)
+    ]
 
     print(f"database: {connection.vendor}")
     # One transaction per event, as services write them. (Thousands of events inside one transaction
@@ -48,8 +64,14 @@ def main():
     start = time.perf_counter()
     for i in range(args.events):
         with transaction.atomic():
-            audit_record(AGENCY_RENAMED, actor=admin, target=units[i % 40], agency_id=units[i % 40].pk,
-                         before={"name": f"old {i}"}, after={"name": f"new {i}"})
+            audit_record(
+                AGENCY_RENAMED,
+                actor=admin,
+                target=units[i % 40],
+                agency_id=units[i % 40].pk,
+                before={"name": f"old {i}"},
+                after={"name": f"new {i}"},
+            )
     elapsed = time.perf_counter() - start
     print(f"audit_record: {args.events:,} events in {elapsed:.1f} s = {args.events / elapsed:,.0f} events/s")
 
@@ -74,8 +96,10 @@ def main():
             response = client.get(url)
             times.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200, (url, response.status_code)
-        print(f"GET {url:<24} median {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms "
-              f"({args.staff:,} staff, {Agency.objects.count()} units, {checked:,} audit events)")
+        print(
+            f"GET {url:<24} median {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms "
+            f"({args.staff:,} staff, {Agency.objects.count()} units, {checked:,} audit events)"
+        )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ def aggregate(syn_h, result, codes):
     near = (result["category"] == "near_poor").to_numpy()
     commune = syn_h["commune_code"].cat.codes.to_numpy()
     k = len(syn_h["commune_code"].cat.categories)
-    by_commune = np.stack([np.bincount(commune, minlength=k), np.bincount(commune, poor, k),
-                           np.bincount(commune, near, k)])
+    by_commune = np.stack(
+        [np.bincount(commune, minlength=k), np.bincount(commune, poor, k), np.bincount(commune, near, k)]
+    )
     urban = (syn_h["setting"] == "urban").to_numpy()
     by_setting = [(int(poor[urban].sum()), int(urban.sum())), (int(poor[~urban].sum()), int((~urban).sum()))]
     g0 = result[codes].to_numpy(dtype=np.int8)
@@ -80,9 +81,11 @@ def main() -> None:
         t2 = time.perf_counter()
         _, _, _, af = aggregate(syn.households, result, codes)
         t3 = time.perf_counter()
-        print(f"{n:>10,} households, {len(syn.members):>11,} members: classify {t2 - t1:6.2f} s + aggregate "
-              f"{t3 - t2:5.2f} s = {t3 - t1:6.2f} s   (generation {t1 - t0:.1f} s, not counted; "
-              f"H={af.H:.4f} M0={af.M0:.4f}; peak RSS {peak_rss_gb():.2f} GB)")
+        print(
+            f"{n:>10,} households, {len(syn.members):>11,} members: classify {t2 - t1:6.2f} s + aggregate "
+            f"{t3 - t2:5.2f} s = {t3 - t1:6.2f} s   (generation {t1 - t0:.1f} s, not counted; "
+            f"H={af.H:.4f} M0={af.M0:.4f}; peak RSS {peak_rss_gb():.2f} GB)"
+        )
         del syn, result
 
     # National scale, chunked.
@@ -99,13 +102,17 @@ def main() -> None:
         del syn, result
     per_chunk = spent / run
     if run * chunk >= NATIONAL:
-        print(f"national: {run} chunks of 1,000,000 households (all {NATIONAL:,} and more) classified and "
-              f"aggregated in {spent:.1f} s ({per_chunk:.2f} s per chunk, generation not counted); "
-              f"{totals[0]:,} poor of {totals[1]:,}; peak RSS {peak_rss_gb():.2f} GB")
+        print(
+            f"national: {run} chunks of 1,000,000 households (all {NATIONAL:,} and more) classified and "
+            f"aggregated in {spent:.1f} s ({per_chunk:.2f} s per chunk, generation not counted); "
+            f"{totals[0]:,} poor of {totals[1]:,}; peak RSS {peak_rss_gb():.2f} GB"
+        )
     else:
-        print(f"national: {run} chunk(s) of 1,000,000 run in {spent:.1f} s ({per_chunk:.2f} s each); "
-              f"{NATIONAL:,} households EXTRAPOLATED: {per_chunk * NATIONAL / chunk:.0f} s; "
-              f"peak RSS {peak_rss_gb():.2f} GB")
+        print(
+            f"national: {run} chunk(s) of 1,000,000 run in {spent:.1f} s ({per_chunk:.2f} s each); "
+            f"{NATIONAL:,} households EXTRAPOLATED: {per_chunk * NATIONAL / chunk:.0f} s; "
+            f"peak RSS {peak_rss_gb():.2f} GB"
+        )
 
     # Reading 1,000,000 households with members from Parquet (data at rest), then classifying.
     import pandas as pd
@@ -120,8 +127,10 @@ def main() -> None:
     result = evaluate_frame(spec, h, m, day)
     aggregate(h, result, codes)
     t3 = time.perf_counter()
-    print(f"1,000,000 households from Parquet: read {t2 - t1:.2f} s + classify and aggregate {t3 - t2:.2f} s "
-          f"= {t3 - t1:.2f} s")
+    print(
+        f"1,000,000 households from Parquet: read {t2 - t1:.2f} s + classify and aggregate {t3 - t2:.2f} s "
+        f"= {t3 - t1:.2f} s"
+    )
     del h, m, result
 
     # One household.
@@ -141,17 +150,34 @@ def main() -> None:
     from cchc.org.models import AdministrativeArea, Agency
 
     area = AdministrativeArea.objects.create(code="B1", name="Bench", level="commune", valid_from=day)
-    commune = Agency.objects.create(code="BENCH", name="Bench commune", type="commune", area=area, path="/",
-                                    valid_from=day)
-    hh = Household.objects.create(code="B", commune=commune, head_name="x", income_per_person=h["income_per_person"],
-                                  floor_area=h["floor_area"], water_source=h["water_source"], latrine=h["latrine"])
+    commune = Agency.objects.create(
+        code="BENCH", name="Bench commune", type="commune", area=area, path="/", valid_from=day
+    )
+    hh = Household.objects.create(
+        code="B",
+        commune=commune,
+        head_name="x",
+        income_per_person=h["income_per_person"],
+        floor_area=h["floor_area"],
+        water_source=h["water_source"],
+        latrine=h["latrine"],
+    )
     for m in members:
-        Member.objects.create(household=hh, full_name="x", birth_date=m["birth_date"], sex=m["sex"], relation="x",
-                              education=m["education"], work=m["work"])
+        Member.objects.create(
+            household=hh,
+            full_name="x",
+            birth_date=m["birth_date"],
+            sex=m["sex"],
+            relation="x",
+            education=m["education"],
+            work=m["work"],
+        )
     t = time.perf_counter()
     for _ in range(200):
         classify_household(spec, Household.objects.select_related("commune__area").get(pk=hh.pk), day)
-    print(f"one household read from the database and classified: {(time.perf_counter() - t) / 200 * 1000:.2f} ms")
+    print(
+        f"one household read from the database and classified: {(time.perf_counter() - t) / 200 * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ def throwaway_postgres(url: str):
 
     run(f'DROP DATABASE IF EXISTS "{name}"')
     run(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name)), lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return urlunsplit(parts._replace(path="/" + name)), lambda: run(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
 
 
 def main() -> None:
@@ -73,9 +75,12 @@ def run(n: int) -> None:
     from cchc.org.models import AdministrativeArea, Agency
 
     admin = get_user_model().objects.create_superuser(username="bench", password="x-Bench-2026")
-    area = AdministrativeArea.objects.create(code="B1", name="Bench", level="commune", valid_from=date(2020, 1, 1))
-    Agency.objects.create(code="BENCH", name="Bench commune", type="commune", area=area, path="/",
-                          valid_from=date(2020, 1, 1))
+    area = AdministrativeArea.objects.create(
+        code="B1", name="Bench", level="commune", valid_from=date(2020, 1, 1)
+    )
+    Agency.objects.create(
+        code="BENCH", name="Bench commune", type="commune", area=area, path="/", valid_from=date(2020, 1, 1)
+    )
     h, m = to_import_tables(generate(n, communes=[("BENCH", "rural")]))
     rows = len(h) + len(m)
     t0 = time.perf_counter()
@@ -88,7 +93,9 @@ def run(n: int) -> None:
     print(f"{connection.vendor}: {len(h):,} households, {len(m):,} members ({rows:,} rows)")
     print(f"  validation alone       {t1 - t0:7.2f} s")
     print(f"  validation + write     {t2 - t1:7.2f} s  ({rows / (t2 - t1):,.0f} rows/s)")
-    print(f"  write only (estimate)  {t2 - t1 - (t1 - t0):7.2f} s  ({rows / max(t2 - t1 - (t1 - t0), 1e-9):,.0f} rows/s)")
+    print(
+        f"  write only (estimate)  {t2 - t1 - (t1 - t0):7.2f} s  ({rows / max(t2 - t1 - (t1 - t0), 1e-9):,.0f} rows/s)"
+    )
     print(f"  peak RSS {peak:.2f} GB")
 
 

@@ -33,41 +33,86 @@ def build():
     from cchc.parindex import engine, methodology
     from cchc.parindex.models import Cycle, Entry, Stage, Subject
 
-    owner = Agency.objects.create(code="BENCH.OWNER", name="Bộ Nội vụ (bench)", type=AgencyType.MINISTRY,
-                                  valid_from=date(2010, 1, 1), path="/")
+    owner = Agency.objects.create(
+        code="BENCH.OWNER",
+        name="Bộ Nội vụ (bench)",
+        type=AgencyType.MINISTRY,
+        valid_from=date(2010, 1, 1),
+        path="/",
+    )
     owner.path = f"/{owner.pk}/"
     owner.save(update_fields=["path"])
     agencies = []
     for n in range(SUBJECTS):
-        a = Agency.objects.create(code=f"BENCH.{n:03d}", name=f"Bộ số {n:03d}", type=AgencyType.MINISTRY,
-                                  valid_from=date(2010, 1, 1), path="/")
+        a = Agency.objects.create(
+            code=f"BENCH.{n:03d}",
+            name=f"Bộ số {n:03d}",
+            type=AgencyType.MINISTRY,
+            valid_from=date(2010, 1, 1),
+            path="/",
+        )
         a.path = f"/{a.pk}/"
         a.save(update_fields=["path"])
         agencies.append(a)
     items = []
     for area in range(1, AREAS + 1):
-        items.append({"code": str(area), "name": f"Lĩnh vực {area}", "max_points": Decimal(10), "_row": len(items) + 1,
-                      "_sheet": "items"})
+        items.append(
+            {
+                "code": str(area),
+                "name": f"Lĩnh vực {area}",
+                "max_points": Decimal(10),
+                "_row": len(items) + 1,
+                "_sheet": "items",
+            }
+        )
         for leaf in range(1, LEAVES_PER_AREA + 1):
-            items.append({"code": f"{area}.{leaf}", "name": f"Tiêu chí {area}.{leaf}", "max_points": Decimal(1),
-                          "assessment": "survey" if leaf == LEAVES_PER_AREA else "self",
-                          "_row": len(items) + 1, "_sheet": "items"})
-    doc = {"header": {"code": "BENCH", "name": "Bench", "level": "ministry", "legal_basis": "bench",
-                      "effective_from": "2020-01-01", "status": "placeholder", "max_points": AREAS * 10},
-           "blocks": [], "items": items}
+            items.append(
+                {
+                    "code": f"{area}.{leaf}",
+                    "name": f"Tiêu chí {area}.{leaf}",
+                    "max_points": Decimal(1),
+                    "assessment": "survey" if leaf == LEAVES_PER_AREA else "self",
+                    "_row": len(items) + 1,
+                    "_sheet": "items",
+                }
+            )
+    doc = {
+        "header": {
+            "code": "BENCH",
+            "name": "Bench",
+            "level": "ministry",
+            "legal_basis": "bench",
+            "effective_from": "2020-01-01",
+            "status": "placeholder",
+            "max_points": AREAS * 10,
+        },
+        "blocks": [],
+        "items": items,
+    }
     m = methodology.create(methodology.validate(doc))
-    cycle = Cycle.objects.create(code="BENCH", name="Bench", year=2024, methodology=m, owner=owner,
-                                 groups=[{"label": "A", "min": "90"}, {"label": "B", "min": "80"}])
+    cycle = Cycle.objects.create(
+        code="BENCH",
+        name="Bench",
+        year=2024,
+        methodology=m,
+        owner=owner,
+        groups=[{"label": "A", "min": "90"}, {"label": "B", "min": "80"}],
+    )
     subjects = Subject.objects.bulk_create([Subject(cycle=cycle, agency=a) for a in agencies])
     leaves = list(m.items.filter(children__isnull=True))
     rng = random.Random(1)
     rows = []
     for s in subjects:
         for item in leaves:
-            stages = [Stage.SURVEY] if item.assessment == "survey" else [Stage.SELF, Stage.APPRAISAL1, Stage.APPRAISAL2]
+            stages = (
+                [Stage.SURVEY]
+                if item.assessment == "survey"
+                else [Stage.SELF, Stage.APPRAISAL1, Stage.APPRAISAL2]
+            )
             for stage in stages:
-                rows.append(Entry(subject=s, item=item, stage=stage,
-                                  points=Decimal(rng.randint(0, 100)) / 100))
+                rows.append(
+                    Entry(subject=s, item=item, stage=stage, points=Decimal(rng.randint(0, 100)) / 100)
+                )
     Entry.objects.bulk_create(rows, batch_size=5000)
     return cycle, len(leaves), len(rows), engine
 
@@ -82,7 +127,9 @@ def main():
         t = time.perf_counter()
         engine.compute_and_store(cycle)
         times.append(time.perf_counter() - t)
-    print(f"compute: best {min(times) * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms (target < 1000 ms)")
+    print(
+        f"compute: best {min(times) * 1000:.0f} ms, median {statistics.median(times) * 1000:.0f} ms (target < 1000 ms)"
+    )
     cycle.status = "published"
     cycle.save(update_fields=["status"])
     client = Client(HTTP_HOST="localhost")
@@ -94,8 +141,10 @@ def main():
             response = client.get("/parindex/cycles/BENCH/ranking/")
         page_times.append(time.perf_counter() - t)
         assert response.status_code == 200, response.status_code
-    print(f"ranking page: best {min(page_times) * 1000:.0f} ms, median {statistics.median(page_times) * 1000:.0f} ms, "
-          f"{len(q.captured_queries)} queries (target < 200 ms)")
+    print(
+        f"ranking page: best {min(page_times) * 1000:.0f} ms, median {statistics.median(page_times) * 1000:.0f} ms, "
+        f"{len(q.captured_queries)} queries (target < 200 ms)"
+    )
 
 
 if __name__ == "__main__":

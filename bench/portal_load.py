@@ -34,9 +34,15 @@ import uuid
 
 BOUNDARY = "cchcbenchboundary"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ANSWERS = {"procedure": "1.999999", "applicant_name": "Công dân thử tải", "applicant_identity": "001099000000",
-           "applicant_address": "Hà Nội", "applicant_phone": "0900000000",
-           "applicant_email": "load@example.invalid", "summary": "Đề nghị cấp phép (thử tải)"}
+ANSWERS = {
+    "procedure": "1.999999",
+    "applicant_name": "Công dân thử tải",
+    "applicant_identity": "001099000000",
+    "applicant_address": "Hà Nội",
+    "applicant_phone": "0900000000",
+    "applicant_email": "load@example.invalid",
+    "summary": "Đề nghị cấp phép (thử tải)",
+}
 
 
 def setup_django():
@@ -76,22 +82,55 @@ def build_data(clients: int):
 
     User = get_user_model()
     admin = User.objects.create_superuser(username="bench-admin", password="x-Strong-Pass-2026")
-    ministry = org.agency_create(actor=admin, code="000.00.00.G99", name="Bộ thử tải", type=AgencyType.MINISTRY,
-                                 valid_from=date(2010, 1, 1), record_change=False)
-    unit = org.agency_create(actor=admin, code="000.00.12.G99", name="Cục thử tải", type=AgencyType.DEPARTMENT,
-                             parent=ministry, valid_from=date(2010, 1, 1), record_change=False)
+    ministry = org.agency_create(
+        actor=admin,
+        code="000.00.00.G99",
+        name="Bộ thử tải",
+        type=AgencyType.MINISTRY,
+        valid_from=date(2010, 1, 1),
+        record_change=False,
+    )
+    unit = org.agency_create(
+        actor=admin,
+        code="000.00.12.G99",
+        name="Cục thử tải",
+        type=AgencyType.DEPARTMENT,
+        parent=ministry,
+        valid_from=date(2010, 1, 1),
+        record_change=False,
+    )
     procedures.procedure_create(
-        actor=admin, agency=unit, code="1.999999", name="Thủ tục thử tải (tổng hợp)", field="Việc làm", level="central",
-        version={"effective_from": date(2018, 1, 1), "steps": ["Nộp", "Xử lý", "Trả"], "channels": ["online"],
-                 "processing_time_value": 5, "processing_time_unit": "working_days", "fee": 100000, "charge": 0,
-                 "applicants": "Công dân", "result": "Giấy phép", "online_level": "full",
-                 "legal_basis": [{"number": "61/2018/NĐ-CP"}],
-                 "components": [{"code": "TK", "name": "Tờ khai"}, {"code": "CCCD", "name": "Bản sao CCCD"}]})
+        actor=admin,
+        agency=unit,
+        code="1.999999",
+        name="Thủ tục thử tải (tổng hợp)",
+        field="Việc làm",
+        level="central",
+        version={
+            "effective_from": date(2018, 1, 1),
+            "steps": ["Nộp", "Xử lý", "Trả"],
+            "channels": ["online"],
+            "processing_time_value": 5,
+            "processing_time_unit": "working_days",
+            "fee": 100000,
+            "charge": 0,
+            "applicants": "Công dân",
+            "result": "Giấy phép",
+            "online_level": "full",
+            "legal_basis": [{"number": "61/2018/NĐ-CP"}],
+            "components": [{"code": "TK", "name": "Tờ khai"}, {"code": "CCCD", "name": "Bản sao CCCD"}],
+        },
+    )
     tokens = []
     for i in range(clients):
-        user = User.objects.create_user(username=f"load{i}", password=None, kind=User.Kind.CITIZEN,
-                                        full_name=f"Công dân thử tải {i}", email=f"load{i}@example.invalid",
-                                        is_synthetic=True)
+        user = User.objects.create_user(
+            username=f"load{i}",
+            password=None,
+            kind=User.Kind.CITIZEN,
+            full_name=f"Công dân thử tải {i}",
+            email=f"load{i}@example.invalid",
+            is_synthetic=True,
+        )
         tokens.append(Token.objects.create(user=user).key)
     return tokens
 
@@ -99,10 +138,16 @@ def build_data(clients: int):
 def multipart(fields: dict, files: dict) -> bytes:
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     for name, (filename, content) in files.items():
-        parts.append(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f"Content-Type: application/pdf\r\n\r\n".encode() + content + b"\r\n")
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
     parts.append(f"--{BOUNDARY}--\r\n".encode())
     return b"".join(parts)
 
@@ -156,7 +201,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
-    parser.add_argument("--clients", type=int, default=48, help="concurrent client connections (one account each)")
+    parser.add_argument(
+        "--clients", type=int, default=48, help="concurrent client connections (one account each)"
+    )
     args = parser.parse_args()
     total = int(args.rate * args.seconds)
     if total > 20000:
@@ -174,12 +221,26 @@ def main():
     port = free_port()
     env = {**os.environ}
     server = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "cchc.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60",
-         "--log-level", "warning"], env=env)
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "cchc.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     # The background worker delivers the notification e-mail from the outbox, as beside `cchc serve`.
-    worker = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "cchc"), "worker"], env=env,
-                              stdout=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "cchc"), "worker"], env=env, stdout=subprocess.DEVNULL
+    )
     try:
         wait_ready(port)
         body = multipart(ANSWERS, {"file_TK": ("to-khai.pdf", PDF), "file_CCCD": ("cccd.pdf", PDF)})
@@ -194,8 +255,11 @@ def main():
                 if due is None:
                     return
                 lag = time.perf_counter() - due
-                headers = {"Authorization": f"Token {token}", "Idempotency-Key": uuid.uuid4().hex,
-                           "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+                headers = {
+                    "Authorization": f"Token {token}",
+                    "Idempotency-Key": uuid.uuid4().hex,
+                    "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+                }
                 start = time.perf_counter()
                 for attempt in (1, 2):
                     try:
@@ -231,7 +295,11 @@ def main():
             previous, server_cpu = server_cpu, cpu_seconds(of_server)
             if server_cpu - previous < 0.02:
                 break
-        db_cpu, client_cpu, machine_cpu = cpu_seconds(of_database), time.process_time(), machine_busy_seconds()
+        db_cpu, client_cpu, machine_cpu = (
+            cpu_seconds(of_database),
+            time.process_time(),
+            machine_busy_seconds(),
+        )
         for t in threads:
             t.start()
         begin = time.perf_counter()
@@ -271,22 +339,34 @@ def main():
     stored = Dossier.objects.filter(status=Status.SUBMITTED).count()
     lat = sorted(latencies)
     pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] * 1000  # noqa: E731
-    print(f"database: {vendor}; gunicorn {args.workers} workers × {args.threads} threads; {args.clients} clients; "
-          f"{os.cpu_count()} CPUs")
-    print(f"sent {total} submissions at a target of {args.rate:g}/s in {wall:.1f} s "
-          f"→ achieved {total / wall:.1f} submissions/s")
-    print(f"latency (from scheduled send) ms: p50 {pct(0.50):.0f}, p95 {pct(0.95):.0f}, p99 {pct(0.99):.0f}, "
-          f"max {lat[-1] * 1000:.0f}; mean client queueing {statistics.mean(lags) * 1000:.0f} ms")
-    print(f"errors: {len(errors)}; dossiers stored: {stored} (expected {total}); notification e-mails delivered "
-          f"by the worker: {mailed}")
+    print(
+        f"database: {vendor}; gunicorn {args.workers} workers × {args.threads} threads; {args.clients} clients; "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
+        f"sent {total} submissions at a target of {args.rate:g}/s in {wall:.1f} s "
+        f"→ achieved {total / wall:.1f} submissions/s"
+    )
+    print(
+        f"latency (from scheduled send) ms: p50 {pct(0.50):.0f}, p95 {pct(0.95):.0f}, p99 {pct(0.99):.0f}, "
+        f"max {lat[-1] * 1000:.0f}; mean client queueing {statistics.mean(lags) * 1000:.0f} ms"
+    )
+    print(
+        f"errors: {len(errors)}; dossiers stored: {stored} (expected {total}); notification e-mails delivered "
+        f"by the worker: {mailed}"
+    )
     per = lambda seconds: seconds / total * 1000  # noqa: E731
     spent = per(server_cpu) + per(db_cpu) + per(client_cpu)
-    print(f"CPU per submission ms: app server and worker {per(server_cpu):.1f}, database server {per(db_cpu):.1f}, "
-          f"load generator {per(client_cpu):.1f} → total {spent:.1f}; "
-          f"CPU-bound ceiling on {os.cpu_count()} cores ≈ {os.cpu_count() * 1000 / spent:.0f}/s "
-          "with nothing else running")
-    print(f"whole machine busy per submission (everything on the box, kernel included): {per(machine_cpu):.1f} ms "
-          f"→ {os.cpu_count() * 1000 / per(machine_cpu):.0f}/s if the box did nothing else")
+    print(
+        f"CPU per submission ms: app server and worker {per(server_cpu):.1f}, database server {per(db_cpu):.1f}, "
+        f"load generator {per(client_cpu):.1f} → total {spent:.1f}; "
+        f"CPU-bound ceiling on {os.cpu_count()} cores ≈ {os.cpu_count() * 1000 / spent:.0f}/s "
+        "with nothing else running"
+    )
+    print(
+        f"whole machine busy per submission (everything on the box, kernel included): {per(machine_cpu):.1f} ms "
+        f"→ {os.cpu_count() * 1000 / per(machine_cpu):.0f}/s if the box did nothing else"
+    )
     for e in errors[:5]:
         print("  ", e)
     if errors or stored != total or mailed != total:

@@ -37,8 +37,12 @@ def main():
     body = multipart(ANSWERS, {"file_TK": ("to-khai.pdf", PDF), "file_CCCD": ("cccd.pdf", PDF)})
 
     def submit():
-        response = client.post("/api/v1/portal/submissions/", data=body, HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
-                               content_type=f"multipart/form-data; boundary={BOUNDARY}")
+        response = client.post(
+            "/api/v1/portal/submissions/",
+            data=body,
+            HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        )
         assert response.status_code == 201, response.content
         return response
 

@@ -43,10 +43,26 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     root = get_user_model().objects.create_superuser(username=f"bench{os.getpid()}", password="x-Bench-2026")
-    ministry = org.agency_create(actor=root, code=f"B{os.getpid()}.G00", name="Bộ (bench)", type=AgencyType.MINISTRY,
-                                 valid_from=date(2010, 1, 1), record_change=False)
-    units = [org.agency_create(actor=root, code=f"B{os.getpid()}.{i:02d}", name=f"Đơn vị {i}", type=AgencyType.DEPARTMENT,
-                               parent=ministry, valid_from=date(2010, 1, 1), record_change=False) for i in range(20)]
+    ministry = org.agency_create(
+        actor=root,
+        code=f"B{os.getpid()}.G00",
+        name="Bộ (bench)",
+        type=AgencyType.MINISTRY,
+        valid_from=date(2010, 1, 1),
+        record_change=False,
+    )
+    units = [
+        org.agency_create(
+            actor=root,
+            code=f"B{os.getpid()}.{i:02d}",
+            name=f"Đơn vị {i}",
+            type=AgencyType.DEPARTMENT,
+            parent=ministry,
+            valid_from=date(2010, 1, 1),
+            record_change=False,
+        )
+        for i in range(20)
+    ]
     aspects = ["access", "procedures", "officials", "results", "feedback"]
     wb = Workbook()
     ws = wb.active
@@ -61,7 +77,9 @@ def main() -> None:
         cs.append(["likert5", str(v), str(v)])
     buf = io.BytesIO()
     wb.save(buf)
-    questionnaire, _ = services.questionnaire_import_xlsform(actor=root, agency=ministry, data=buf.getvalue(), file_name="bench.xlsx")
+    questionnaire, _ = services.questionnaire_import_xlsform(
+        actor=root, agency=ministry, data=buf.getvalue(), file_name="bench.xlsx"
+    )
     survey = services.survey_create(actor=root, questionnaire=questionnaire, agency=ministry, name="bench")
     groups = ["leaders", "staff", "locals", "citizens"]
     for g in groups:
@@ -76,7 +94,9 @@ def main() -> None:
     scol = np.array([u.code for u in units])[rng.integers(0, 20, args.rows)]
     lines += [f"{g},{s}," + ",".join(row) for g, s, row in zip(gcol, scol, answers, strict=True)]
     data = ("\n".join(lines) + "\n").encode()
-    print(f"generated {args.rows:,} rows × {args.questions} questions ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+    print(
+        f"generated {args.rows:,} rows × {args.questions} questions ({len(data) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s"
+    )
 
     t = time.perf_counter()
     services.responses_import(actor=root, survey=survey, data=data, file_name="bench.csv")
@@ -89,7 +109,9 @@ def main() -> None:
         t = time.perf_counter()
         result = scoring.compute(survey, maxima)
         timings.append(time.perf_counter() - t)
-    print(f"aggregate: {min(timings):6.2f} s  (best of 3; {len(result['results'])} units × {len(maxima)} items)  target < 2 s")
+    print(
+        f"aggregate: {min(timings):6.2f} s  (best of 3; {len(result['results'])} units × {len(maxima)} items)  target < 2 s"
+    )
     t = time.perf_counter()
     table = scoring.satisfaction(survey)
     print(f"SIPAS:     {time.perf_counter() - t:6.2f} s  ({len(table)} units × 6 aspects)")

@@ -14,7 +14,10 @@ from cchc.org.models import AgencyType, Role
 # transactional test (browser, concurrency, backup) empties the database when it ends, and under
 # xdist the next test in that worker may be an ordinary one: put the rows back on the post_migrate
 # signal that the flush sends (the poverty standards come back the same way, households/apps.py).
-SEEDING_MIGRATIONS = {"onestop": ["0002_rule_sets", "0004_tt01_indices_5_to_8"], "feedback": ["0002_answer_time_rule"]}
+SEEDING_MIGRATIONS = {
+    "onestop": ["0002_rule_sets", "0004_tt01_indices_5_to_8"],
+    "feedback": ["0002_answer_time_rule"],
+}
 
 
 def _reseed(sender, **kwargs):
@@ -41,8 +44,12 @@ def _isolated_files(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _private_cache(settings):
     """A process-local cache per test: parallel test workers never share job progress or throttles."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"test-{os.getpid()}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{os.getpid()}",
+        }
+    }
     from django.core.cache import cache
 
     from cchc.portal.selectors import filing_cache_clear
@@ -53,8 +60,9 @@ def _private_cache(settings):
 
 @pytest.fixture
 def superuser(db):
-    return get_user_model().objects.create_superuser(username="root", password="x-Strong-Pass-2026",
-                                                     full_name="Root Admin")
+    return get_user_model().objects.create_superuser(
+        username="root", password="x-Strong-Pass-2026", full_name="Root Admin"
+    )
 
 
 @pytest.fixture
@@ -62,8 +70,15 @@ def ministry(superuser):
     """Ministry → two departments (Cục) each with a division, and a Vụ. Returns a dict by short key."""
 
     def mk(code, name, type_, parent=None):
-        return org.agency_create(actor=superuser, code=code, name=name, type=type_, parent=parent,
-                                 valid_from=date(2010, 1, 1), record_change=False)
+        return org.agency_create(
+            actor=superuser,
+            code=code,
+            name=name,
+            type=type_,
+            parent=parent,
+            valid_from=date(2010, 1, 1),
+            record_change=False,
+        )
 
     m = mk("000.00.00.G99", "Bộ Thử nghiệm", AgencyType.MINISTRY)
     a = mk("000.00.01.G99", "Cục A", AgencyType.DEPARTMENT, m)
@@ -83,8 +98,9 @@ def make_staff(superuser):
     """make_staff("name", unit, [(Role.X, agency, include_subtree)]) → a staff user with those roles."""
 
     def make(username, unit, roles=(), password="x-Strong-Pass-2026"):
-        user = org.staff_create(actor=superuser, username=username, full_name=username.title(), unit=unit,
-                                password=password)
+        user = org.staff_create(
+            actor=superuser, username=username, full_name=username.title(), unit=unit, password=password
+        )
         for role, agency, subtree in roles:
             org.role_assign(actor=superuser, user=user, role=role, agency=agency, include_subtree=subtree)
         return get_user_model().objects.get(pk=user.pk)  # fresh object: no cached grants
@@ -95,8 +111,13 @@ def make_staff(superuser):
 @pytest.fixture
 def citizen(db):
     User = get_user_model()
-    return User.objects.create_user(username="citizen1", password="x-Strong-Pass-2026", kind=User.Kind.CITIZEN,
-                                    full_name="Công Dân Một", email="c1@example.invalid")
+    return User.objects.create_user(
+        username="citizen1",
+        password="x-Strong-Pass-2026",
+        kind=User.Kind.CITIZEN,
+        full_name="Công Dân Một",
+        email="c1@example.invalid",
+    )
 
 
 @pytest.fixture
@@ -112,9 +133,17 @@ def demo_data(db):
     return out.getvalue()
 
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="session")
@@ -125,7 +154,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS)
+        b = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+        )
         yield b
         b.close()
 

@@ -1,10 +1,10 @@
 """The `cchc` console script: every operator command is a Django management command.
 
-    cchc demo [--no-serve]        load demo data (and serve it)
-    cchc serve                    web server + background worker
-    cchc migrate | createadmin | backup | restore FILE | worker
-    cchc audit verify             check the audit log's hash chain
-    cchc <module> <command> …     e.g. cchc workdays due --from "2026-04-28 16:00" --days 5
+cchc demo [--no-serve]        load demo data (and serve it)
+cchc serve                    web server + background worker
+cchc migrate | createadmin | backup | restore FILE | worker
+cchc audit verify             check the audit log's hash chain
+cchc <module> <command> …     e.g. cchc workdays due --from "2026-04-28 16:00" --days 5
 """
 
 import os

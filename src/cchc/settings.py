@@ -135,7 +135,9 @@ elif env_bool("PG_PREPARED_STATEMENTS", True):
     # Parameters bound by the server, and a statement run 5 times on a connection prepared there:
     # planned once instead of every time (the online filing path runs the same ~15 statements per
     # submission). Turn off behind a pooler in transaction mode (PgBouncer < 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ----------------------------------------------------------------------
@@ -293,7 +295,12 @@ LOGGING = {
 # The embedded default is a file cache in DATA_DIR (works across processes, needs no server);
 # production points REDIS_URL at Redis.
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 else:
     CACHES = {
         "default": {

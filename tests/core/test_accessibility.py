@@ -93,7 +93,14 @@ def test_main_pages_of_every_module_are_accessible(client, demo_data):
 
 def test_the_audit_itself_notices_problems():
     parser = PageAudit()
-    parser.feed('<html><body><h1>A</h1><h1>B</h1><input name="q"><label>Năm <input name="y"></label>'
-                '<label for="z">Z</label><input id="z" name="z"><img src="x.png"><table><tr><td>1</td></tr></table>')
-    assert parser.problems() == ["<input name='q'> has no label", "<img src='x.png'> has no alt",
-                                 "tables without header cells", "2 <h1> elements", "no lang on <html>"]
+    parser.feed(
+        '<html><body><h1>A</h1><h1>B</h1><input name="q"><label>Năm <input name="y"></label>'
+        '<label for="z">Z</label><input id="z" name="z"><img src="x.png"><table><tr><td>1</td></tr></table>'
+    )
+    assert parser.problems() == [
+        "<input name='q'> has no label",
+        "<img src='x.png'> has no alt",
+        "tables without header cells",
+        "2 <h1> elements",
+        "no lang on <html>",
+    ]

@@ -8,13 +8,18 @@ from cchc.org.models import Role
 def test_unauthenticated_requests_get_the_error_format(client, db):
     response = client.get("/api/v1/org/agencies/")
     assert response.status_code == 401
-    assert response.json() == {"error": {"code": "not_authenticated",
-                                         "message": "Authentication credentials were not provided."}}
+    assert response.json() == {
+        "error": {"code": "not_authenticated", "message": "Authentication credentials were not provided."}
+    }
 
 
 def test_token_is_issued_for_credentials_and_authenticates(client, ministry, make_staff):
-    make_staff("system", ministry["a"], [(Role.VIEWER, ministry["ministry"], True)], password="Sys-Pass-2026!")
-    token = client.post("/api/v1/token/", {"username": "system", "password": "Sys-Pass-2026!"}).json()["token"]
+    make_staff(
+        "system", ministry["a"], [(Role.VIEWER, ministry["ministry"], True)], password="Sys-Pass-2026!"
+    )
+    token = client.post("/api/v1/token/", {"username": "system", "password": "Sys-Pass-2026!"}).json()[
+        "token"
+    ]
     response = client.get("/api/v1/org/agencies/?page_size=2", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     body = response.json()
@@ -25,7 +30,9 @@ def test_token_is_issued_for_credentials_and_authenticates(client, ministry, mak
 def test_bad_input_names_the_field(client, ministry, make_staff):
     user = make_staff("system", ministry["a"], [(Role.VIEWER, ministry["ministry"], True)])
     auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
-    response = client.get("/api/v1/org/agencies/000.00.00.G99/restructuring/?start=hôm-qua&end=2018-12-31", **auth)
+    response = client.get(
+        "/api/v1/org/agencies/000.00.00.G99/restructuring/?start=hôm-qua&end=2018-12-31", **auth
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid" and "start" in error["fields"]
@@ -46,7 +53,9 @@ def test_restructuring_endpoint(client, ministry, make_staff, superuser):
     agency_dissolve(actor=superuser, agency=ministry["a1"], effective_on=date(2018, 6, 1))
     user = make_staff("system", ministry["a"], [(Role.VIEWER, ministry["ministry"], True)])
     auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
-    body = client.get("/api/v1/org/agencies/000.00.00.G99/restructuring/?start=2018-01-01&end=2018-12-31", **auth).json()
+    body = client.get(
+        "/api/v1/org/agencies/000.00.00.G99/restructuring/?start=2018-01-01&end=2018-12-31", **auth
+    ).json()
     assert body["divisions_ended"] == 1 and body["division_parents"][0]["code"] == "000.00.01.G99"
 
 

@@ -9,8 +9,17 @@ TEST_EVENT = event_type("tests.thing.change", "Test change")
 
 
 def _record(n, actor=None):
-    return [audit_record(TEST_EVENT, actor=actor, target_type="tests.thing", target_id=str(i),
-                         before={"v": i}, after={"v": i + 1}) for i in range(n)]
+    return [
+        audit_record(
+            TEST_EVENT,
+            actor=actor,
+            target_type="tests.thing",
+            target_id=str(i),
+            before={"v": i},
+            after={"v": i + 1},
+        )
+        for i in range(n)
+    ]
 
 
 def _raw(sql, params):

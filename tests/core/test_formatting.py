@@ -4,7 +4,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cchc.core.formatting import format_date, format_datetime, format_number, format_percent, format_ratio, percent
+from cchc.core.formatting import (
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_ratio,
+    percent,
+)
 
 
 def test_ratio_is_written_the_way_officials_write_it():
@@ -19,12 +26,15 @@ def test_thousands_use_dots_and_decimals_use_commas():
     assert format_number(999) == "999"
 
 
-@pytest.mark.parametrize("value,expected", [
-    (Decimal("2.675"), "2,68"),   # half-up, not banker's rounding
-    (Decimal("2.665"), "2,67"),
-    (Decimal("99.995"), "100,00"),
-    (2.675, "2,68"),             # floats are taken by their shortest repr, not binary expansion
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (Decimal("2.675"), "2,68"),  # half-up, not banker's rounding
+        (Decimal("2.665"), "2,67"),
+        (Decimal("99.995"), "100,00"),
+        (2.675, "2,68"),  # floats are taken by their shortest repr, not binary expansion
+    ],
+)
 def test_rounding_is_half_up_at_the_last_shown_digit(value, expected):
     assert format_number(value, 2) == expected
 

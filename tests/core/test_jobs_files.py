@@ -74,11 +74,14 @@ def test_uploads_are_recognised_by_content():
     assert validate_upload(SimpleUploadedFile("t.xlsx", _xlsx_bytes())).kind == "xlsx"
 
 
-@pytest.mark.parametrize("name,content", [
-    ("virus.pdf", b"MZ\x90\x00 this is an executable"),
-    ("sheet.docx", None),  # an xlsx renamed to .docx
-    ("doc.exe", PDF),
-])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("virus.pdf", b"MZ\x90\x00 this is an executable"),
+        ("sheet.docx", None),  # an xlsx renamed to .docx
+        ("doc.exe", PDF),
+    ],
+)
 def test_disguised_or_unwanted_files_are_refused(name, content):
     content = content if content is not None else _xlsx_bytes()
     with pytest.raises(ValidationError) as err:
@@ -103,12 +106,14 @@ def test_job_status_over_the_api_is_private(client, db, superuser, make_staff, m
 
     job = job_enqueue("tests.count", actor=superuser, params={"upto": 2})
     run_pending_jobs()
-    body = client.get(f"/api/v1/core/jobs/{job.pk}/",
-                      HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=superuser).key}").json()
+    body = client.get(
+        f"/api/v1/core/jobs/{job.pk}/", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=superuser).key}"
+    ).json()
     assert body["status"] == "done" and body["result"] == {"summary": "counted to 2"}
     other = make_staff("other", ministry["a"])
-    response = client.get(f"/api/v1/core/jobs/{job.pk}/",
-                          HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=other).key}")
+    response = client.get(
+        f"/api/v1/core/jobs/{job.pk}/", HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=other).key}"
+    )
     assert response.status_code == 404
 
 

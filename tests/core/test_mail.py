@@ -61,11 +61,13 @@ def test_refused_message_is_retried_later_and_given_up_at_last(settings):
     bad = mail_queue(to=["bad@example.invalid"], subject="X", body="Y")
     mail_queue(to=["good@example.invalid"], subject="Z", body="Y")
     result = mail_outbox_flush()
-    assert (result.sent, result.failed) == (1, 1) and [m.to for m in mail.outbox] == [["good@example.invalid"]]
+    assert (result.sent, result.failed) == (1, 1) and [m.to for m in mail.outbox] == [
+        ["good@example.invalid"]
+    ]
     bad.refresh_from_db()
     assert bad.attempts == 1 and "550" in bad.last_error and bad.next_attempt_at > timezone.now()
     assert mail_outbox_flush().failed == 0  # not due yet
-    for attempt in range(2, MAX_ATTEMPTS + 1):
+    for _attempt in range(2, MAX_ATTEMPTS + 1):
         OutboundEmail.objects.filter(pk=bad.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
         result = mail_outbox_flush()
     bad.refresh_from_db()
@@ -114,7 +116,7 @@ def test_a_batch_is_claimed_before_sending_and_sent_again_if_never_reported(sett
     mail_queue(to=["a@example.invalid"], subject="Lease", body="…")
     before = timezone.now()
     assert mail_outbox_flush().sent == 1
-    (leased_until, sent_at), = SEEN_DURING_SEND
+    ((leased_until, sent_at),) = SEEN_DURING_SEND
     assert sent_at is None and leased_until >= before + timedelta(minutes=9)  # other workers skip it
     # A worker that died mid-batch: its claimed row comes back once the lease is over.
     row = mail_queue(to=["b@example.invalid"], subject="Orphan", body="…")

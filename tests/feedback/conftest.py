@@ -19,5 +19,7 @@ def handlers(ministry, make_staff):
 @pytest.fixture
 def citizen_dossier(citizen, procedure):
     """A dossier the citizen filed online (status 1, with its code)."""
-    d = onestop.dossier_draft_save(actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()})
+    d = onestop.dossier_draft_save(
+        actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()}
+    )
     return onestop.dossier_submit_online(actor=citizen, dossier=d, idempotency_key="fb-1")

@@ -20,11 +20,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _file(citizen, dossier, kind=Kind.PROCEDURE, **kw):
-    return services.feedback_file(actor=citizen, kind=kind, dossier=dossier, subject=kw.pop("subject", "Chậm trả lời"),
-                                  content=kw.pop("content", "Nội dung phản ánh"), **kw)
+    return services.feedback_file(
+        actor=citizen,
+        kind=kind,
+        dossier=dossier,
+        subject=kw.pop("subject", "Chậm trả lời"),
+        content=kw.pop("content", "Nội dung phản ánh"),
+        **kw,
+    )
 
 
-def test_due_date_skips_tet_2026_and_answer_on_the_last_day_is_on_time(citizen, citizen_dossier, handlers, clock):
+def test_due_date_skips_tet_2026_and_answer_on_the_last_day_is_on_time(
+    citizen, citizen_dossier, handlers, clock
+):
     clock.set("2026-02-12 09:00")  # Thursday before Tết (14–22/2/2026 off)
     fb = _file(citizen, citizen_dossier)
     # 10 working days: 13/2, then 23, 24, 25, 26, 27/2, 2, 3, 4, 5/3
@@ -49,17 +57,23 @@ def test_due_date_over_national_day_2025_and_late_answer(citizen, citizen_dossie
 
 def test_filing_rules_name_the_field(citizen, citizen_dossier, procedure, staff):
     with pytest.raises(ValidationError) as e:
-        services.feedback_file(actor=citizen, kind=Kind.CONDUCT, procedure=procedure, subject="S", content="C")
+        services.feedback_file(
+            actor=citizen, kind=Kind.CONDUCT, procedure=procedure, subject="S", content="C"
+        )
     assert "dossier" in e.value.message_dict
     with pytest.raises(ValidationError) as e:
         services.feedback_file(actor=citizen, kind="rumour", dossier=citizen_dossier, subject="", content="")
     assert {"kind", "subject", "content"} <= set(e.value.message_dict)
-    other = get_user_model().objects.create_user(username="other", password="x-Strong-Pass-2026", kind="citizen")
+    other = get_user_model().objects.create_user(
+        username="other", password="x-Strong-Pass-2026", kind="citizen"
+    )
     with pytest.raises(PermissionDenied):
         _file(other, citizen_dossier)
     with pytest.raises(PermissionDenied):
         _file(staff["clerk"], citizen_dossier)
-    fb = services.feedback_file(actor=citizen, kind=Kind.PROCEDURE, procedure=procedure, subject="S", content="C")
+    fb = services.feedback_file(
+        actor=citizen, kind=Kind.PROCEDURE, procedure=procedure, subject="S", content="C"
+    )
     assert fb.agency == procedure.agency and fb.dossier is None
     assert AuditEvent.objects.filter(action="feedback.file", target_id=str(fb.pk)).count() == 1
 
@@ -69,18 +83,24 @@ def test_conduct_complaint_upheld_is_recorded_on_the_dossier(citizen, citizen_do
     with pytest.raises(ValidationError) as e:
         services.feedback_answer(actor=handlers["leader_a"], feedback=fb, reply="Đã xác minh")
     assert "verdict" in e.value.message_dict
-    services.feedback_answer(actor=handlers["leader_a"], feedback=fb, reply="Phản ánh đúng", verdict=Verdict.UPHELD)
+    services.feedback_answer(
+        actor=handlers["leader_a"], feedback=fb, reply="Phản ánh đúng", verdict=Verdict.UPHELD
+    )
     assert Dossier.objects.get(pk=citizen_dossier.pk).conduct_complaints_upheld == 1
     fb2 = _file(citizen, citizen_dossier, kind=Kind.CONDUCT)
-    services.feedback_answer(actor=handlers["leader_a"], feedback=fb2, reply="Không có căn cứ",
-                             verdict=Verdict.NOT_UPHELD)
+    services.feedback_answer(
+        actor=handlers["leader_a"], feedback=fb2, reply="Không có căn cứ", verdict=Verdict.NOT_UPHELD
+    )
     d = Dossier.objects.get(pk=citizen_dossier.pk)
     assert d.conduct_complaints_upheld == 1 and d.version == citizen_dossier.version
-    assert list(DossierEvent.objects.filter(dossier=d, action="complaint").values_list("data__upheld", flat=True)) \
-        == [True, False]
+    assert list(
+        DossierEvent.objects.filter(dossier=d, action="complaint").values_list("data__upheld", flat=True)
+    ) == [True, False]
     other = _file(citizen, citizen_dossier, kind=Kind.OTHER)
     with pytest.raises(ValidationError) as e:
-        services.feedback_answer(actor=handlers["leader_a"], feedback=other, reply="R", verdict=Verdict.UPHELD)
+        services.feedback_answer(
+            actor=handlers["leader_a"], feedback=other, reply="R", verdict=Verdict.UPHELD
+        )
     assert "verdict" in e.value.message_dict
 
 
@@ -110,8 +130,9 @@ def test_officer_list_overdue_filter(client, citizen, citizen_dossier, handlers,
     assert late.reference in body and fresh.reference in body
 
 
-def test_citizen_files_in_the_portal_and_sees_the_reply(client, citizen, citizen_dossier, handlers,
-                                                        django_capture_on_commit_callbacks):
+def test_citizen_files_in_the_portal_and_sees_the_reply(
+    client, citizen, citizen_dossier, handlers, django_capture_on_commit_callbacks
+):
     from cchc.portal.models import Notification
 
     client.force_login(citizen)
@@ -119,21 +140,32 @@ def test_citizen_files_in_the_portal_and_sees_the_reply(client, citizen, citizen
     assert 'id="feedback-link"' in page and f"/feedback/mine/new/?dossier={citizen_dossier.pk}" in page
     r = client.get("/feedback/mine/new/", {"dossier": citizen_dossier.pk})
     assert r.status_code == 200 and citizen_dossier.code in r.content.decode()
-    r = client.post("/feedback/mine/new/", {"kind": "conduct", "dossier": citizen_dossier.pk, "subject": "Thái độ",
-                                            "content": "Cán bộ không hướng dẫn", "officer_name": ""})
+    r = client.post(
+        "/feedback/mine/new/",
+        {
+            "kind": "conduct",
+            "dossier": citizen_dossier.pk,
+            "subject": "Thái độ",
+            "content": "Cán bộ không hướng dẫn",
+            "officer_name": "",
+        },
+    )
     fb = Feedback.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/feedback/mine/{fb.pk}/"
     assert fb.kind == Kind.CONDUCT and fb.dossier_id == citizen_dossier.pk
     with django_capture_on_commit_callbacks(execute=True):
-        services.feedback_answer(actor=handlers["leader_a"], feedback=fb, reply="Chúng tôi xin lỗi ông/bà.",
-                                 verdict=Verdict.UPHELD)
+        services.feedback_answer(
+            actor=handlers["leader_a"], feedback=fb, reply="Chúng tôi xin lỗi ông/bà.", verdict=Verdict.UPHELD
+        )
     body = client.get(f"/feedback/mine/{fb.pk}/").content.decode()
     assert "Chúng tôi xin lỗi ông/bà." in body and 'id="feedback-reply"' in body
     assert fb.reference in client.get("/feedback/mine/").content.decode()
     note = Notification.objects.get(user=citizen, subject__contains=fb.reference)
     assert note.url == f"/feedback/mine/{fb.pk}/"
     # another citizen does not see it; staff cannot file
-    other = get_user_model().objects.create_user(username="other", password="x-Strong-Pass-2026", kind="citizen")
+    other = get_user_model().objects.create_user(
+        username="other", password="x-Strong-Pass-2026", kind="citizen"
+    )
     client.force_login(other)
     assert client.get(f"/feedback/mine/{fb.pk}/").status_code == 404
     client.force_login(handlers["leader_a"])
@@ -142,11 +174,15 @@ def test_citizen_files_in_the_portal_and_sees_the_reply(client, citizen, citizen
 
 def test_form_errors_name_the_field(client, citizen, citizen_dossier):
     client.force_login(citizen)
-    r = client.post("/feedback/mine/new/", {"kind": "procedure", "procedure_code": "9.999999", "subject": "S",
-                                            "content": "C"})
+    r = client.post(
+        "/feedback/mine/new/",
+        {"kind": "procedure", "procedure_code": "9.999999", "subject": "S", "content": "C"},
+    )
     assert r.status_code == 200 and "9.999999" in r.content.decode()
-    r = client.post("/feedback/mine/new/", {"kind": "conduct", "procedure_code": "1.000001", "subject": "S",
-                                            "content": "C"})
+    r = client.post(
+        "/feedback/mine/new/",
+        {"kind": "conduct", "procedure_code": "1.000001", "subject": "S", "content": "C"},
+    )
     assert r.status_code == 200 and not Feedback.objects.exists()
 
 

@@ -11,8 +11,16 @@ from .conftest import add_household
 
 @pytest.mark.browser
 def test_review_round_through_the_browser(page, superuser, area, officer, chair):
-    add_household(superuser, area["a"], "BR-POOR", members=2, income_per_person=900_000, floor_area=10,
-                  water_source="surface", latrine="none")
+    add_household(
+        superuser,
+        area["a"],
+        "BR-POOR",
+        members=2,
+        income_per_person=900_000,
+        floor_area=10,
+        water_source="surface",
+        latrine="none",
+    )
     add_household(superuser, area["a"], "BR-NEAR", income_per_person=1_400_000)
     add_household(superuser, area["a"], "BR-RICH", income_per_person=8_000_000)
 

@@ -20,7 +20,9 @@ def test_demo_loads_fast_and_shows_a_province_dashboard(client):
     print(f"households demo: {elapsed:.2f} s")
     assert elapsed < 10
     assert Household.objects.filter(is_synthetic=False).count() == 0
-    assert ReviewRound.objects.filter(status=ReviewRound.Status.APPROVED).count() == 14  # 7 communes × 2 years
+    assert (
+        ReviewRound.objects.filter(status=ReviewRound.Status.APPROVED).count() == 14
+    )  # 7 communes × 2 years
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="laocai.viewer"))
@@ -28,4 +30,6 @@ def test_demo_loads_fast_and_shows_a_province_dashboard(client):
     assert "Xã Y Tý" in html and html.count("<svg") >= 3
     client.force_login(get_user_model().objects.get(username="admin"))
     html = client.get("/households/stats/?year=2025").content.decode()  # nationwide, by province
-    assert "<th scope=\"row\">Tỉnh Lào Cai</th>" in html and "Hộ nghèo, hộ cận nghèo theo tỉnh, thành phố" in html
+    assert (
+        '<th scope="row">Tỉnh Lào Cai</th>' in html and "Hộ nghèo, hộ cận nghèo theo tỉnh, thành phố" in html
+    )

@@ -23,8 +23,12 @@ def test_csv_files_import_everything(officer, area, tmp_path):
     h, m = tables(area)
     h.to_csv(tmp_path / "h.csv", index=False)
     m.to_csv(tmp_path / "m.csv", index=False)
-    counts = import_households(actor=officer, **dict(zip(("households", "members"),
-                                                         read_files(tmp_path / "h.csv", tmp_path / "m.csv"), strict=True)))
+    counts = import_households(
+        actor=officer,
+        **dict(
+            zip(("households", "members"), read_files(tmp_path / "h.csv", tmp_path / "m.csv"), strict=True)
+        ),
+    )
     assert counts == {"households": 5, "members": len(m)}
     assert Household.objects.filter(commune=area["a"]).count() == 5
     assert Member.objects.count() == len(m)
@@ -44,8 +48,17 @@ def test_parquet_through_the_command_line(officer, area, tmp_path):
     h.to_parquet(tmp_path / "h.parquet")
     m.to_parquet(tmp_path / "m.parquet")
     out = io.StringIO()
-    call_command("households", "import", "--households", str(tmp_path / "h.parquet"), "--members",
-                 str(tmp_path / "m.parquet"), "--actor", officer.username, stdout=out)
+    call_command(
+        "households",
+        "import",
+        "--households",
+        str(tmp_path / "h.parquet"),
+        "--members",
+        str(tmp_path / "m.parquet"),
+        "--actor",
+        officer.username,
+        stdout=out,
+    )
     assert "imported 4 households" in out.getvalue()
 
 
@@ -85,13 +98,36 @@ def test_missing_column(officer, area):
 
 def test_generate_then_classify_on_the_command_line(area, tmp_path):
     out = io.StringIO()
-    call_command("households", "generate", "--households", "300", "--out", str(tmp_path), "--format", "csv",
-                 "--commune", f"{area['a'].code}:rural", "--commune", f"{area['b'].code}:urban", stdout=out)
+    call_command(
+        "households",
+        "generate",
+        "--households",
+        "300",
+        "--out",
+        str(tmp_path),
+        "--format",
+        "csv",
+        "--commune",
+        f"{area['a'].code}:rural",
+        "--commune",
+        f"{area['b'].code}:urban",
+        stdout=out,
+    )
     assert "300 households" in out.getvalue()
     out = io.StringIO()
-    call_command("households", "classify", "--households", str(tmp_path / "households.csv"), "--members",
-                 str(tmp_path / "members.csv"), "--date", "2025-11-01", "--output", str(tmp_path / "r.csv"),
-                 stdout=out)
+    call_command(
+        "households",
+        "classify",
+        "--households",
+        str(tmp_path / "households.csv"),
+        "--members",
+        str(tmp_path / "members.csv"),
+        "--date",
+        "2025-11-01",
+        "--output",
+        str(tmp_path / "r.csv"),
+        stdout=out,
+    )
     assert "NĐ 07/2021" in out.getvalue()
     results = pd.read_csv(tmp_path / "r.csv")
     assert len(results) == 300 and set(results["category"]) <= {"poor", "near_poor", "middle", "none"}
@@ -113,21 +149,28 @@ def test_written_rows_equal_the_file_on_either_write_path(officer, area):
     m.loc[1, "social_protection"] = ""
     with CaptureQueriesContext(connection) as ctx:
         import_households(actor=officer, households=h.copy(), members=m.copy())
-    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "households_member"')]
+    inserts = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "households_member"')
+    ]
     assert bool(inserts) == (connection.vendor != "postgresql")  # COPY is not an INSERT
     stored = {x.code: x for x in Household.objects.all()}
     for row in h.itertuples(index=False):
         x = stored[row.code]
         assert (x.head_name, x.village, x.livelihood, x.income_per_person) == (
-            row.head_name, row.village, row.livelihood, int(row.income_per_person))
+            row.head_name,
+            row.village,
+            row.livelihood,
+            int(row.income_per_person),
+        )
         assert float(x.floor_area) == round(float(row.floor_area), 1)
         assert x.wall_durable == (row.wall_durable == "1") and x.treats_waste == (row.treats_waste == "1")
         assert x.created_at is not None and not x.is_synthetic
     assert Member.objects.count() == len(m)
     first = Member.objects.filter(household__code=m.loc[0, "household_code"]).order_by("birth_date").first()
     assert first.birth_date.isoformat() == "1921-03-05"
-    blank = Member.objects.get(household__code=m.loc[1, "household_code"], full_name=m.loc[1, "full_name"],
-                               identity_number="")
+    blank = Member.objects.get(
+        household__code=m.loc[1, "household_code"], full_name=m.loc[1, "full_name"], identity_number=""
+    )
     assert blank.social_protection == "" and blank.relation == m.loc[1, "relation"]
     assert Member.objects.filter(identity_number__isnull=True).count() == 0
 
@@ -135,11 +178,14 @@ def test_written_rows_equal_the_file_on_either_write_path(officer, area):
 def test_one_audit_event_per_commune_of_the_import(superuser, area):
     from cchc.core.models import AuditEvent
 
-    h, m = to_import_tables(generate(20, seed=5, communes=((area["a"].code, "rural"), (area["b"].code, "urban"))))
+    h, m = to_import_tables(
+        generate(20, seed=5, communes=((area["a"].code, "rural"), (area["b"].code, "urban")))
+    )
     import_households(actor=superuser, households=h, members=m)
     events = AuditEvent.objects.filter(action="households.import.run")
     assert sorted((e.agency_id, e.after["households"]) for e in events) == sorted(
-        (area[k].pk, int((h["commune_code"] == area[k].code).sum())) for k in ("a", "b"))
+        (area[k].pk, int((h["commune_code"] == area[k].code).sum())) for k in ("a", "b")
+    )
 
 
 def test_a_failure_while_writing_rolls_back_everything(officer, area, monkeypatch):
@@ -155,8 +201,15 @@ def test_a_failure_while_writing_rolls_back_everything(officer, area, monkeypatc
 
     def race(*args, **kwargs):
         frames = original(*args, **kwargs)
-        Household.objects.create(code=h.loc[29, "code"], commune=area["a"], head_name="Đã có", income_per_person=1,
-                                 floor_area=10, water_source="piped", latrine="septic")
+        Household.objects.create(
+            code=h.loc[29, "code"],
+            commune=area["a"],
+            head_name="Đã có",
+            income_per_person=1,
+            floor_area=10,
+            water_source="piped",
+            latrine="septic",
+        )
         return frames
 
     monkeypatch.setattr(bulk, "_row_frames", race)
@@ -181,7 +234,9 @@ def test_livelihood_is_optional_and_checked(officer, area):
 def test_dates_both_forms_and_impossible_days():
     from cchc.households.bulk import parse_dates
 
-    text = pd.Series(["2024-02-29", "2023-02-29", "05/03/1921", "31/04/2020", "0900-01-01", "abc", "", "1/1/2000"])
+    text = pd.Series(
+        ["2024-02-29", "2023-02-29", "05/03/1921", "31/04/2020", "0900-01-01", "abc", "", "1/1/2000"]
+    )
     ymd, valid = parse_dates(text)
     assert valid.tolist() == [True, False, True, False, True, False, False, True]
     assert [int(v) for v, ok in zip(ymd, valid, strict=True) if ok] == [20240229, 19210305, 9000101, 20000101]

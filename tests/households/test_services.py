@@ -23,8 +23,16 @@ def run_round(officer, chair, commune, year):
 
 
 def test_review_round_to_approved_list(officer, chair, area):
-    poor = add_household(officer, area["a"], "P1", members=2, income_per_person=1_000_000, floor_area=10,
-                         water_source="surface", latrine="none")
+    poor = add_household(
+        officer,
+        area["a"],
+        "P1",
+        members=2,
+        income_per_person=1_000_000,
+        floor_area=10,
+        water_source="surface",
+        latrine="none",
+    )
     add_household(officer, area["a"], "R1", income_per_person=5_000_000)
     rnd = services.round_open(actor=officer, commune=area["a"], year=2025)
     assert rnd.standard.code == "nd-07-2021"
@@ -47,10 +55,24 @@ def test_review_round_to_approved_list(officer, chair, area):
 
 
 def test_movements_between_years(officer, chair, area):
-    escapes = add_household(officer, area["a"], "E", income_per_person=1_000_000, floor_area=1, latrine="none",
-                            water_source="surface")
-    newly = add_household(officer, area["a"], "N", income_per_person=9_000_000, floor_area=1, latrine="none",
-                          water_source="surface")
+    escapes = add_household(
+        officer,
+        area["a"],
+        "E",
+        income_per_person=1_000_000,
+        floor_area=1,
+        latrine="none",
+        water_source="surface",
+    )
+    newly = add_household(
+        officer,
+        area["a"],
+        "N",
+        income_per_person=9_000_000,
+        floor_area=1,
+        latrine="none",
+        water_source="surface",
+    )
     run_round(officer, chair, area["a"], 2023)
     services.household_update(actor=officer, household=escapes, income_per_person=9_000_000)
     services.household_update(actor=officer, household=newly, income_per_person=900_000)
@@ -68,8 +90,14 @@ def test_classification_keeps_its_standard(officer, chair, area):
     rnd = run_round(officer, chair, area["a"], 2025)
     data = read_definition([p for p in shipped_files() if p.name.startswith("nd-07")][0])
     # A hypothetical new standard for the same period (new data, no code), with a higher line.
-    new, _ = load_definition({**data, "code": "local-2025", "valid_from": date(2025, 1, 1),
-                              "thresholds": {"rural": {"income_line": 1_000_000}, "urban": {"income_line": 1_000_000}}})
+    new, _ = load_definition(
+        {
+            **data,
+            "code": "local-2025",
+            "valid_from": date(2025, 1, 1),
+            "thresholds": {"rural": {"income_line": 1_000_000}, "urban": {"income_line": 1_000_000}},
+        }
+    )
     c = rnd.classifications.get()
     assert c.standard.code == "nd-07-2021" and c.category == "near_poor"
     assert PovertyStandard.objects.filter(code="local-2025").exists()
@@ -94,14 +122,30 @@ def test_officer_sees_only_their_commune(officer, area, superuser, client):
 def test_member_validation(officer, area):
     h = add_household(officer, area["a"], "V", members=0)
     with pytest.raises(ValidationError) as exc:
-        services.member_add(actor=officer, household=h, full_name="X", birth_date=date(2099, 1, 1), sex="M",
-                            identity_number="123", relation="Con", education="none", work="not_working")
+        services.member_add(
+            actor=officer,
+            household=h,
+            full_name="X",
+            birth_date=date(2099, 1, 1),
+            sex="M",
+            identity_number="123",
+            relation="Con",
+            education="none",
+            work="not_working",
+        )
     assert set(exc.value.message_dict) == {"birth_date", "identity_number"}
 
 
 def test_poverty_rate_metric(officer, chair, area):
-    add_household(officer, area["a"], "P", income_per_person=500_000, floor_area=1, latrine="none",
-                  water_source="surface")
+    add_household(
+        officer,
+        area["a"],
+        "P",
+        income_per_person=500_000,
+        floor_area=1,
+        latrine="none",
+        water_source="surface",
+    )
     add_household(officer, area["a"], "Q", income_per_person=500_000)
     add_household(officer, area["a"], "R", income_per_person=9_000_000)
     add_household(officer, area["a"], "S", income_per_person=9_000_000)
@@ -125,17 +169,35 @@ def test_in_year_application(officer, chair, area):
         services.application_decide(actor=chair, application=app, accept=False, reason="")
     with pytest.raises(PermissionDenied):
         services.application_decide(actor=officer, application=app, accept=True)
-    app = services.application_decide(actor=chair, application=app, accept=True, decided_on=date(2025, 11, 10))
+    app = services.application_decide(
+        actor=chair, application=app, accept=True, decided_on=date(2025, 11, 10)
+    )
     assert app.classification.category == "near_poor" and app.classification.standard.code == "nd-07-2021"
 
 
 def test_area_stats_counts_poor_households_with_social_protection_and_af(officer, chair, area):
     from cchc.households.selectors import area_stats
 
-    poor = add_household(officer, area["a"], "SP", income_per_person=500_000, floor_area=1, latrine="none",
-                         water_source="surface")
-    services.member_add(actor=officer, household=poor, full_name="Bà Cụ", birth_date=date(1940, 1, 1), sex="F",
-                        relation="Mẹ", education="none", work="not_working", social_protection="5")
+    poor = add_household(
+        officer,
+        area["a"],
+        "SP",
+        income_per_person=500_000,
+        floor_area=1,
+        latrine="none",
+        water_source="surface",
+    )
+    services.member_add(
+        actor=officer,
+        household=poor,
+        full_name="Bà Cụ",
+        birth_date=date(1940, 1, 1),
+        sex="F",
+        relation="Mẹ",
+        education="none",
+        work="not_working",
+        social_protection="5",
+    )
     add_household(officer, area["a"], "OK", income_per_person=9_000_000)
     run_round(officer, chair, area["a"], 2025)
     stats = area_stats(area["province"], 2025)

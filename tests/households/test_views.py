@@ -48,14 +48,26 @@ def test_round_page_and_export(client, officer, chair, area, django_assert_max_n
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_province_dashboard(client, superuser, officer, chair, area, make_staff, django_assert_max_num_queries):
+def test_province_dashboard(
+    client, superuser, officer, chair, area, make_staff, django_assert_max_num_queries
+):
     from cchc.org.models import Role
 
     for i in range(10):
-        add_household(officer, area["a"], f"D{i}", members=2, income_per_person=600_000 + i * 200_000,
-                      latrine="none", water_source="surface", floor_area=10 if i % 2 else 40)
+        add_household(
+            officer,
+            area["a"],
+            f"D{i}",
+            members=2,
+            income_per_person=600_000 + i * 200_000,
+            latrine="none",
+            water_source="surface",
+            floor_area=10 if i % 2 else 40,
+        )
     approve(officer, chair, area["a"], 2024)
-    services.household_update(actor=officer, household=Household.objects.get(code="D1"), income_per_person=9_000_000)
+    services.household_update(
+        actor=officer, household=Household.objects.get(code="D1"), income_per_person=9_000_000
+    )
     approve(officer, chair, area["a"], 2025)
     viewer = make_staff("province.viewer", area["province"], [(Role.VIEWER, area["province"], True)])
     client.force_login(viewer)
@@ -100,9 +112,13 @@ def test_web_import_runs_as_a_job(client, officer, area, settings, django_captur
     h, m = to_import_tables(generate(3, seed=5, communes=((area["a"].code, "rural"),)))
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/households/import/", {
-            "households": SimpleUploadedFile("h.csv", h.to_csv(index=False).encode()),
-            "members": SimpleUploadedFile("m.csv", m.to_csv(index=False).encode())})
+        response = client.post(
+            "/households/import/",
+            {
+                "households": SimpleUploadedFile("h.csv", h.to_csv(index=False).encode()),
+                "members": SimpleUploadedFile("m.csv", m.to_csv(index=False).encode()),
+            },
+        )
     assert response.status_code == 302 and "/jobs/" in response["Location"]
     assert Household.objects.filter(commune=area["a"]).count() == 3
     assert not any((settings.MEDIA_ROOT / "households" / "imports").iterdir())  # uploads removed
@@ -116,7 +132,7 @@ def test_in_year_application_through_the_pages(client, officer, chair, area):
     assert client.post(f"/households/{h.pk}/applications/", {"kind": "join"}).status_code == 302
     app = InYearApplication.objects.get(household=h)
     page = client.get("/households/applications/").content.decode()
-    assert "IY1" in page and "households/applications/%d/decide/" % app.pk not in page  # officer cannot decide
+    assert "IY1" in page and f"households/applications/{app.pk}/decide/" not in page  # officer cannot decide
     client.force_login(chair)
     client.post(f"/households/applications/{app.pk}/decide/", {"accept": "0", "reason": ""})
     app.refresh_from_db()
@@ -131,11 +147,15 @@ def test_stats_export(client, officer, chair, area):
     approve(officer, chair, area["a"], 2025)
     client.force_login(chair)
     response = client.get(f"/households/stats/export/?area={area['a'].code}&year=2025")
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
     assert client.get(f"/households/stats/export/?area={area['b'].code}&year=2025").status_code == 404
 
 
-def test_web_import_with_errors_shows_the_report(client, officer, area, settings, django_capture_on_commit_callbacks):
+def test_web_import_with_errors_shows_the_report(
+    client, officer, area, settings, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cchc.core.models import Job
@@ -146,9 +166,13 @@ def test_web_import_with_errors_shows_the_report(client, officer, area, settings
     h.loc[0, "income_per_person"] = "-1"
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/households/import/", {
-            "households": SimpleUploadedFile("h.csv", h.to_csv(index=False).encode()),
-            "members": SimpleUploadedFile("m.csv", m.to_csv(index=False).encode())})
+        client.post(
+            "/households/import/",
+            {
+                "households": SimpleUploadedFile("h.csv", h.to_csv(index=False).encode()),
+                "members": SimpleUploadedFile("m.csv", m.to_csv(index=False).encode()),
+            },
+        )
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
     assert "row 2, column income_per_person: income is negative" in job.error
@@ -170,7 +194,9 @@ def test_livelihood_is_entered_on_the_form_and_decides_the_middle_band(client, o
         assert response.status_code == 302, response.content.decode()[:2000]
         h.refresh_from_db()
         assert h.livelihood == livelihood
-        rnd = services.round_open(actor=officer, commune=area["a"], year=2025 if category == "middle" else 2024)
+        rnd = services.round_open(
+            actor=officer, commune=area["a"], year=2025 if category == "middle" else 2024
+        )
         services.round_classify(actor=officer, round=rnd)
         assert rnd.classifications.get(household=h).category == category
     page = client.get(f"/households/{h.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()

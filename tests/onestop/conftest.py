@@ -25,15 +25,31 @@ def at(text: str) -> datetime:
 @pytest.fixture
 def procedure(superuser, ministry):
     return procedures.procedure_create(
-        actor=superuser, agency=ministry["a"], code="1.000001", name="Cấp giấy phép thử nghiệm", field="Việc làm",
+        actor=superuser,
+        agency=ministry["a"],
+        code="1.000001",
+        name="Cấp giấy phép thử nghiệm",
+        field="Việc làm",
         level="central",
-        version={"effective_from": date(2018, 1, 1), "steps": ["Nộp hồ sơ", "Thẩm định", "Trả kết quả"],
-                 "channels": ["in_person", "online", "postal"], "processing_time_value": 5,
-                 "processing_time_unit": "working_days", "fee": 200000, "charge": 0,
-                 "applicants": "Công dân, tổ chức", "result": "Giấy phép", "online_level": "full",
-                 "legal_basis": [{"number": "61/2018/NĐ-CP"}],
-                 "components": [{"code": "TK", "name": "Tờ khai"}, {"code": "CCCD", "name": "Bản sao CCCD"},
-                                {"code": "KHAC", "name": "Giấy tờ khác", "required": False}]})
+        version={
+            "effective_from": date(2018, 1, 1),
+            "steps": ["Nộp hồ sơ", "Thẩm định", "Trả kết quả"],
+            "channels": ["in_person", "online", "postal"],
+            "processing_time_value": 5,
+            "processing_time_unit": "working_days",
+            "fee": 200000,
+            "charge": 0,
+            "applicants": "Công dân, tổ chức",
+            "result": "Giấy phép",
+            "online_level": "full",
+            "legal_basis": [{"number": "61/2018/NĐ-CP"}],
+            "components": [
+                {"code": "TK", "name": "Tờ khai"},
+                {"code": "CCCD", "name": "Bản sao CCCD"},
+                {"code": "KHAC", "name": "Giấy tờ khác", "required": False},
+            ],
+        },
+    )
 
 
 @pytest.fixture
@@ -43,8 +59,11 @@ def staff(ministry, make_staff):
         "clerk": make_staff("clerk", a, [(Role.ONESTOP_CLERK, a, False)]),
         "officer": make_staff("officer", a1, [(Role.PROCESSING_OFFICER, a1, False)]),
         "leader": make_staff("leader", a1, [(Role.UNIT_LEADER, a1, False)]),
-        "outsider": make_staff("outsider", ministry["b"], [(Role.ONESTOP_CLERK, ministry["b"], False),
-                                                           (Role.UNIT_LEADER, ministry["b"], False)]),
+        "outsider": make_staff(
+            "outsider",
+            ministry["b"],
+            [(Role.ONESTOP_CLERK, ministry["b"], False), (Role.UNIT_LEADER, ministry["b"], False)],
+        ),
     }
 
 
@@ -66,4 +85,5 @@ def clock(monkeypatch):
 def _fresh_statistics_cache():
     """The dashboard keeps grouped figures two minutes in the shared cache; tests start without them."""
     from django.core.cache import cache
+
     cache.clear()

@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cchc.core.jobs import run_pending_jobs
 from cchc.core.models import AuditEvent, Job
@@ -22,9 +22,15 @@ pytestmark = pytest.mark.django_db
 
 def receive(clock, staff, ministry, procedure, when, name="Nguyễn Văn A", unit=None):
     clock.set(when)
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name=name, applicant_address="Số 5 Ngõ 7, Hà Nội",
-                                  applicant_phone="0912000111")
+    d = services.dossier_register(
+        actor=staff["clerk"],
+        agency=ministry["a"],
+        procedure=procedure,
+        channel=1,
+        applicant_name=name,
+        applicant_address="Số 5 Ngõ 7, Hà Nội",
+        applicant_phone="0912000111",
+    )
     return services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version, unit=unit)
 
 
@@ -33,19 +39,29 @@ def year_of_dossiers(clock, staff, ministry, procedure):
     """Received at Cục A: one in 12/2025, three in 2026 (two in March, one in November), and one
     registered but never accepted (not in the book)."""
     old = receive(clock, staff, ministry, procedure, "2025-12-31 16:00", "Năm Cũ")
-    march1 = receive(clock, staff, ministry, procedure, "2026-03-02 09:00", "Tháng Ba Một", unit=ministry["a1"])
+    march1 = receive(
+        clock, staff, ministry, procedure, "2026-03-02 09:00", "Tháng Ba Một", unit=ministry["a1"]
+    )
     march2 = receive(clock, staff, ministry, procedure, "2026-03-20 10:00", "Tháng Ba Hai")
     clock.set("2026-06-01 08:00")
-    services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                              applicant_name="Chưa Tiếp Nhận")
+    services.dossier_register(
+        actor=staff["clerk"],
+        agency=ministry["a"],
+        procedure=procedure,
+        channel=1,
+        applicant_name="Chưa Tiếp Nhận",
+    )
     nov = receive(clock, staff, ministry, procedure, "2026-11-23 09:00", "Tháng Mười Một")
     return {"old": old, "march1": march1, "march2": march2, "nov": nov}
 
 
 def test_numbering_runs_from_01_per_unit_and_year(year_of_dossiers, ministry, staff, procedure, clock):
     page, entries = book.book_page(ministry["a"], 2026, None, 1)
-    assert [(e.number, e.applicant) for e in entries] == [(1, "Tháng Ba Một"), (2, "Tháng Ba Hai"),
-                                                          (3, "Tháng Mười Một")]
+    assert [(e.number, e.applicant) for e in entries] == [
+        (1, "Tháng Ba Một"),
+        (2, "Tháng Ba Hai"),
+        (3, "Tháng Mười Một"),
+    ]
     _p, entries = book.book_page(ministry["a"], 2025, None, 1)
     assert [(e.number, e.applicant) for e in entries] == [(1, "Năm Cũ")]
     # A month keeps the year's numbers.
@@ -74,7 +90,9 @@ def test_columns_come_from_custody_log_and_dossier(clock, staff, ministry, proce
     d = receive(clock, staff, ministry, procedure, "2026-11-02 09:00", unit=ministry["a1"])
     clock.set("2026-11-03 10:00")
     d = services.dossier_assign(actor=staff["leader"], dossier=d, version=d.version, officer=staff["officer"])
-    d = services.dossier_propose_result(actor=staff["officer"], dossier=d, version=d.version, outcome="granted")
+    d = services.dossier_propose_result(
+        actor=staff["officer"], dossier=d, version=d.version, outcome="granted"
+    )
     clock.set("2026-11-04 14:00")
     d = services.dossier_approve(actor=staff["leader"], dossier=d, version=d.version)
     clock.set("2026-11-05 08:30")
@@ -86,8 +104,13 @@ def test_columns_come_from_custody_log_and_dossier(clock, staff, ministry, proce
     assert e.lead_unit == "Phòng A1"
     cells = e.cells()
     assert cells[0] == "01"
-    assert cells[7:12] == ["02/11/2026 09:00", "09/11/2026 17:00", "02/11/2026 09:00", "04/11/2026 14:00",
-                           "05/11/2026 08:30"]
+    assert cells[7:12] == [
+        "02/11/2026 09:00",
+        "09/11/2026 17:00",
+        "02/11/2026 09:00",
+        "04/11/2026 14:00",
+        "05/11/2026 08:30",
+    ]
     assert e.note == "đúng hạn"
 
 
@@ -101,7 +124,9 @@ def test_only_desk_and_leaders_of_the_unit_see_the_book(client, year_of_dossiers
     assert "Tháng Ba Một" not in page and "Cục B" in page
     r = client.get("/onestop/book/", {"agency": ministry["a"].pk, "year": 2026, "format": "pdf"})
     assert "Cục B" in pdf_text(r.content) and "Tháng Ba" not in pdf_text(r.content)
-    assert not AuditEvent.objects.filter(action="onestop.book.personal_view", agency_id=ministry["a"].pk).exists()
+    assert not AuditEvent.objects.filter(
+        action="onestop.book.personal_view", agency_id=ministry["a"].pk
+    ).exists()
 
 
 def test_page_is_audited_and_shows_the_columns(client, year_of_dossiers, staff, ministry):
@@ -119,16 +144,27 @@ def test_page_is_audited_and_shows_the_columns(client, year_of_dossiers, staff, 
     assert event.after["month"] == 3 and event.after["format"] == "page"
 
 
-def test_page_queries_are_bounded_and_limited(client, clock, staff, ministry, procedure, django_assert_max_num_queries):
+def test_page_queries_are_bounded_and_limited(
+    client, clock, staff, ministry, procedure, django_assert_max_num_queries
+):
     for i in range(8):
-        receive(clock, staff, ministry, procedure, f"2026-04-{i + 1:02d} 09:00", f"Người {i}", unit=ministry["a1"])
+        receive(
+            clock, staff, ministry, procedure, f"2026-04-{i + 1:02d} 09:00", f"Người {i}", unit=ministry["a1"]
+        )
     client.force_login(staff["clerk"])
     params = {"agency": ministry["a"].pk, "year": 2026, "month": 4}
     with CaptureQueriesContext(connection) as few:
         client.get("/onestop/book/", params)
     for i in range(8, 30):
-        receive(clock, staff, ministry, procedure, f"2026-04-{i % 28 + 1:02d} 10:{i:02d}", f"Người {i}",
-                unit=ministry["a1"])
+        receive(
+            clock,
+            staff,
+            ministry,
+            procedure,
+            f"2026-04-{i % 28 + 1:02d} 10:{i:02d}",
+            f"Người {i}",
+            unit=ministry["a1"],
+        )
     client.force_login(staff["clerk"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         with CaptureQueriesContext(connection) as many:
@@ -136,24 +172,39 @@ def test_page_queries_are_bounded_and_limited(client, clock, staff, ministry, pr
     assert r.content.decode().count("/onestop/d/") == 30
     assert len(many.captured_queries) <= 20
     # the rows of the page are read with LIMIT: a year of 100k dossiers is never read for one page
-    rows = [q["sql"] for q in many.captured_queries if 'FROM "onestop_dossier"' in q["sql"] and "COUNT(" not in q["sql"]]
-    assert rows and all(re.search(r"LIMIT (\d+)$", sql) and int(re.search(r"LIMIT (\d+)$", sql)[1]) <= 50
-                        for sql in rows)
+    rows = [
+        q["sql"]
+        for q in many.captured_queries
+        if 'FROM "onestop_dossier"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    assert rows and all(
+        re.search(r"LIMIT (\d+)$", sql) and int(re.search(r"LIMIT (\d+)$", sql)[1]) <= 50 for sql in rows
+    )
 
 
 def test_pdf_and_excel_exports(client, clock, staff, ministry, procedure):
     for i in range(60):
-        receive(clock, staff, ministry, procedure, f"2026-05-{i % 28 + 1:02d} {8 + i % 8:02d}:{i % 60:02d}",
-                f"Người & Con {i}")
+        receive(
+            clock,
+            staff,
+            ministry,
+            procedure,
+            f"2026-05-{i % 28 + 1:02d} {8 + i % 8:02d}:{i % 60:02d}",
+            f"Người & Con {i}",
+        )
     client.force_login(staff["clerk"])
     r = client.get("/onestop/book/", {"agency": ministry["a"].pk, "year": 2026, "format": "pdf"})
-    assert r["Content-Type"] == "application/pdf" and "mau-06-so-theo-doi-000.00.01.G99-2026.pdf" in r["Content-Disposition"]
+    assert (
+        r["Content-Type"] == "application/pdf"
+        and "mau-06-so-theo-doi-000.00.01.G99-2026.pdf" in r["Content-Disposition"]
+    )
     text = pdf_text(r.content)
     assert "Trang 1" in text and "Trang 2" in text  # page numbers
     assert text.count("Tên TTHC") == text.count("Trang ") >= 2  # the header row on every page
     assert "Người & Con 0" in text and "Quyển số 2026" in text
     r = client.get("/onestop/book/", {"agency": ministry["a"].pk, "year": 2026, "month": 5, "format": "xlsx"})
     from openpyxl import load_workbook
+
     ws = load_workbook(io.BytesIO(r.content)).active
     values = list(ws.values)
     assert values[1] == tuple(book.COLUMNS) and len(values) == 62
@@ -162,8 +213,9 @@ def test_pdf_and_excel_exports(client, clock, staff, ministry, procedure):
     assert [(e.after["format"], e.after["rows"]) for e in events] == [("pdf", 60), ("xlsx", 60)]
 
 
-def test_large_export_runs_as_a_job_and_is_downloaded_audited(client, clock, staff, ministry, procedure, monkeypatch,
-                                                              make_staff):
+def test_large_export_runs_as_a_job_and_is_downloaded_audited(
+    client, clock, staff, ministry, procedure, monkeypatch, make_staff
+):
     monkeypatch.setattr(book, "SYNC_EXPORT_ROWS", 2)
     for day in range(2, 6):
         receive(clock, staff, ministry, procedure, f"2026-03-0{day} 09:00", f"Người {day}")
@@ -189,6 +241,7 @@ def test_pdf_story_is_read_lazily(ministry, monkeypatch):
     """The PDF writer pulls rows as pages fill: when the second page begins, most of a long book has
     not been read yet (so a year of 100k entries is never held in memory at once)."""
     from reportlab.platypus.doctemplate import BaseDocTemplate
+
     read, at_page_begin = [], []
     original = BaseDocTemplate.handle_pageBegin
 

@@ -17,8 +17,12 @@ def switch_user(page, username):
 
 @pytest.mark.browser
 def test_back_office_flow(page, citizen, procedure, staff, ministry):
-    d = services.dossier_draft_save(actor=citizen, procedure=procedure, data={"applicant_address": "Hà Nội"},
-                                    files={"TK": pdf(), "CCCD": pdf()})
+    d = services.dossier_draft_save(
+        actor=citizen,
+        procedure=procedure,
+        data={"applicant_address": "Hà Nội"},
+        files={"TK": pdf(), "CCCD": pdf()},
+    )
     d = services.dossier_submit_online(actor=citizen, dossier=d, idempotency_key="browser-1")
 
     login(page, "clerk")

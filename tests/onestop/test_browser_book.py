@@ -15,8 +15,14 @@ from tests.portal.pdftext import pdf_text
 def test_desk_opens_the_book_and_downloads_the_pdf(page, procedure, staff, ministry):
     codes = []
     for name in ("Trần Thị Một", "Lê Văn Hai"):
-        d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                      applicant_name=name, applicant_phone="0912000111")
+        d = services.dossier_register(
+            actor=staff["clerk"],
+            agency=ministry["a"],
+            procedure=procedure,
+            channel=1,
+            applicant_name=name,
+            applicant_phone="0912000111",
+        )
         codes.append(services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version).code)
 
     login(page, "clerk")

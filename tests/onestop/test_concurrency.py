@@ -9,8 +9,10 @@ from cchc.core.exceptions import Conflict
 from cchc.onestop import services
 from cchc.onestop.models import Dossier, Status
 
-pytestmark = [pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections"),
+]
 
 
 def _parallel(fn, n):
@@ -35,19 +37,32 @@ def _parallel(fn, n):
 
 
 def test_codes_unique_under_concurrent_receipt(procedure, staff, ministry):
-    results, errors = _parallel(lambda i: services.dossier_register(
-        actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name=f"N {i}").code, 8)
+    results, errors = _parallel(
+        lambda i: (
+            services.dossier_register(
+                actor=staff["clerk"],
+                agency=ministry["a"],
+                procedure=procedure,
+                channel=1,
+                applicant_name=f"N {i}",
+            ).code
+        ),
+        8,
+    )
     assert not errors
     assert len(set(results)) == 8
     assert sorted(int(c.rsplit("-", 1)[1]) for c in results) == list(range(1, 9))
 
 
 def test_two_officers_same_version_one_wins(procedure, staff, ministry):
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name="N")
+    d = services.dossier_register(
+        actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name="N"
+    )
     version = d.version
-    actions = [lambda: services.dossier_accept(actor=staff["clerk"], dossier=d, version=version),
-               lambda: services.dossier_refuse(actor=staff["clerk"], dossier=d, version=version, reasons="Trùng")]
+    actions = [
+        lambda: services.dossier_accept(actor=staff["clerk"], dossier=d, version=version),
+        lambda: services.dossier_refuse(actor=staff["clerk"], dossier=d, version=version, reasons="Trùng"),
+    ]
     results, errors = _parallel(lambda i: actions[i](), 2)
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict)
     assert Dossier.objects.get(pk=d.pk).status in (Status.ACCEPTED, Status.REFUSED)
@@ -55,9 +70,13 @@ def test_two_officers_same_version_one_wins(procedure, staff, ministry):
 
 def test_double_submit_in_parallel_creates_one_dossier(citizen, procedure):
     from .conftest import pdf
-    d = services.dossier_draft_save(actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()})
-    results, errors = _parallel(lambda i: services.dossier_submit_online(actor=citizen, dossier=d,
-                                                                         idempotency_key="dup").pk, 4)
+
+    d = services.dossier_draft_save(
+        actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()}
+    )
+    results, errors = _parallel(
+        lambda i: services.dossier_submit_online(actor=citizen, dossier=d, idempotency_key="dup").pk, 4
+    )
     assert not errors and len(set(results)) == 1
     assert Dossier.objects.filter(idempotency_key="dup").count() == 1
 
@@ -71,8 +90,13 @@ def test_online_filing_in_parallel_one_dossier_per_key_and_unique_codes(citizen,
     from .conftest import pdf
 
     def file(key):
-        return services.dossier_file_online(actor=citizen, procedure=procedure, data={},
-                                            files={"TK": pdf(), "CCCD": pdf()}, idempotency_key=key)
+        return services.dossier_file_online(
+            actor=citizen,
+            procedure=procedure,
+            data={},
+            files={"TK": pdf(), "CCCD": pdf()},
+            idempotency_key=key,
+        )
 
     results, errors = _parallel(lambda i: file("same-key").pk, 4)
     assert not errors and len(set(results)) == 1

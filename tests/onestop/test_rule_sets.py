@@ -22,16 +22,26 @@ def reform(ministry, make_staff):
 
 
 def data(**changes):
-    values = {"code": "ND-TEST-2027", "name": "Bộ quy định thử nghiệm", "legal_basis": "Nghị định thử nghiệm",
-              "effective_from": date(2027, 1, 1), "cutoff_hour": 16, "supplement_request_days": 3,
-              "apology_days_before_due": 1, "reschedules_allowed": 1, "note": ""}
+    values = {
+        "code": "ND-TEST-2027",
+        "name": "Bộ quy định thử nghiệm",
+        "legal_basis": "Nghị định thử nghiệm",
+        "effective_from": date(2027, 1, 1),
+        "cutoff_hour": 16,
+        "supplement_request_days": 3,
+        "apology_days_before_due": 1,
+        "reschedules_allowed": 1,
+        "note": "",
+    }
     values.update(changes)
     return values
 
 
 def post_data(**changes):
     """What the browser posts: every field of the form, the new ones with the model's defaults."""
-    values = {f.name: f.get_default() for f in RuleSet._meta.concrete_fields if f.editable and not f.primary_key}
+    values = {
+        f.name: f.get_default() for f in RuleSet._meta.concrete_fields if f.editable and not f.primary_key
+    }
     values.update(data(**changes))
     return {k: ("" if v is None else v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
@@ -106,14 +116,18 @@ def test_rule_set_frozen_on_a_dossier_never_changes(reform, clock, staff, minist
     clock.set("2026-11-25 09:00")
     rs = services.rule_set_create(actor=reform, data=data())
     from cchc.onestop.models import Dossier
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name="A")
+
+    d = services.dossier_register(
+        actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name="A"
+    )
     Dossier.objects.filter(pk=d.pk).update(rule_set=rs)  # as if received under it (e.g. an import)
     with pytest.raises(ValidationError, match="đã được áp dụng cho hồ sơ|already fixed on dossiers"):
         services.rule_set_update(actor=reform, rule_set=rs, data=data(cutoff_hour=12))
 
 
-def test_only_ministry_reform_officers_and_administrators(client, ministry, make_staff, staff, clock, superuser):
+def test_only_ministry_reform_officers_and_administrators(
+    client, ministry, make_staff, staff, clock, superuser
+):
     clock.set("2026-11-25 09:00")
     department_reform = make_staff("creform", ministry["a"], [(Role.REFORM_OFFICER, ministry["a"], True)])
     admin = make_staff("admin2", ministry["ministry"], [(Role.ADMIN, ministry["ministry"], True)])

@@ -13,19 +13,35 @@ from .conftest import pdf
 pytestmark = pytest.mark.django_db
 
 
-def _through(actor_set, procedure, ministry, citizen=None, *, online=False, supplement=False, late_days=None, clock=None,
-             key="s"):
+def _through(
+    actor_set,
+    procedure,
+    ministry,
+    citizen=None,
+    *,
+    online=False,
+    supplement=False,
+    late_days=None,
+    clock=None,
+    key="s",
+):
     s = actor_set
     if online:
-        d = services.dossier_draft_save(actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()})
+        d = services.dossier_draft_save(
+            actor=citizen, procedure=procedure, data={}, files={"TK": pdf(), "CCCD": pdf()}
+        )
         d = services.dossier_submit_online(actor=citizen, dossier=d, idempotency_key=key)
     else:
-        d = services.dossier_register(actor=s["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                      applicant_name="N")
-    d = services.dossier_accept(actor=s["clerk"], dossier=d, version=d.version, unit=ministry["a1"], quota_days=4)
+        d = services.dossier_register(
+            actor=s["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name="N"
+        )
+    d = services.dossier_accept(
+        actor=s["clerk"], dossier=d, version=d.version, unit=ministry["a1"], quota_days=4
+    )
     if supplement:
-        d = services.dossier_request_supplement(actor=s["clerk"], dossier=d, version=d.version,
-                                                items=[{"component": "TK", "reason": "Thiếu"}])
+        d = services.dossier_request_supplement(
+            actor=s["clerk"], dossier=d, version=d.version, items=[{"component": "TK", "reason": "Thiếu"}]
+        )
         d = services.dossier_supplement_submit(actor=s["clerk"], dossier=d, files={"TK": pdf()})
     return d
 
@@ -43,9 +59,9 @@ def test_figures_from_known_dossiers(citizen, procedure, staff, ministry, clock)
     c = _through(staff, procedure, ministry)
     _through(staff, procedure, ministry)  # stays open
     clock.set("2026-11-10 10:00")
-    _finish(staff, a)                     # early
+    _finish(staff, a)  # early
     _finish(staff, b)
-    clock.set("2026-11-18 10:00")         # due Mon 16/11: late
+    clock.set("2026-11-18 10:00")  # due Mon 16/11: late
     _finish(staff, c)
 
     qs = statistics.received_in(Period.year(2026), ministry["ministry"])
@@ -69,4 +85,9 @@ def test_figures_from_known_dossiers(citizen, procedure, staff, ministry, clock)
     mv = get_metric("onestop.online_share").value(ministry["ministry"], Period.year(2026))
     assert (mv.numerator, mv.denominator) == (1, 4)
     assert get_metric("onestop.on_time_rate").value(ministry["b"], Period.year(2026)).value is None
-    assert statistics.breakdown(statistics.received_in(Period(date(2025, 1, 1), date(2025, 12, 31)))).total.received == 0
+    assert (
+        statistics.breakdown(
+            statistics.received_in(Period(date(2025, 1, 1), date(2025, 12, 31)))
+        ).total.received
+        == 0
+    )

@@ -23,8 +23,11 @@ def _facts(level="central", **kw):
 
 def test_index5_threshold_depends_on_level_from_the_rule_set():
     facts = _facts()
-    assert (facts.desk_threshold("central"), facts.desk_threshold("district"), facts.desk_threshold("commune")) \
-        == (20, 50, 100)
+    assert (
+        facts.desk_threshold("central"),
+        facts.desk_threshold("district"),
+        facts.desk_threshold("commune"),
+    ) == (20, 50, 100)
     s = Summary(resolved=10, at_desk=2, returned=10)  # exactly 20 %
     assert statistics.index5(s, facts.desk_threshold("central")) == 2
     assert statistics.index5(s, facts.desk_threshold("district")) == 1  # < 50 %, all returned at the desk
@@ -32,7 +35,10 @@ def test_index5_threshold_depends_on_level_from_the_rule_set():
     assert statistics.index5(Summary(resolved=10, at_desk=4, returned=9), 50) == 0
     assert statistics.index5(Summary(resolved=10, at_desk=9, returned=10), 100) == 1
     assert statistics.index5(Summary(resolved=0), 20) is None
-    assert statistics.agency_level("district") == "district" and statistics.agency_level("department") == "central"
+    assert (
+        statistics.agency_level("district") == "district"
+        and statistics.agency_level("department") == "central"
+    )
 
 
 def test_index8_boundaries():
@@ -66,10 +72,18 @@ def test_index9_needs_procedures_online_when_known():
 
 
 def _version(**kw):
-    return {"effective_from": date(2018, 1, 1), "steps": ["Nộp", "Thẩm định", "Trả"], "channels": ["in_person"],
-            "processing_time_value": 5, "processing_time_unit": "working_days", "applicants": "Công dân",
-            "result": "Giấy phép", "legal_basis": [{"number": "61/2018/NĐ-CP"}],
-            "components": [{"code": "TK", "name": "Tờ khai"}], **kw}
+    return {
+        "effective_from": date(2018, 1, 1),
+        "steps": ["Nộp", "Thẩm định", "Trả"],
+        "channels": ["in_person"],
+        "processing_time_value": 5,
+        "processing_time_unit": "working_days",
+        "applicants": "Công dân",
+        "result": "Giấy phép",
+        "legal_basis": [{"number": "61/2018/NĐ-CP"}],
+        "components": [{"code": "TK", "name": "Tờ khai"}],
+        **kw,
+    }
 
 
 @pytest.fixture
@@ -80,9 +94,12 @@ def desk(ministry, make_staff):
 
 
 def _receive(staff, agency, procedure, unit):
-    d = services.dossier_register(actor=staff["clerk"], agency=agency, procedure=procedure, channel=1,
-                                  applicant_name="N")
-    return services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version, unit=unit, quota_days=4)
+    d = services.dossier_register(
+        actor=staff["clerk"], agency=agency, procedure=procedure, channel=1, applicant_name="N"
+    )
+    return services.dossier_accept(
+        actor=staff["clerk"], dossier=d, version=d.version, unit=unit, quota_days=4
+    )
 
 
 def _decide(officer, leader, d):
@@ -94,23 +111,43 @@ def _decide(officer, leader, d):
 def test_indices_5_to_8_from_dossiers(superuser, procedure, staff, ministry, desk, citizen, clock):
     a = ministry["a"]
     posted = procedures.procedure_create(
-        actor=superuser, agency=a, code="1.000002", name="Thủ tục niêm yết đủ", field="Việc làm", level="central",
-        version=_version(publication_decision="QĐ 1/QĐ-BTN", published_on=date(2017, 12, 1),
-                         posted_at_desk_on=date(2018, 1, 5)))
+        actor=superuser,
+        agency=a,
+        code="1.000002",
+        name="Thủ tục niêm yết đủ",
+        field="Việc làm",
+        level="central",
+        version=_version(
+            publication_decision="QĐ 1/QĐ-BTN",
+            published_on=date(2017, 12, 1),
+            posted_at_desk_on=date(2018, 1, 5),
+        ),
+    )
     online_only = procedures.procedure_create(
-        actor=superuser, agency=a, code="1.000003", name="Thủ tục chỉ công bố điện tử", field="Việc làm",
-        level="central", version=_version(publication_decision="QĐ 2/QĐ-BTN", published_on=date(2017, 12, 1),
-                                          posted_at_desk_on=date(2027, 1, 1)))  # posted after receipt: not counted
+        actor=superuser,
+        agency=a,
+        code="1.000003",
+        name="Thủ tục chỉ công bố điện tử",
+        field="Việc làm",
+        level="central",
+        version=_version(
+            publication_decision="QĐ 2/QĐ-BTN",
+            published_on=date(2017, 12, 1),
+            posted_at_desk_on=date(2027, 1, 1),
+        ),
+    )  # posted after receipt: not counted
     clock.set("2026-11-09 09:00")  # Monday; legal due Monday 16/11
-    d1 = _receive(staff, a, posted, a)             # appraised and approved at Cục A itself
+    d1 = _receive(staff, a, posted, a)  # appraised and approved at Cục A itself
     d2 = _receive(staff, a, online_only, ministry["a1"])
     d3 = _receive(staff, a, procedure, ministry["a1"])  # fixture version: neither posted nor published
     clock.set("2026-11-10 10:00")
     d1 = _decide(desk, desk, d1)
     d2 = _decide(staff["officer"], staff["leader"], d2)
     for d in (d1, d2):
-        services.dossier_return_result(actor=staff["clerk"], dossier=d, version=Dossier.objects.get(pk=d.pk).version)
-    clock.set("2026-11-16 11:00")                  # on the due day
+        services.dossier_return_result(
+            actor=staff["clerk"], dossier=d, version=Dossier.objects.get(pk=d.pk).version
+        )
+    clock.set("2026-11-16 11:00")  # on the due day
     d3 = _decide(staff["officer"], staff["leader"], d3)
     services.dossier_complaint_record(actor=superuser, dossier=d2, upheld=True, reference="PAKN-test")
 
@@ -126,15 +163,21 @@ def test_indices_5_to_8_from_dossiers(superuser, procedure, staff, ministry, des
     rows = {r["index"]: r for r in statistics.tt01_indices(s, statistics.unit_facts(period, [a]))}
     assert rows[5]["score"] == 2 and (rows[5]["numerator"], rows[5]["basis"]) == (1, 3)  # 33 % ≥ 20 %
     assert rows[6]["score"] == Decimal("1.00") and rows[7]["score"] == Decimal("1.00")
-    assert rows[8]["computed"] is True and rows[8]["score"] is None and rows[8]["basis"] == 0  # no feedback due
+    assert (
+        rows[8]["computed"] is True and rows[8]["score"] is None and rows[8]["basis"] == 0
+    )  # no feedback due
     district = statistics.unit_facts(period, [a], level="district")
     assert statistics.tt01_indices(s, district)[4]["score"] == 0  # 33 % < 50 %, d3 not yet returned
-    services.dossier_return_result(actor=staff["clerk"], dossier=d3, version=Dossier.objects.get(pk=d3.pk).version)
+    services.dossier_return_result(
+        actor=staff["clerk"], dossier=d3, version=Dossier.objects.get(pk=d3.pk).version
+    )
     s = statistics.summary(statistics.received_in(period, a))
     assert statistics.tt01_indices(s, district)[4]["score"] == 1  # every result returned at the desk
 
     # index 8 from the feedback module, through the metrics registry
-    fb = feedback.feedback_file(actor=citizen, kind="procedure", procedure=procedure, subject="S", content="C")
+    fb = feedback.feedback_file(
+        actor=citizen, kind="procedure", procedure=procedure, subject="S", content="C"
+    )
     feedback.feedback_answer(actor=superuser, feedback=fb, reply="R")
     rows = {r["index"]: r for r in statistics.tt01_indices(s, statistics.unit_facts(period, [a]))}
     assert rows[8]["score"] == 2 and (rows[8]["numerator"], rows[8]["basis"]) == (1, 1)
@@ -145,8 +188,9 @@ def test_indices_5_to_8_from_dossiers(superuser, procedure, staff, ministry, des
     assert statistics.unit_facts(period, [ministry["a1"], ministry["ministry"], a]).procedures_total == 3
 
 
-def test_statistics_page_shows_nine_indices_with_bounded_queries(client, superuser, procedure, staff, ministry, clock,
-                                                                  django_assert_max_num_queries):
+def test_statistics_page_shows_nine_indices_with_bounded_queries(
+    client, superuser, procedure, staff, ministry, clock, django_assert_max_num_queries
+):
     clock.set("2026-11-09 09:00")
     d = _receive(staff, ministry["a"], procedure, ministry["a1"])
     clock.set("2026-11-10 10:00")
@@ -162,4 +206,6 @@ def test_statistics_page_shows_nine_indices_with_bounded_queries(client, superus
     assert 'id="qd766-3.1"' in body and 'id="qd766-5.x"' in body
     client.force_login(superuser)
     with django_assert_max_num_queries(16):
-        assert client.get("/onestop/statistics/", {"year": 2026, "agency": ministry["a"].pk}).status_code == 200
+        assert (
+            client.get("/onestop/statistics/", {"year": 2026, "agency": ministry["a"].pk}).status_code == 200
+        )

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submitted(citizen, procedure):
-    d = services.dossier_draft_save(actor=citizen, procedure=procedure, data={"applicant_address": "Số 1 Đào Duy Anh"},
-                                    files={"TK": pdf(), "CCCD": pdf()})
+    d = services.dossier_draft_save(
+        actor=citizen,
+        procedure=procedure,
+        data={"applicant_address": "Số 1 Đào Duy Anh"},
+        files={"TK": pdf(), "CCCD": pdf()},
+    )
     return services.dossier_submit_online(actor=citizen, dossier=d, idempotency_key="v-1")
 
 
@@ -26,8 +30,10 @@ def test_clerk_accepts_from_the_page_and_prints_receipt(client, submitted, staff
     client.force_login(staff["clerk"])
     page = client.get(f"/onestop/d/{submitted.pk}/").content.decode()
     assert 'id="accept-submit"' in page and "Tiếp nhận" in page  # Vietnamese UI
-    r = client.post(f"/onestop/d/{submitted.pk}/act/accept/", {"version": submitted.version, "unit": ministry["a1"].pk,
-                                                                "quota_days": 3})
+    r = client.post(
+        f"/onestop/d/{submitted.pk}/act/accept/",
+        {"version": submitted.version, "unit": ministry["a1"].pk, "quota_days": 3},
+    )
     assert r.status_code == 302
     d = Dossier.objects.get(pk=submitted.pk)
     assert d.status == Status.PROCESSING and d.handling_unit == ministry["a1"]
@@ -53,7 +59,10 @@ def test_outsider_gets_404_and_no_personal_data(client, submitted, staff):
 
 def test_officer_not_handling_sees_no_personal_data(client, submitted, staff, ministry, make_staff):
     from cchc.org.models import Role
-    services.dossier_accept(actor=staff["clerk"], dossier=submitted, version=submitted.version, unit=ministry["a1"])
+
+    services.dossier_accept(
+        actor=staff["clerk"], dossier=submitted, version=submitted.version, unit=ministry["a1"]
+    )
     other = make_staff("officer2", ministry["a1"], [(Role.PROCESSING_OFFICER, ministry["a1"], False)])
     client.force_login(other)
     page = client.get(f"/onestop/d/{submitted.pk}/").content.decode()
@@ -68,8 +77,13 @@ def test_citizen_cannot_open_back_office(client, citizen, submitted):
 
 def test_queue_filters_and_query_count(client, procedure, staff, ministry, django_assert_max_num_queries):
     for i in range(12):
-        d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                      applicant_name=f"N {i}")
+        d = services.dossier_register(
+            actor=staff["clerk"],
+            agency=ministry["a"],
+            procedure=procedure,
+            channel=1,
+            applicant_name=f"N {i}",
+        )
         services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version, unit=ministry["a1"])
     client.force_login(staff["leader"])
     with django_assert_max_num_queries(12):
@@ -81,15 +95,24 @@ def test_queue_filters_and_query_count(client, procedure, staff, ministry, djang
 
 def test_desk_registers_paper_dossier(client, procedure, staff):
     client.force_login(staff["clerk"])
-    r = client.post("/onestop/desk/", {"procedure": procedure.pk, "channel": 3, "applicant_name": "Trần Thị B",
-                                       "accept_now": "on", "file:TK": pdf()})
+    r = client.post(
+        "/onestop/desk/",
+        {
+            "procedure": procedure.pk,
+            "channel": 3,
+            "applicant_name": "Trần Thị B",
+            "accept_now": "on",
+            "file:TK": pdf(),
+        },
+    )
     d = Dossier.objects.get(applicant_name="Trần Thị B")
     assert r.status_code == 302 and d.status == Status.ACCEPTED and d.channel == 3 and d.files.count() == 1
 
 
 def test_statistics_page_and_excel(client, procedure, staff, ministry, superuser):
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name="N")
+    d = services.dossier_register(
+        actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name="N"
+    )
     services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version)
     client.force_login(superuser)
     year = timezone.localdate().year
@@ -107,13 +130,19 @@ def test_statistics_page_and_excel(client, procedure, staff, ministry, superuser
 
 def test_metrics_registered():
     from cchc.core.metrics import get_metric
+
     for name in ("onestop.on_time_rate", "onestop.online_share", "onestop.online_payment_share"):
         assert get_metric(name) is not None
 
 
 def test_api_queue_and_detail_scoped(client, procedure, staff, ministry):
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name="Nguyễn Bí Mật")
+    d = services.dossier_register(
+        actor=staff["clerk"],
+        agency=ministry["a"],
+        procedure=procedure,
+        channel=1,
+        applicant_name="Nguyễn Bí Mật",
+    )
     client.force_login(staff["clerk"])
     r = client.get("/api/v1/onestop/dossiers/", {"scope": "desk"})
     assert r.status_code == 200 and r.json()["results"][0]["code"] == d.code

@@ -19,10 +19,13 @@ def _email(user, address):
 
 def _assigned(clock, staff, ministry, procedure, when, name):
     clock.set(when)
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name=name)
+    d = services.dossier_register(
+        actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name=name
+    )
     d = services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version, unit=ministry["a1"])
-    return services.dossier_assign(actor=staff["leader"], dossier=d, version=d.version, officer=staff["officer"])
+    return services.dossier_assign(
+        actor=staff["leader"], dossier=d, version=d.version, officer=staff["officer"]
+    )
 
 
 @pytest.fixture
@@ -58,8 +61,9 @@ def test_one_digest_per_officer_then_nothing_again(settings_site, clock, staff, 
     assert (run.warned, run.e_mails) == (0, 0) and len(mail.outbox) == 1
 
 
-def test_overdue_goes_to_leaders_too_and_missing_addresses_are_counted(settings_site, clock, staff, ministry, procedure,
-                                                                       make_staff):
+def test_overdue_goes_to_leaders_too_and_missing_addresses_are_counted(
+    settings_site, clock, staff, ministry, procedure, make_staff
+):
     _email(staff["officer"], "officer@example.gov.vn")
     dept_leader = make_staff("cuctruong", ministry["a"], [(Role.UNIT_LEADER, ministry["a"], True)])
     _email(dept_leader, "cuctruong@example.gov.vn")
@@ -79,8 +83,9 @@ def test_overdue_goes_to_leaders_too_and_missing_addresses_are_counted(settings_
 def test_unassigned_dossier_goes_to_the_unit_leaders(settings_site, clock, staff, ministry, procedure):
     _email(staff["leader"], "leader@example.gov.vn")
     clock.set("2026-11-09 09:00")
-    d = services.dossier_register(actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1,
-                                  applicant_name="Chưa Giao")
+    d = services.dossier_register(
+        actor=staff["clerk"], agency=ministry["a"], procedure=procedure, channel=1, applicant_name="Chưa Giao"
+    )
     services.dossier_accept(actor=staff["clerk"], dossier=d, version=d.version, unit=ministry["a1"])
     clock.set("2026-11-15 09:00")
     run = services.dossier_warnings_record(within_days=2)
@@ -89,10 +94,15 @@ def test_unassigned_dossier_goes_to_the_unit_leaders(settings_site, clock, staff
 
 
 def test_command_and_job_report_the_counts(settings_site, clock, staff, ministry, procedure):
-    from django.core.management import call_command
     import io
+
+    from django.core.management import call_command
+
     _assigned(clock, staff, ministry, procedure, "2026-11-09 09:00", "A")
     clock.set("2026-11-15 09:00")
     out = io.StringIO()
     call_command("onestop", "warn", "--within", "2", stdout=out)
-    assert out.getvalue().strip() == "1 dossiers warned, 0 e-mails sent, 1 people without an e-mail address skipped"
+    assert (
+        out.getvalue().strip()
+        == "1 dossiers warned, 0 e-mails sent, 1 people without an e-mail address skipped"
+    )

@@ -7,10 +7,14 @@ from cchc.org.models import Role
 from cchc.org.services import AGENCY_RENAMED
 
 
-def test_people_list_queries_do_not_grow_with_people(client, ministry, make_staff, django_assert_max_num_queries):
+def test_people_list_queries_do_not_grow_with_people(
+    client, ministry, make_staff, django_assert_max_num_queries
+):
     leader = make_staff("leader", ministry["ministry"], [(Role.UNIT_LEADER, ministry["ministry"], True)])
     for i in range(30):
-        make_staff(f"p{i}", ministry["a1"] if i % 2 else ministry["b1"], [(Role.VIEWER, ministry["a"], False)])
+        make_staff(
+            f"p{i}", ministry["a1"] if i % 2 else ministry["b1"], [(Role.VIEWER, ministry["a"], False)]
+        )
     client.force_login(leader)
     with django_assert_max_num_queries(12):
         response = client.get("/org/people/")
@@ -21,8 +25,10 @@ def test_people_list_queries_do_not_grow_with_people(client, ministry, make_staf
     assert body["count"] == 31
 
 
-def test_tree_and_audit_pages_use_a_fixed_number_of_queries(client, ministry, superuser, django_assert_max_num_queries):
-    for i in range(40):
+def test_tree_and_audit_pages_use_a_fixed_number_of_queries(
+    client, ministry, superuser, django_assert_max_num_queries
+):
+    for _i in range(40):
         audit_record(AGENCY_RENAMED, actor=superuser, target=ministry["a"], agency_id=ministry["a"].pk)
     client.force_login(superuser)
     with django_assert_max_num_queries(10):

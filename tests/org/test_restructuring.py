@@ -29,18 +29,28 @@ def test_a_unit_with_active_units_below_cannot_end(ministry, superuser):
 
 
 def test_moving_a_unit_moves_its_subtree(ministry, superuser):
-    services.agency_move(actor=superuser, agency=ministry["a"], new_parent=ministry["vu"], effective_on=date(2020, 1, 1))
+    services.agency_move(
+        actor=superuser, agency=ministry["a"], new_parent=ministry["vu"], effective_on=date(2020, 1, 1)
+    )
     a1 = Agency.objects.get(pk=ministry["a1"].pk)
     assert a1.path.startswith(Agency.objects.get(pk=ministry["vu"].pk).path)
     assert a1.depth == 3
     with pytest.raises(ValidationError):
-        services.agency_move(actor=superuser, agency=ministry["vu"], new_parent=a1, effective_on=date(2020, 1, 1))
+        services.agency_move(
+            actor=superuser, agency=ministry["vu"], new_parent=a1, effective_on=date(2020, 1, 1)
+        )
 
 
 def test_identifier_codes_are_unique(ministry, superuser):
     with pytest.raises(ValidationError):
-        services.agency_create(actor=superuser, code=ministry["a"].code, name="Trùng", type=AgencyType.DIVISION,
-                               parent=ministry["a"], valid_from=date(2020, 1, 1))
+        services.agency_create(
+            actor=superuser,
+            code=ministry["a"].code,
+            name="Trùng",
+            type=AgencyType.DIVISION,
+            parent=ministry["a"],
+            valid_from=date(2020, 1, 1),
+        )
 
 
 def test_demo_ministry_2018_restructuring_is_a_query_over_the_tree(db):
@@ -78,25 +88,39 @@ def test_administrators_restructure_through_the_unit_page(client, ministry, make
     client.force_login(admin_a)
     page = client.get(f"/org/units/{ministry['a'].code}/").content.decode()
     assert "org/units/000.00.01.G99/change/" in page
-    response = client.post(f"/org/units/{ministry['a'].code}/children/", {
-        "code": "000.02.01.G99", "name": "Phòng A2", "type": "division", "valid_from": "2018-02-01",
-        "decision": "QĐ 5/QĐ-BTN"})
+    response = client.post(
+        f"/org/units/{ministry['a'].code}/children/",
+        {
+            "code": "000.02.01.G99",
+            "name": "Phòng A2",
+            "type": "division",
+            "valid_from": "2018-02-01",
+            "decision": "QĐ 5/QĐ-BTN",
+        },
+    )
     assert response.status_code == 302
     a2 = Agency.objects.get(code="000.02.01.G99")
     assert a2.parent == ministry["a"] and a2.changes.get().kind == AgencyChange.Kind.CREATED
-    client.post(f"/org/units/{a2.code}/change/", {"action": "dissolve", "effective_on": "2018-09-01",
-                                                   "decision": "QĐ 9/QĐ-BTN"})
+    client.post(
+        f"/org/units/{a2.code}/change/",
+        {"action": "dissolve", "effective_on": "2018-09-01", "decision": "QĐ 9/QĐ-BTN"},
+    )
     assert Agency.objects.get(pk=a2.pk).valid_to == date(2018, 9, 1)
     # Not in another unit's subtree.
-    response = client.post(f"/org/units/{ministry['b1'].code}/change/", {
-        "action": "dissolve", "effective_on": "2018-09-01", "decision": "QĐ 9"})
+    response = client.post(
+        f"/org/units/{ministry['b1'].code}/change/",
+        {"action": "dissolve", "effective_on": "2018-09-01", "decision": "QĐ 9"},
+    )
     assert response.status_code == 403
     assert Agency.objects.get(pk=ministry["b1"].pk).valid_to is None
 
 
 def test_bad_codes_are_refused_with_the_field_named(client, ministry, superuser):
     client.force_login(superuser)
-    response = client.post(f"/org/units/{ministry['a'].code}/children/", {
-        "code": "ABC", "name": "X", "type": "division", "valid_from": "2018-02-01"}, follow=True)
+    response = client.post(
+        f"/org/units/{ministry['a'].code}/children/",
+        {"code": "ABC", "name": "X", "type": "division", "valid_from": "2018-02-01"},
+        follow=True,
+    )
     assert "Mã định danh" in response.content.decode()
     assert not Agency.objects.filter(name="X").exists()

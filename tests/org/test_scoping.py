@@ -43,10 +43,14 @@ def test_roles_cannot_be_assigned_in_another_unit(client, ministry, make_staff, 
     _, staff_a, staff_b = two_units
     admin_a = make_staff("admin-a", ministry["a"], [(Role.ADMIN, ministry["a"], True)])
     client.force_login(admin_a)
-    response = client.post(f"/org/people/{staff_b.pk}/roles/", {"role": Role.VIEWER, "agency": ministry["b"].pk})
+    response = client.post(
+        f"/org/people/{staff_b.pk}/roles/", {"role": Role.VIEWER, "agency": ministry["b"].pk}
+    )
     assert response.status_code == 403
     assert not RoleAssignment.objects.filter(user=staff_b).exists()
-    response = client.post(f"/org/people/{staff_a.pk}/roles/", {"role": Role.VIEWER, "agency": ministry["a1"].pk})
+    response = client.post(
+        f"/org/people/{staff_a.pk}/roles/", {"role": Role.VIEWER, "agency": ministry["a1"].pk}
+    )
     assert response.status_code == 302
     assert RoleAssignment.objects.filter(user=staff_a, role=Role.VIEWER, agency=ministry["a1"]).exists()
 
@@ -55,8 +59,12 @@ def test_revoking_a_role_in_another_unit_is_refused(client, ministry, make_staff
     _, _, staff_b = two_units
     from cchc.org.services import role_assign
 
-    assignment = role_assign(actor=staff_b.__class__.objects.get(username="root"), user=staff_b,
-                             role=Role.VIEWER, agency=ministry["b1"])
+    assignment = role_assign(
+        actor=staff_b.__class__.objects.get(username="root"),
+        user=staff_b,
+        role=Role.VIEWER,
+        agency=ministry["b1"],
+    )
     admin_a = make_staff("admin-a", ministry["a"], [(Role.ADMIN, ministry["a"], True)])
     client.force_login(admin_a)
     assert client.post(f"/org/roles/{assignment.pk}/revoke/").status_code == 403
@@ -67,8 +75,12 @@ def test_audit_log_shows_only_events_of_the_users_units(client, ministry, two_un
     leader_a, _, _ = two_units
     from cchc.org.services import agency_rename
 
-    agency_rename(actor=superuser, agency=ministry["a1"], name="Phòng A1 mới", effective_on=ministry["a1"].valid_from)
-    agency_rename(actor=superuser, agency=ministry["b1"], name="Phòng B1 mới", effective_on=ministry["b1"].valid_from)
+    agency_rename(
+        actor=superuser, agency=ministry["a1"], name="Phòng A1 mới", effective_on=ministry["a1"].valid_from
+    )
+    agency_rename(
+        actor=superuser, agency=ministry["b1"], name="Phòng B1 mới", effective_on=ministry["b1"].valid_from
+    )
     client.force_login(leader_a)
     page = client.get("/audit/").content.decode()
     assert "Phòng A1 mới" in page and "Phòng B1 mới" not in page
@@ -85,7 +97,12 @@ def test_staff_accounts_can_be_created_only_in_the_admins_units(client, ministry
 
     admin_a = make_staff("admin-a", ministry["a"], [(Role.ADMIN, ministry["a"], True)])
     client.force_login(admin_a)
-    data = {"username": "new.one", "full_name": "Người Mới", "unit": ministry["b1"].pk, "password": "Str0ng-Pass-2026"}
+    data = {
+        "username": "new.one",
+        "full_name": "Người Mới",
+        "unit": ministry["b1"].pk,
+        "password": "Str0ng-Pass-2026",
+    }
     response = client.post("/org/people/new/", data)
     assert response.status_code == 200  # the form refuses a unit outside the scope
     assert not get_user_model().objects.filter(username="new.one").exists()

@@ -13,29 +13,48 @@ D = Decimal
 
 def load_template(actor, name: str) -> Methodology:
     path = methodology.TEMPLATE_DIR / name
-    return services.methodology_import(actor=actor, filename=path.name, data=path.read_bytes(),
-                                       allow_unavailable_metrics=True)
+    return services.methodology_import(
+        actor=actor, filename=path.name, data=path.read_bytes(), allow_unavailable_metrics=True
+    )
 
 
 @pytest.fixture
 def moha(superuser):
-    return org.agency_create(actor=superuser, code="000.00.00.G04", name="Bộ Nội vụ", type=AgencyType.MINISTRY,
-                             valid_from=date(2010, 1, 1), record_change=False)
+    return org.agency_create(
+        actor=superuser,
+        code="000.00.00.G04",
+        name="Bộ Nội vụ",
+        type=AgencyType.MINISTRY,
+        valid_from=date(2010, 1, 1),
+        record_change=False,
+    )
 
 
 @pytest.fixture
 def second_ministry(superuser):
-    return org.agency_create(actor=superuser, code="000.00.00.G98", name="Bộ Thứ hai", type=AgencyType.MINISTRY,
-                             valid_from=date(2010, 1, 1), record_change=False)
+    return org.agency_create(
+        actor=superuser,
+        code="000.00.00.G98",
+        name="Bộ Thứ hai",
+        type=AgencyType.MINISTRY,
+        valid_from=date(2010, 1, 1),
+        record_change=False,
+    )
 
 
 @pytest.fixture
 def ministries_cycle(superuser, moha, ministry, second_ministry):
     """A 1149-style cycle run by the Ministry of Home Affairs over two ministries."""
     m = load_template(superuser, "bnv-1149-bo.yaml")
-    cycle = services.cycle_create(actor=superuser, code="BO-2020", name="Chỉ số CCHC 2020 các bộ", year=2020,
-                                  methodology=m, owner=moha,
-                                  groups=[{"label": "Nhóm 1", "min": "90"}, {"label": "Nhóm 2", "min": "80"}])
+    cycle = services.cycle_create(
+        actor=superuser,
+        code="BO-2020",
+        name="Chỉ số CCHC 2020 các bộ",
+        year=2020,
+        methodology=m,
+        owner=moha,
+        groups=[{"label": "Nhóm 1", "min": "90"}, {"label": "Nhóm 2", "min": "80"}],
+    )
     for agency in (ministry["ministry"], second_ministry):
         services.subject_add(actor=superuser, cycle=cycle, agency=agency)
     return cycle
@@ -45,8 +64,14 @@ def ministries_cycle(superuser, moha, ministry, second_ministry):
 def units_cycle(superuser, ministry):
     """A ministry-internal cycle in blocks: Cục A and Cục B in block CUC, Vụ C in block VU."""
     m = load_template(superuser, "bo-noibo-khoi.yaml")
-    cycle = services.cycle_create(actor=superuser, code="DV-2018", name="Chỉ số CCHC các đơn vị 2018", year=2018,
-                                  methodology=m, owner=ministry["ministry"])
+    cycle = services.cycle_create(
+        actor=superuser,
+        code="DV-2018",
+        name="Chỉ số CCHC các đơn vị 2018",
+        year=2018,
+        methodology=m,
+        owner=ministry["ministry"],
+    )
     for key, block in (("a", "CUC"), ("b", "CUC"), ("vu", "VU")):
         services.subject_add(actor=superuser, cycle=cycle, agency=ministry[key], block=block)
     return cycle

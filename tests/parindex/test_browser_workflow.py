@@ -42,7 +42,11 @@ def test_par_index_workflow_in_the_browser(page, settings, superuser, ministry, 
     page.select_option("#id_owner", str(ministry["ministry"].pk))
     submit(page, "main form")
     cycle = Cycle.objects.get(code="DV-E2E")
-    assert set(cycle.subjects.values_list("agency__code", flat=True)) == {"000.00.01.G99", "000.00.02.G99", "000.00.03.G99"}
+    assert set(cycle.subjects.values_list("agency__code", flat=True)) == {
+        "000.00.01.G99",
+        "000.00.02.G99",
+        "000.00.03.G99",
+    }
     page.select_option("#id_assign-user", str(officers["appraiser"].pk))
     submit(page, "form[action$='do/assign/']")
     assert page.locator("text=Đã phân công thẩm định").count() == 1

@@ -20,16 +20,22 @@ def run(*args) -> str:
 def test_cli_import_scores_compute_publish_and_rank(superuser, units_cycle, tmp_path):
     assert "DV-2018" in run("cycles")
     scores = tmp_path / "scores.csv"
-    scores.write_text("subject_code,item_code,stage,points,value,comment\n"
-                      "000.00.01.G99,1.3,self,4,,\n000.00.02.G99,1.3,self,3,,\n000.00.03.G99,1.3,self,3,,\n"
-                      "000.00.03.G99,5.3,survey,2,,\n", encoding="utf-8")
+    scores.write_text(
+        "subject_code,item_code,stage,points,value,comment\n"
+        "000.00.01.G99,1.3,self,4,,\n000.00.02.G99,1.3,self,3,,\n000.00.03.G99,1.3,self,3,,\n"
+        "000.00.03.G99,5.3,survey,2,,\n",
+        encoding="utf-8",
+    )
     assert "imported 4 rows" in run("import-scores", "--cycle", "DV-2018", str(scores))
     assert "computed 3 subjects" in run("compute", "--cycle", "DV-2018")
     lines = run("ranking", "--cycle", "DV-2018", "--format", "csv").splitlines()
     assert lines[0] == "rank,subject_code,subject_name,points,index_percent,group"
     # Cục A 4/80 = 5,00%; Vụ C 5/70 = 7,14%; Cục B 3/80 = 3,75%
     assert [line.split(",")[:2] + line.split(",")[3:5] for line in lines[1:]] == [
-        ["1", "000.00.03.G99", "5.00", "7.14"], ["2", "000.00.01.G99", "4.00", "5.00"], ["3", "000.00.02.G99", "3.00", "3.75"]]
+        ["1", "000.00.03.G99", "5.00", "7.14"],
+        ["2", "000.00.01.G99", "4.00", "5.00"],
+        ["3", "000.00.02.G99", "3.00", "3.75"],
+    ]
     out = tmp_path / "r.xlsx"
     run("ranking", "--cycle", "DV-2018", "--format", "xlsx", "--output", str(out), "--by", "survey")
     ws = load_workbook(out).worksheets[0]
@@ -44,7 +50,9 @@ def test_cli_methodology_import_reports_rows_and_exits_1(superuser, tmp_path, ca
     bad.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
-        call_command("parindex", "--user", "root", "import-methodology", str(bad), stdout=io.StringIO(), stderr=err)
+        call_command(
+            "parindex", "--user", "root", "import-methodology", str(bad), stdout=io.StringIO(), stderr=err
+        )
     assert exc.value.code == 1
     assert "row 1" in err.getvalue() and "max_points" in err.getvalue()
     assert not Methodology.objects.exists()

@@ -20,7 +20,11 @@ def test_demo_loads_fast_and_ranks_ministries_and_units(db, django_assert_max_nu
     assert len(rows) == 20 and rows[0].rank == 1 and rows[-1].rank is None  # Ủy ban Dân tộc: not ranked
     units = Cycle.objects.get(code="DV-2026-G12")
     blocks = dict(units.subjects.values_list("agency__code", "block"))
-    assert blocks["000.00.09.G12"] == "TC" and blocks["000.00.12.G12"] == "CUC" and blocks["000.00.03.G12"] == "VU"
+    assert (
+        blocks["000.00.09.G12"] == "TC"
+        and blocks["000.00.12.G12"] == "CUC"
+        and blocks["000.00.03.G12"] == "VU"
+    )
     assert "000.00.18.G12" not in blocks  # merged into Văn phòng Bộ in 2018
     out = io.StringIO()
     call_command("parindex", "ranking", "--cycle", "BO-2018", "--format", "csv", stdout=out)

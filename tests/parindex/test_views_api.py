@@ -64,8 +64,11 @@ def test_a_subject_cannot_open_another_subjects_sheet(client, units_cycle, offic
     api = APIClient()
     api.force_authenticate(officers["b"])
     assert api.get("/api/v1/parindex/cycles/DV-2018/subjects/000.00.01.G99/").status_code == 404
-    r = api.post("/api/v1/parindex/cycles/DV-2018/subjects/000.00.01.G99/entries/",
-                 {"item_code": "1.3", "stage": "self", "points": "4"}, format="json")
+    r = api.post(
+        "/api/v1/parindex/cycles/DV-2018/subjects/000.00.01.G99/entries/",
+        {"item_code": "1.3", "stage": "self", "points": "4"},
+        format="json",
+    )
     assert r.status_code == 404 and not Entry.objects.exists()
 
 
@@ -86,17 +89,33 @@ def test_api_workflow_and_errors(superuser, units_cycle, officers, ministry):
     api = APIClient()
     api.force_authenticate(officers["a"])
     base = "/api/v1/parindex/cycles/DV-2018/"
-    r = api.post(base + "subjects/000.00.01.G99/entries/", {"item_code": "1.2", "stage": "self", "value": "85"}, format="json")
+    r = api.post(
+        base + "subjects/000.00.01.G99/entries/",
+        {"item_code": "1.2", "stage": "self", "value": "85"},
+        format="json",
+    )
     assert r.status_code == 201 and r.json()["points"] == "2.5"
-    r = api.post(base + "subjects/000.00.01.G99/entries/", {"item_code": "1.2", "stage": "self", "value": "abc"}, format="json")
+    r = api.post(
+        base + "subjects/000.00.01.G99/entries/",
+        {"item_code": "1.2", "stage": "self", "value": "abc"},
+        format="json",
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"
     r = api.post(base + "do/compute/")
     assert r.status_code == 403
-    r = api.post(base + "do/survey-points/", {"subject_code": "000.00.01.G99", "item_code": "5.3", "points": "3"}, format="json")
+    r = api.post(
+        base + "do/survey-points/",
+        {"subject_code": "000.00.01.G99", "item_code": "5.3", "points": "3"},
+        format="json",
+    )
     assert r.status_code == 403
     admin = APIClient()
     admin.force_authenticate(superuser)
-    r = admin.post(base + "do/survey-points/", {"subject_code": "000.00.01.G99", "item_code": "5.3", "points": "3.25"}, format="json")
+    r = admin.post(
+        base + "do/survey-points/",
+        {"subject_code": "000.00.01.G99", "item_code": "5.3", "points": "3.25"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["points"] == "3.25"
     assert admin.post(base + "do/compute/").json() == {"subjects": 3}
     r = admin.get(base + "ranking/?by=survey")
@@ -108,15 +127,30 @@ def test_scores_import_all_or_nothing(superuser, units_cycle):
     from cchc.core.exceptions import ImportRejected
     from cchc.parindex import imports
 
-    good = ("subject_code,item_code,stage,points,value,comment\n"
-            "000.00.01.G99,1.3,self,4,,\n000.00.01.G99,1.2,self,,100,\n000.00.03.G99,5.3,survey,2.5,,\n")
-    assert imports.scores_import(actor=superuser, cycle=units_cycle, filename="s.csv", data=good.encode())["rows"] == 3
-    bad = ("subject_code,item_code,stage,points,value,comment\n"
-           "000.00.02.G99,1.3,self,4,,\n000.00.02.G99,3.1,survey,1,,\n000.00.02.G99,1.3,self,99,,\n000.00.09.G99,1.3,self,1,,\n")
+    good = (
+        "subject_code,item_code,stage,points,value,comment\n"
+        "000.00.01.G99,1.3,self,4,,\n000.00.01.G99,1.2,self,,100,\n000.00.03.G99,5.3,survey,2.5,,\n"
+    )
+    assert (
+        imports.scores_import(actor=superuser, cycle=units_cycle, filename="s.csv", data=good.encode())[
+            "rows"
+        ]
+        == 3
+    )
+    bad = (
+        "subject_code,item_code,stage,points,value,comment\n"
+        "000.00.02.G99,1.3,self,4,,\n000.00.02.G99,3.1,survey,1,,\n000.00.02.G99,1.3,self,99,,\n000.00.09.G99,1.3,self,1,,\n"
+    )
     with pytest.raises(ImportRejected) as exc:
         imports.scores_import(actor=superuser, cycle=units_cycle, filename="s.csv", data=bad.encode())
-    assert [(e.row, e.field) for e in exc.value.errors] == [(3, "item_code"), (4, "points"), (5, "subject_code")]
-    assert not Entry.objects.filter(subject__agency__code="000.00.02.G99").exists()  # row 2 was valid, not kept
+    assert [(e.row, e.field) for e in exc.value.errors] == [
+        (3, "item_code"),
+        (4, "points"),
+        (5, "subject_code"),
+    ]
+    assert not Entry.objects.filter(
+        subject__agency__code="000.00.02.G99"
+    ).exists()  # row 2 was valid, not kept
 
 
 def test_cycle_page_for_manager_and_countdown(client, superuser, units_cycle):
@@ -124,8 +158,12 @@ def test_cycle_page_for_manager_and_countdown(client, superuser, units_cycle):
 
     from django.utils import timezone
 
-    services.cycle_set_timeline(actor=superuser, cycle=units_cycle, self_deadline=timezone.now() + timedelta(days=3, hours=1),
-                                appraisal1_deadline=timezone.now() - timedelta(days=1))
+    services.cycle_set_timeline(
+        actor=superuser,
+        cycle=units_cycle,
+        self_deadline=timezone.now() + timedelta(days=3, hours=1),
+        appraisal1_deadline=timezone.now() - timedelta(days=1),
+    )
     client.force_login(superuser)
     text = client.get("/parindex/cycles/DV-2018/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "3 days left" in text or "còn 3 ngày" in text
@@ -135,8 +173,11 @@ def test_cycle_page_for_manager_and_countdown(client, superuser, units_cycle):
 def test_api_methodology_import_reports_rows(superuser):
     api = APIClient()
     api.force_authenticate(superuser)
-    bad = SimpleUploadedFile("m.yaml", b"code: X\nname: X\nlevel: ministry\nlegal_basis: QD\neffective_from: 2020-01-01\n"
-                                       b"status: official\nmax_points: 10\nitems:\n- {code: '1', name: A, max_points: 9}\n")
+    bad = SimpleUploadedFile(
+        "m.yaml",
+        b"code: X\nname: X\nlevel: ministry\nlegal_basis: QD\neffective_from: 2020-01-01\n"
+        b"status: official\nmax_points: 10\nitems:\n- {code: '1', name: A, max_points: 9}\n",
+    )
     r = api.post("/api/v1/parindex/methodologies/import/", {"file": bad}, format="multipart")
     assert r.status_code == 400 and r.json()["error"]["code"] == "import_rejected"
     assert r.json()["error"]["fields"]["rows"][0]["field"] == "max_points"
@@ -153,12 +194,22 @@ def test_scoring_sheet_query_count(client, superuser, computed, django_assert_ma
 
 def test_manager_sets_deadlines_and_groups_on_the_cycle_page(client, superuser, units_cycle):
     client.force_login(superuser)
-    r = client.post("/parindex/cycles/DV-2018/do/timeline/", {
-        "timeline-self_deadline": "2026-12-31T17:00", "timeline-groups": "Xuất sắc; 90\nTốt; 80,5\nCòn lại; 0"})
+    r = client.post(
+        "/parindex/cycles/DV-2018/do/timeline/",
+        {
+            "timeline-self_deadline": "2026-12-31T17:00",
+            "timeline-groups": "Xuất sắc; 90\nTốt; 80,5\nCòn lại; 0",
+        },
+    )
     assert r.status_code == 302
     units_cycle.refresh_from_db()
-    assert units_cycle.groups == [{"label": "Xuất sắc", "min": "90"}, {"label": "Tốt", "min": "80.5"},
-                                  {"label": "Còn lại", "min": "0"}]
+    assert units_cycle.groups == [
+        {"label": "Xuất sắc", "min": "90"},
+        {"label": "Tốt", "min": "80.5"},
+        {"label": "Còn lại", "min": "0"},
+    ]
     assert units_cycle.self_deadline.year == 2026
-    r = client.post("/parindex/cycles/DV-2018/do/timeline/", {"timeline-groups": "no limit here"}, follow=True)
+    r = client.post(
+        "/parindex/cycles/DV-2018/do/timeline/", {"timeline-groups": "no limit here"}, follow=True
+    )
     assert "Line 1" in r.content.decode() or "Dòng 1" in r.content.decode()

@@ -24,20 +24,40 @@ def fill_self(actor, subject, points_by_code=None):
             continue
         pts = (points_by_code or {}).get(item.code, item.max_points)
         if item.rule == "bands":
-            services.entry_record(actor=actor, subject=subject, item_code=item.code, stage=Stage.SELF,
-                                  value=D(100) if pts == item.max_points else D(0))
+            services.entry_record(
+                actor=actor,
+                subject=subject,
+                item_code=item.code,
+                stage=Stage.SELF,
+                value=D(100) if pts == item.max_points else D(0),
+            )
         elif item.rule == "yes_no":
-            services.entry_record(actor=actor, subject=subject, item_code=item.code, stage=Stage.SELF,
-                                  value=1 if pts == item.max_points else 0)
+            services.entry_record(
+                actor=actor,
+                subject=subject,
+                item_code=item.code,
+                stage=Stage.SELF,
+                value=1 if pts == item.max_points else 0,
+            )
         else:
-            services.entry_record(actor=actor, subject=subject, item_code=item.code, stage=Stage.SELF, points=pts)
+            services.entry_record(
+                actor=actor, subject=subject, item_code=item.code, stage=Stage.SELF, points=pts
+            )
         if item.evidence_required:
-            services.evidence_add(actor=actor, subject=subject, item_code=item.code, title="Báo cáo số 1",
-                                  link="/reform/reports/1/")
+            services.evidence_add(
+                actor=actor,
+                subject=subject,
+                item_code=item.code,
+                title="Báo cáo số 1",
+                link="/reform/reports/1/",
+            )
 
 
 def results(cycle):
-    return {r.subject.agency.code: r for r in Result.objects.filter(subject__cycle=cycle).select_related("subject__agency")}
+    return {
+        r.subject.agency.code: r
+        for r in Result.objects.filter(subject__cycle=cycle).select_related("subject__agency")
+    }
 
 
 def test_blocks_set_the_maximum_and_survey_items_count_in_it(superuser, units_cycle, ministry):
@@ -51,8 +71,13 @@ def test_blocks_set_the_maximum_and_survey_items_count_in_it(superuser, units_cy
     assert r["000.00.01.G99"].points == 76 and r["000.00.03.G99"].points == 66
     assert r["000.00.01.G99"].self_points == 76 and r["000.00.01.G99"].survey_points == 0
     with pytest.raises(ValidationError):  # area 6 does not apply to a Cục
-        services.entry_record(actor=superuser, subject=units_cycle.subjects.get(agency=ministry["a"]),
-                              item_code="6.1", stage=Stage.SELF, points=1)
+        services.entry_record(
+            actor=superuser,
+            subject=units_cycle.subjects.get(agency=ministry["a"]),
+            item_code="6.1",
+            stage=Stage.SELF,
+            points=1,
+        )
 
 
 def test_exemption_leaves_the_denominator(superuser, units_cycle, ministry):
@@ -63,7 +88,9 @@ def test_exemption_leaves_the_denominator(superuser, units_cycle, ministry):
     assert (before.points, before.max_points) == (D(73), D(80))
     with pytest.raises(ValidationError):  # 1.1 is not exemptible
         services.exemption_set(actor=superuser, subject=a, item_code="1.1", reason="x")
-    services.exemption_set(actor=superuser, subject=a, item_code="3.2", reason="Đơn vị không có TTHC trực tuyến")
+    services.exemption_set(
+        actor=superuser, subject=a, item_code="3.2", reason="Đơn vị không có TTHC trực tuyến"
+    )
     services.cycle_compute(actor=superuser, cycle=units_cycle)
     after = results(units_cycle)["000.00.01.G99"]
     assert (after.points, after.max_points) == (D(73), D(77))
@@ -80,19 +107,43 @@ def test_appraisal_rounds_override_self_and_bands_score_ratios(superuser, units_
     with pytest.raises(InvalidTransition):  # submitted: locked
         services.entry_record(actor=officers["a"], subject=a, item_code="1.3", stage=Stage.SELF, points=1)
     with pytest.raises(PermissionDenied):  # not assigned
-        services.entry_record(actor=officers["appraiser"], subject=a, item_code="1.2", stage=Stage.APPRAISAL1, value=90)
+        services.entry_record(
+            actor=officers["appraiser"], subject=a, item_code="1.2", stage=Stage.APPRAISAL1, value=90
+        )
     services.appraiser_assign(actor=superuser, cycle=units_cycle, user=officers["appraiser"], area_code="1")
-    e = services.entry_record(actor=officers["appraiser"], subject=a, item_code="1.2", stage=Stage.APPRAISAL1,
-                              value=D("85.5"), comment="Kế hoạch hoàn thành 85,5%")
+    e = services.entry_record(
+        actor=officers["appraiser"],
+        subject=a,
+        item_code="1.2",
+        stage=Stage.APPRAISAL1,
+        value=D("85.5"),
+        comment="Kế hoạch hoàn thành 85,5%",
+    )
     assert e.points == D("2.5")  # band 80–<100% → half of 5
     with pytest.raises(PermissionDenied):  # assigned to area 1 only
-        services.entry_record(actor=officers["appraiser"], subject=a, item_code="2.2", stage=Stage.APPRAISAL1, points=1)
-    services.entry_record(actor=officers["a"], subject=a, item_code="1.2", stage=Stage.EXPLANATION,
-                          comment="Bổ sung báo cáo: hoàn thành 100%", points=5)
-    services.evidence_add(actor=officers["a"], subject=a, item_code="1.2", title="Báo cáo bổ sung",
-                          link="/reform/reports/2/", stage=Stage.EXPLANATION)
+        services.entry_record(
+            actor=officers["appraiser"], subject=a, item_code="2.2", stage=Stage.APPRAISAL1, points=1
+        )
+    services.entry_record(
+        actor=officers["a"],
+        subject=a,
+        item_code="1.2",
+        stage=Stage.EXPLANATION,
+        comment="Bổ sung báo cáo: hoàn thành 100%",
+        points=5,
+    )
+    services.evidence_add(
+        actor=officers["a"],
+        subject=a,
+        item_code="1.2",
+        title="Báo cáo bổ sung",
+        link="/reform/reports/2/",
+        stage=Stage.EXPLANATION,
+    )
     services.explanation_submit(actor=officers["a"], subject=a)
-    services.entry_record(actor=officers["appraiser"], subject=a, item_code="1.2", stage=Stage.APPRAISAL2, value=100)
+    services.entry_record(
+        actor=officers["appraiser"], subject=a, item_code="1.2", stage=Stage.APPRAISAL2, value=100
+    )
     services.cycle_compute(actor=superuser, cycle=units_cycle)
     assert results(units_cycle)["000.00.01.G99"].points == 76
     sheet = {row.item.code: row for row in selectors.subject_sheet(a, with_metrics=False)}
@@ -128,8 +179,13 @@ def test_ties_share_a_rank_and_groups(superuser, ministries_cycle, ministry, sec
     for s in (first, second):
         fill_self(superuser, s)
         for item in selectors.survey_items(ministries_cycle):
-            services.survey_points_record(actor=superuser, cycle=ministries_cycle, subject=s.agency,
-                                          item_code=item.code, points=item.max_points)
+            services.survey_points_record(
+                actor=superuser,
+                cycle=ministries_cycle,
+                subject=s.agency,
+                item_code=item.code,
+                points=item.max_points,
+            )
     services.cycle_compute(actor=superuser, cycle=ministries_cycle)
     rows = selectors.ranking(ministries_cycle)
     assert [r.rank for r in rows] == [1, 1]
@@ -138,7 +194,9 @@ def test_ties_share_a_rank_and_groups(superuser, ministries_cycle, ministry, sec
     services.cycle_compute(actor=superuser, cycle=ministries_cycle)
     rows = selectors.ranking(ministries_cycle)
     assert [(r.subject.agency.code, r.rank, r.group) for r in rows] == [
-        ("000.00.00.G98", 1, "Nhóm 1"), ("000.00.00.G99", 2, "Nhóm 1")]
+        ("000.00.00.G98", 1, "Nhóm 1"),
+        ("000.00.00.G99", 2, "Nhóm 1"),
+    ]
     assert rows[1].result.index == 90
     top_survey = selectors.ranking(ministries_cycle, component="survey", limit=5)
     assert [r.rank for r in top_survey] == [1, 1]
@@ -147,8 +205,19 @@ def test_ties_share_a_rank_and_groups(superuser, ministries_cycle, ministry, sec
 def test_rounding_half_up_at_the_third_decimal(superuser, ministries_cycle, ministry):
     s = ministries_cycle.subjects.get(agency=ministry["ministry"])
     # 61,665 points of 100 → shown 61,67% (half-up), where banker's rounding or binary floats give 61,66.
-    fill_self(superuser, s, {"1.1": D("5.5"), "2.1": D("10.5"), "3.1": D("11"), "4.1": D("8"), "5.1": D("10"),
-                             "6.1": D("8"), "7.1": D("8.665")})
+    fill_self(
+        superuser,
+        s,
+        {
+            "1.1": D("5.5"),
+            "2.1": D("10.5"),
+            "3.1": D("11"),
+            "4.1": D("8"),
+            "5.1": D("10"),
+            "6.1": D("8"),
+            "7.1": D("8.665"),
+        },
+    )
     services.cycle_compute(actor=superuser, cycle=ministries_cycle)
     r = results(ministries_cycle)["000.00.00.G99"]
     assert r.index == D("61.665")
@@ -158,15 +227,29 @@ def test_rounding_half_up_at_the_third_decimal(superuser, ministries_cycle, mini
 
 def test_late_edits_refused_unless_reopened_and_audited(superuser, units_cycle, ministry, officers):
     a = units_cycle.subjects.get(agency=ministry["a"])
-    services.cycle_set_timeline(actor=superuser, cycle=units_cycle, self_deadline=timezone.now() - timedelta(hours=1))
+    services.cycle_set_timeline(
+        actor=superuser, cycle=units_cycle, self_deadline=timezone.now() - timedelta(hours=1)
+    )
     with pytest.raises(InvalidTransition) as exc:
         services.entry_record(actor=officers["a"], subject=a, item_code="1.3", stage=Stage.SELF, points=4)
     assert "deadline" in str(exc.value).lower() or "hạn" in str(exc.value)
     with pytest.raises(PermissionDenied):  # only managers reopen
-        services.stage_reopen(actor=officers["a"], cycle=units_cycle, subject=a, stage=Stage.SELF,
-                              until=timezone.now() + timedelta(days=1), reason="xin gia hạn")
-    services.stage_reopen(actor=superuser, cycle=units_cycle, subject=a, stage=Stage.SELF,
-                          until=timezone.now() + timedelta(days=1), reason="Gia hạn theo công văn số 12")
+        services.stage_reopen(
+            actor=officers["a"],
+            cycle=units_cycle,
+            subject=a,
+            stage=Stage.SELF,
+            until=timezone.now() + timedelta(days=1),
+            reason="xin gia hạn",
+        )
+    services.stage_reopen(
+        actor=superuser,
+        cycle=units_cycle,
+        subject=a,
+        stage=Stage.SELF,
+        until=timezone.now() + timedelta(days=1),
+        reason="Gia hạn theo công văn số 12",
+    )
     services.entry_record(actor=officers["a"], subject=a, item_code="1.3", stage=Stage.SELF, points=4)
     b = units_cycle.subjects.get(agency=ministry["b"])  # reopened for Cục A only
     with pytest.raises(InvalidTransition):
@@ -174,7 +257,9 @@ def test_late_edits_refused_unless_reopened_and_audited(superuser, units_cycle, 
     assert AuditEvent.objects.filter(action="parindex.stage.reopen", agency_id=ministry["a"].pk).exists()
 
 
-def test_a_subject_cannot_see_another_subjects_self_assessment_before_publication(superuser, units_cycle, ministry, officers):
+def test_a_subject_cannot_see_another_subjects_self_assessment_before_publication(
+    superuser, units_cycle, ministry, officers
+):
     a = units_cycle.subjects.get(agency=ministry["a"])
     services.entry_record(actor=officers["a"], subject=a, item_code="1.3", stage=Stage.SELF, points=4)
     with pytest.raises(PermissionDenied):  # cannot score for another unit
@@ -182,7 +267,9 @@ def test_a_subject_cannot_see_another_subjects_self_assessment_before_publicatio
     assert selectors.subject_for(officers["a"], units_cycle, "000.00.01.G99") == a
     with pytest.raises(Http404):
         selectors.subject_for(officers["b"], units_cycle, "000.00.01.G99")
-    assert [s.agency.code for s in selectors.subjects_visible(officers["b"], units_cycle)] == ["000.00.02.G99"]
+    assert [s.agency.code for s in selectors.subjects_visible(officers["b"], units_cycle)] == [
+        "000.00.02.G99"
+    ]
     services.cycle_publish(actor=superuser, cycle=units_cycle)
     assert selectors.subject_for(officers["b"], units_cycle, "000.00.01.G99") == a
     with pytest.raises(InvalidTransition):  # published: final
@@ -206,21 +293,40 @@ def test_evidence_files_are_checked(superuser, units_cycle, ministry):
     with pytest.raises(ValidationError):
         services.evidence_add(actor=superuser, subject=a, item_code="1.1", title="Kế hoạch", upload=bad)
     good = SimpleUploadedFile("kehoach.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    ev = services.evidence_add(actor=superuser, subject=a, item_code="1.1", title="Kế hoạch 2018", upload=good)
+    ev = services.evidence_add(
+        actor=superuser, subject=a, item_code="1.1", title="Kế hoạch 2018", upload=good
+    )
     assert ev.file.name.endswith(".pdf") and "kehoach" not in ev.file.name
     with pytest.raises(ValidationError):  # links stay on the platform
-        services.evidence_add(actor=superuser, subject=a, item_code="1.1", title="x", link="https://evil.example/")
+        services.evidence_add(
+            actor=superuser, subject=a, item_code="1.1", title="x", link="https://evil.example/"
+        )
 
 
-def test_change_against_the_previous_cycle_and_rule_version_in_force(superuser, ministries_cycle, ministry, moha):
+def test_change_against_the_previous_cycle_and_rule_version_in_force(
+    superuser, ministries_cycle, ministry, moha
+):
     first = ministries_cycle.subjects.get(agency=ministry["ministry"])
     fill_self(superuser, first, {"3.1": D(0)})  # 63,5 − 11 = 52,5 of 100
     services.cycle_publish(actor=superuser, cycle=ministries_cycle)
     with pytest.raises(ValidationError):  # 1149/QĐ-BNV ended on 09/11/2022
-        services.cycle_create(actor=superuser, code="BO-2023", name="x", year=2023,
-                              methodology=ministries_cycle.methodology, owner=moha)
-    nxt = services.cycle_create(actor=superuser, code="BO-2021", name="Chỉ số CCHC 2021", year=2021,
-                                methodology=ministries_cycle.methodology, owner=moha, previous=ministries_cycle)
+        services.cycle_create(
+            actor=superuser,
+            code="BO-2023",
+            name="x",
+            year=2023,
+            methodology=ministries_cycle.methodology,
+            owner=moha,
+        )
+    nxt = services.cycle_create(
+        actor=superuser,
+        code="BO-2021",
+        name="Chỉ số CCHC 2021",
+        year=2021,
+        methodology=ministries_cycle.methodology,
+        owner=moha,
+        previous=ministries_cycle,
+    )
     s = services.subject_add(actor=superuser, cycle=nxt, agency=ministry["ministry"])
     fill_self(superuser, s)  # 63,5 of 100
     services.cycle_compute(actor=superuser, cycle=nxt)
@@ -231,12 +337,19 @@ def test_change_against_the_previous_cycle_and_rule_version_in_force(superuser, 
 def test_metric_bound_items_read_the_registry(superuser, units_cycle, ministry, monkeypatch):
     from cchc.core import metrics
 
-    supplied = metrics.Metric(name="procedures.online_full_share", label="Tỷ lệ DVC trực tuyến toàn trình",
-                              unit="percent", compute=lambda agency, period: metrics.MetricValue.ratio(
-                                  45, 50, records_url=f"/procedures/?unit={agency.code}&year={period.start.year}"))
+    supplied = metrics.Metric(
+        name="procedures.online_full_share",
+        label="Tỷ lệ DVC trực tuyến toàn trình",
+        unit="percent",
+        compute=lambda agency, period: metrics.MetricValue.ratio(
+            45, 50, records_url=f"/procedures/?unit={agency.code}&year={period.start.year}"
+        ),
+    )
     monkeypatch.setitem(metrics.METRICS, supplied.name, supplied)  # as the procedures module registers it
     a = units_cycle.subjects.get(agency=ministry["a"])
-    e = services.entry_record(actor=superuser, subject=a, item_code="3.2", stage=Stage.SELF)  # formula, no points given
+    e = services.entry_record(
+        actor=superuser, subject=a, item_code="3.2", stage=Stage.SELF
+    )  # formula, no points given
     assert e.points == D("2.7")  # 3 × 90% (45/50)
     row = {r.item.code: r for r in selectors.subject_sheet(a)}["3.2"]
     name, metric, value = row.metrics[0]

@@ -19,15 +19,32 @@ def pdf(name="giay-to.pdf"):
 
 def make_procedure(actor, agency, code="1.000001", online_level="full", fee=200000):
     return procedures.procedure_create(
-        actor=actor, agency=agency, code=code, name="Cấp giấy phép thử nghiệm", field="Việc làm", level="central",
-        version={"effective_from": date(2018, 1, 1), "steps": ["Nộp hồ sơ", "Thẩm định", "Trả kết quả"],
-                 "channels": ["in_person", "online"] if online_level != "none" else ["in_person"],
-                 "processing_time_value": 5, "processing_time_unit": "working_days", "fee": fee, "charge": 0,
-                 "applicants": "Công dân, tổ chức", "result": "Giấy phép", "online_level": online_level,
-                 "online_partial_reason": "Cần đối chiếu bản gốc" if online_level == "partial" else "",
-                 "legal_basis": [{"number": "61/2018/NĐ-CP"}],
-                 "components": [{"code": "TK", "name": "Tờ khai"}, {"code": "CCCD", "name": "Bản sao CCCD"},
-                                {"code": "KHAC", "name": "Giấy tờ khác", "required": False}]})
+        actor=actor,
+        agency=agency,
+        code=code,
+        name="Cấp giấy phép thử nghiệm",
+        field="Việc làm",
+        level="central",
+        version={
+            "effective_from": date(2018, 1, 1),
+            "steps": ["Nộp hồ sơ", "Thẩm định", "Trả kết quả"],
+            "channels": ["in_person", "online"] if online_level != "none" else ["in_person"],
+            "processing_time_value": 5,
+            "processing_time_unit": "working_days",
+            "fee": fee,
+            "charge": 0,
+            "applicants": "Công dân, tổ chức",
+            "result": "Giấy phép",
+            "online_level": online_level,
+            "online_partial_reason": "Cần đối chiếu bản gốc" if online_level == "partial" else "",
+            "legal_basis": [{"number": "61/2018/NĐ-CP"}],
+            "components": [
+                {"code": "TK", "name": "Tờ khai"},
+                {"code": "CCCD", "name": "Bản sao CCCD"},
+                {"code": "KHAC", "name": "Giấy tờ khác", "required": False},
+            ],
+        },
+    )
 
 
 @pytest.fixture
@@ -50,15 +67,22 @@ def other_citizen(db):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    return User.objects.create_user(username="citizen2", password="x-Strong-Pass-2026", kind=User.Kind.CITIZEN,
-                                    full_name="Công Dân Hai", email="c2@example.invalid")
+    return User.objects.create_user(
+        username="citizen2",
+        password="x-Strong-Pass-2026",
+        kind=User.Kind.CITIZEN,
+        full_name="Công Dân Hai",
+        email="c2@example.invalid",
+    )
 
 
 @pytest.fixture
 def submitted(citizen, procedure):
     """A dossier the citizen filed online (status 1, with its code)."""
-    d = onestop.dossier_draft_save(actor=citizen, procedure=procedure,
-                                   data={"applicant_address": "Hà Nội", "summary": "Xin cấp phép"},
-                                   files={"TK": pdf(), "CCCD": pdf()})
+    d = onestop.dossier_draft_save(
+        actor=citizen,
+        procedure=procedure,
+        data={"applicant_address": "Hà Nội", "summary": "Xin cấp phép"},
+        files={"TK": pdf(), "CCCD": pdf()},
+    )
     return onestop.dossier_submit_online(actor=citizen, dossier=d, idempotency_key="fixture-key")
-

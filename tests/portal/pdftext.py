@@ -40,7 +40,7 @@ def _unescape(raw: bytes) -> bytes:
         c = raw[i]
         if c == 0x5C:  # backslash
             i += 1
-            n = raw[i:i + 1]
+            n = raw[i : i + 1]
             if n.isdigit():
                 digits = re.match(rb"[0-7]{1,3}", raw[i:]).group(0)
                 out.append(int(digits, 8))

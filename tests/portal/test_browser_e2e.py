@@ -48,7 +48,9 @@ def _stat(page, key):
     return page.locator(f"#stat-{key}").inner_text()
 
 
-def test_file_pay_accept_supplement_approve_return_rate(page, superuser, ministry, make_staff, citizen, clock):
+def test_file_pay_accept_supplement_approve_return_rate(
+    page, superuser, ministry, make_staff, citizen, clock
+):
     a, a1 = ministry["a"], ministry["a1"]
     procedure = make_procedure(superuser, a)
     make_staff("clerk", a, [(Role.ONESTOP_CLERK, a, False)])
@@ -68,8 +70,12 @@ def test_file_pay_accept_supplement_approve_return_rate(page, superuser, ministr
     page.fill("#id_applicant_address", "Số 1 Đào Duy Anh, Hà Nội")
     page.fill("#id_applicant_phone", "0912345678")
     page.fill("#id_summary", "Đề nghị cấp giấy phép")
-    page.set_input_files("#id_file_TK", files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    page.set_input_files("#id_file_CCCD", files=[{"name": "cccd.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#id_file_TK", files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.set_input_files(
+        "#id_file_CCCD", files=[{"name": "cccd.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.get_by_role("button", name="Nộp hồ sơ").click()
     dossier = Dossier.objects.get()
     assert dossier.status == Status.SUBMITTED
@@ -115,7 +121,9 @@ def test_file_pay_accept_supplement_approve_return_rate(page, superuser, ministr
     page.goto(f"/portal/dossiers/{dossier.pk}/")
     assert "Bản sao không rõ nét" in page.locator("main").inner_text()
     page.get_by_role("link", name="Nộp bổ sung").click()
-    page.set_input_files("#id_file_CCCD", files=[{"name": "cccd-ro.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#id_file_CCCD", files=[{"name": "cccd-ro.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.get_by_role("button", name="Gửi").click()
     dossier.refresh_from_db()
     new_due = timezone.localtime(dossier.due_at)
@@ -129,7 +137,8 @@ def test_file_pay_accept_supplement_approve_return_rate(page, superuser, ministr
     form = _act(page, "propose")
     form.locator("select[name=outcome]").select_option("granted")
     form.locator("input[name=result_file]").set_input_files(
-        files=[{"name": "giay-phep.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "giay-phep.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.click("#propose-submit")
     _sign_in_as(page, "leader")
     page.goto(f"/onestop/d/{dossier.pk}/")

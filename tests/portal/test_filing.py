@@ -16,27 +16,53 @@ from .conftest import make_procedure, pdf
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {"applicant_name": "Nguyễn Văn A", "applicant_identity": "001099001234", "applicant_address": "Hà Nội",
-           "applicant_phone": "0912345678", "applicant_email": "a@example.invalid", "summary": "Xin cấp giấy phép"}
+ANSWERS = {
+    "applicant_name": "Nguyễn Văn A",
+    "applicant_identity": "001099001234",
+    "applicant_address": "Hà Nội",
+    "applicant_phone": "0912345678",
+    "applicant_email": "a@example.invalid",
+    "summary": "Xin cấp giấy phép",
+}
 
 
 def _post(client, procedure, files, *, submit, key=None, pk=None, extra=None):
-    url = (reverse("portal:file_draft", args=[procedure.code, pk]) if pk
-           else reverse("portal:file", args=[procedure.code]))
-    data = {**ANSWERS, **(extra or {}), "idempotency_key": key or uuid.uuid4().hex,
-            **{f"file_{code}": f for code, f in files.items()}}
+    url = (
+        reverse("portal:file_draft", args=[procedure.code, pk])
+        if pk
+        else reverse("portal:file", args=[procedure.code])
+    )
+    data = {
+        **ANSWERS,
+        **(extra or {}),
+        "idempotency_key": key or uuid.uuid4().hex,
+        **{f"file_{code}": f for code, f in files.items()},
+    }
     data["submit" if submit else "save"] = "1"
     return client.post(url, data)
 
 
 def test_form_shows_eform_fields_and_components(client, citizen, procedure, superuser):
-    eform_define(actor=superuser, version=procedure.versions.get(), fields=[
-        {"code": "nganh_nghe", "label": "Ngành nghề đề nghị cấp phép", "kind": "text"},
-        {"code": "so_lao_dong", "label": "Số lao động", "kind": "number", "required": False}])
+    eform_define(
+        actor=superuser,
+        version=procedure.versions.get(),
+        fields=[
+            {"code": "nganh_nghe", "label": "Ngành nghề đề nghị cấp phép", "kind": "text"},
+            {"code": "so_lao_dong", "label": "Số lao động", "kind": "number", "required": False},
+        ],
+    )
     client.force_login(citizen)
     html = client.get(reverse("portal:file", args=[procedure.code])).content.decode()
-    for text in ("Ngành nghề đề nghị cấp phép", "Số lao động", "Tờ khai", "Bản sao CCCD", "Giấy tờ khác",
-                 'name="file_TK"', 'name="idempotency_key"', "200.000"):
+    for text in (
+        "Ngành nghề đề nghị cấp phép",
+        "Số lao động",
+        "Tờ khai",
+        "Bản sao CCCD",
+        "Giấy tờ khác",
+        'name="file_TK"',
+        'name="idempotency_key"',
+        "200.000",
+    ):
         assert text in html
     assert 'lang="vi"' in html and "Nộp hồ sơ" in html  # Vietnamese first
 
@@ -60,7 +86,10 @@ def test_draft_save_resume_and_submit(client, citizen, procedure):
     dossier = Dossier.objects.get()
     assert response["Location"] == reverse("portal:dossier_detail", args=[dossier.pk])
     assert dossier.status == Status.SUBMITTED and dossier.code.startswith("000.00.01.G99-")
-    assert set(dossier.files.filter(replaced=False).values_list("component_code", flat=True)) == {"TK", "CCCD"}
+    assert set(dossier.files.filter(replaced=False).values_list("component_code", flat=True)) == {
+        "TK",
+        "CCCD",
+    }
     stored = dossier.files.first().file.name
     assert re.fullmatch(r"onestop/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", stored)  # safe names, a folder a month
 
@@ -117,9 +146,16 @@ def test_someone_elses_draft_is_not_found(client, citizen, other_citizen, proced
 def test_eform_definitions_are_all_or_nothing(superuser, procedure, citizen):
     version = procedure.versions.get()
     with pytest.raises(ImportRejected) as exc:
-        eform_define(actor=superuser, version=version, fields=[
-            {"code": "ok", "label": "Được"}, {"code": "bad code", "label": ""}, {"code": "ok", "label": "Lặp"},
-            {"code": "loai", "label": "Loại", "kind": "choice"}])
+        eform_define(
+            actor=superuser,
+            version=version,
+            fields=[
+                {"code": "ok", "label": "Được"},
+                {"code": "bad code", "label": ""},
+                {"code": "ok", "label": "Lặp"},
+                {"code": "loai", "label": "Loại", "kind": "choice"},
+            ],
+        )
     problems = {(e.row, e.field) for e in exc.value.errors}
     assert problems == {(2, "code"), (2, "label"), (3, "code"), (4, "choices")}
     assert not version.eform_fields.exists()
@@ -142,8 +178,9 @@ def test_api_submission_is_idempotent(client, citizen, procedure):
     assert Dossier.objects.filter(status=Status.SUBMITTED).count() == 1
 
 
-def test_one_api_submission_stays_lean(client, citizen, procedure, django_assert_max_num_queries,
-                                       django_capture_on_commit_callbacks):
+def test_one_api_submission_stays_lean(
+    client, citizen, procedure, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     """The load target (docs/portal.md, Benchmarks) rests on this: one submission reads the
     procedure version, its components and the rule set once, writes each row once (the files in
     one insert), keeps the history, both audit events (chained in one write) and the in-app
@@ -158,7 +195,9 @@ def test_one_api_submission_stays_lean(client, citizen, procedure, django_assert
     client.post(url, {**body, "file_TK": pdf(), "file_CCCD": pdf()}, HTTP_IDEMPOTENCY_KEY="first-of-the-day")
     audited = AuditEvent.objects.count()
     with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(15):
-        response = client.post(url, {**body, "file_TK": pdf(), "file_CCCD": pdf()}, HTTP_IDEMPOTENCY_KEY="lean-1")
+        response = client.post(
+            url, {**body, "file_TK": pdf(), "file_CCCD": pdf()}, HTTP_IDEMPOTENCY_KEY="lean-1"
+        )
     assert response.status_code == 201, response.content
     dossier = Dossier.objects.get(pk=response.json()["id"])
     assert dossier.status == Status.SUBMITTED and dossier.code.endswith("-0002") and dossier.version == 2

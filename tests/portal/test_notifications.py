@@ -35,15 +35,21 @@ class BrokenChannel:
         raise ConnectionError("gateway down")
 
 
-def test_every_status_change_notifies_in_app_and_by_email(client, citizen, submitted, staff, ministry,
-                                                          django_capture_on_commit_callbacks):
+def test_every_status_change_notifies_in_app_and_by_email(
+    client, citizen, submitted, staff, ministry, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        d = onestop.dossier_accept(actor=staff["clerk"], dossier=submitted, version=submitted.version,
-                                   unit=ministry["a1"])
+        d = onestop.dossier_accept(
+            actor=staff["clerk"], dossier=submitted, version=submitted.version, unit=ministry["a1"]
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        onestop.dossier_request_supplement(actor=staff["clerk"], dossier=d, version=d.version,
-                                           items=[{"component": "CCCD", "reason": "Bản sao không rõ"}])
+        onestop.dossier_request_supplement(
+            actor=staff["clerk"],
+            dossier=d,
+            version=d.version,
+            items=[{"component": "CCCD", "reason": "Bản sao không rõ"}],
+        )
     notes = list(Notification.objects.filter(user=citizen).order_by("id"))
     assert [n.subject.split(": ", 1)[1] for n in notes] == [str(Status(s).label) for s in (2, 4, 5)]
     assert "Cục A" in notes[0].body and notes[0].url == reverse("portal:dossier_detail", args=[d.pk])
@@ -60,12 +66,15 @@ def test_every_status_change_notifies_in_app_and_by_email(client, citizen, submi
 
 def test_channels_come_from_settings_and_a_failing_one_does_not_block(settings, citizen):
     SENT.clear()
-    settings.CCHC_NOTIFICATION_CHANNELS = ["tests.portal.test_notifications.BrokenChannel",
-                                           "tests.portal.test_notifications.RecordingSmsGateway",
-                                           "cchc.portal.notifications.InAppChannel"]
+    settings.CCHC_NOTIFICATION_CHANNELS = [
+        "tests.portal.test_notifications.BrokenChannel",
+        "tests.portal.test_notifications.RecordingSmsGateway",
+        "cchc.portal.notifications.InAppChannel",
+    ]
     mail.outbox.clear()
-    delivered = notify(Message(subject="Hồ sơ X", body="…", user=citizen, email="c1@example.invalid",
-                               phone="0912345678"))
+    delivered = notify(
+        Message(subject="Hồ sơ X", body="…", user=citizen, email="c1@example.invalid", phone="0912345678")
+    )
     assert delivered == ["sms", "in_app"]
     assert SENT == [("0912345678", "Hồ sơ X")] and not OutboundEmail.objects.exists()
 

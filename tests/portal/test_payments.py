@@ -35,11 +35,17 @@ def test_pay_in_sandbox_confirms_the_dossier(client, citizen, submitted):
     assert response.status_code == 302 and response["Location"].startswith(order["return_url"])
     # The payer comes back with the same signed answer the gateway already notified: recorded once.
     back = client.get(response["Location"])
-    assert back.status_code == 302 and back["Location"] == reverse("portal:dossier_detail", args=[submitted.pk])
+    assert back.status_code == 302 and back["Location"] == reverse(
+        "portal:dossier_detail", args=[submitted.pk]
+    )
     payment = Payment.objects.get(reference=order["reference"])
     assert payment.status == Payment.Status.SUCCEEDED and payment.gateway == "sandbox"
     dossier = Dossier.objects.get(pk=submitted.pk)
-    assert dossier.paid_online and dossier.paid_amount == 200000 and dossier.payment_reference == payment.reference
+    assert (
+        dossier.paid_online
+        and dossier.paid_amount == 200000
+        and dossier.payment_reference == payment.reference
+    )
     assert AuditEvent.objects.filter(action="portal.payment.answer", target_id=str(payment.pk)).count() == 1
     assert AuditEvent.objects.filter(action="onestop.dossier.payment").count() == 1
     # Nothing left to pay: a new attempt is refused with a clear message.
@@ -85,7 +91,9 @@ def test_unanswered_payment_times_out(client, citizen, submitted):
     assert payment.status == Payment.Status.EXPIRED
     page = client.get(reverse("portal:sandbox_pay"), order)
     assert "đã hết hạn" in page.content.decode()
-    assert client.post(reverse("portal:sandbox_pay"), {**order, "result": "00"}).status_code == 200  # no payment
+    assert (
+        client.post(reverse("portal:sandbox_pay"), {**order, "result": "00"}).status_code == 200
+    )  # no payment
     assert Payment.objects.get(reference=order["reference"]).status == Payment.Status.EXPIRED
 
 

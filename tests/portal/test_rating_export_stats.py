@@ -21,9 +21,17 @@ GOOD = {c.code: "2" for c in criteria_in_force(__import__("datetime").date.today
 
 @pytest.fixture
 def returned(submitted, staff, ministry):
-    d = onestop.dossier_accept(actor=staff["clerk"], dossier=submitted, version=submitted.version, unit=ministry["a1"])
-    d = onestop.dossier_propose_result(actor=staff["officer"], dossier=d, version=d.version, outcome="granted",
-                                       note="Đủ điều kiện", result_file=pdf("giay-phep.pdf"))
+    d = onestop.dossier_accept(
+        actor=staff["clerk"], dossier=submitted, version=submitted.version, unit=ministry["a1"]
+    )
+    d = onestop.dossier_propose_result(
+        actor=staff["officer"],
+        dossier=d,
+        version=d.version,
+        outcome="granted",
+        note="Đủ điều kiện",
+        result_file=pdf("giay-phep.pdf"),
+    )
     d = onestop.dossier_approve(actor=staff["leader"], dossier=d, version=d.version)
     return onestop.dossier_return_result(actor=staff["clerk"], dossier=d, version=d.version)
 

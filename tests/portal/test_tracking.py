@@ -42,12 +42,17 @@ def test_code_by_email_opens_the_status(client, submitted):
     # One-time: the same code does not work twice.
     client2 = client.__class__()
     again = client2.post(reverse("portal:track_verify"), {"dossier_code": submitted.code, "code": otp})
-    assert again.status_code == 200 and client2.get(reverse("portal:tracked", args=[submitted.code])).status_code == 302
+    assert (
+        again.status_code == 200
+        and client2.get(reverse("portal:tracked", args=[submitted.code])).status_code == 302
+    )
 
 
 def test_unknown_dossier_gets_the_same_answer(client, submitted):
     known = _ask(client, submitted.code).content.decode().replace(submitted.code, "X")
-    unknown = _ask(client, "000.00.01.G99-991231-9999").content.decode().replace("000.00.01.G99-991231-9999", "X")
+    unknown = (
+        _ask(client, "000.00.01.G99-991231-9999").content.decode().replace("000.00.01.G99-991231-9999", "X")
+    )
     assert len(mail.outbox) == 0
     strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # noqa: E731
     assert strip(known) == strip(unknown)
@@ -58,7 +63,9 @@ def test_wrong_codes_are_limited(client, submitted):
     otp = _otp()
     wrong = "000000" if otp != "000000" else "111111"
     for left in (4, 3, 2, 1):
-        response = client.post(reverse("portal:track_verify"), {"dossier_code": submitted.code, "code": wrong})
+        response = client.post(
+            reverse("portal:track_verify"), {"dossier_code": submitted.code, "code": wrong}
+        )
         assert f"{left}" in response.content.decode()
     client.post(reverse("portal:track_verify"), {"dossier_code": submitted.code, "code": wrong})
     # Five failures spend the code: even the right one no longer opens the dossier.
@@ -84,7 +91,12 @@ def test_one_address_cannot_probe_codes_or_flood_mailboxes(client, submitted):
     from cchc.portal.views import TRACK_REQUESTS_PER_IP_HOUR
 
     for i in range(TRACK_REQUESTS_PER_IP_HOUR - 1):  # codes that match no dossier: nothing is sent
-        assert client.post(reverse("portal:track"), {"dossier_code": f"000.00.01.G99-260101-{i:04d}"}).status_code == 200
+        assert (
+            client.post(
+                reverse("portal:track"), {"dossier_code": f"000.00.01.G99-260101-{i:04d}"}
+            ).status_code
+            == 200
+        )
     _ask(client, submitted.code)  # the 20th request from this address still works
     assert len(mail.outbox) == 1
     mail.outbox.clear()
@@ -110,7 +122,9 @@ def test_lists_do_not_degrade_with_more_rows(client, citizen, procedure, django_
 
     for i in range(12):
         onestop.dossier_draft_save(actor=citizen, procedure=procedure, data={"applicant_address": f"Số {i}"})
-    Notification.objects.bulk_create([Notification(user=citizen, subject=f"Thông báo {i}", body="…") for i in range(40)])
+    Notification.objects.bulk_create(
+        [Notification(user=citizen, subject=f"Thông báo {i}", body="…") for i in range(40)]
+    )
     client.force_login(citizen)
     for url in (reverse("portal:my_dossiers"), reverse("portal:notifications"), reverse("portal:procedures")):
         with django_assert_max_num_queries(12):

@@ -19,11 +19,28 @@ def version_data(**overrides) -> dict:
         "online_level": "full",
         "publication_decision": "QĐ 100/QĐ-LĐTBXH ngày 01/12/2017",
         "published_on": date(2017, 12, 1),
-        "legal_basis": [{"number": "61/2018/NĐ-CP", "title": "Nghị định về một cửa", "issued_on": date(2018, 4, 23),
-                         "effective_from": date(2018, 6, 21)}],
+        "legal_basis": [
+            {
+                "number": "61/2018/NĐ-CP",
+                "title": "Nghị định về một cửa",
+                "issued_on": date(2018, 4, 23),
+                "effective_from": date(2018, 6, 21),
+            }
+        ],
         "components": [
-            {"code": "TP1", "name": "Đơn đề nghị cấp giấy phép", "required": True, "copies": 1, "form_name": "Mẫu số 01"},
-            {"code": "TP2", "name": "Bản sao giấy chứng nhận đăng ký doanh nghiệp", "required": True, "copies": 1},
+            {
+                "code": "TP1",
+                "name": "Đơn đề nghị cấp giấy phép",
+                "required": True,
+                "copies": 1,
+                "form_name": "Mẫu số 01",
+            },
+            {
+                "code": "TP2",
+                "name": "Bản sao giấy chứng nhận đăng ký doanh nghiệp",
+                "required": True,
+                "copies": 1,
+            },
         ],
     }
     data.update(overrides)

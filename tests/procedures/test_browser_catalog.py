@@ -8,11 +8,20 @@ pytestmark = pytest.mark.browser
 
 
 def test_public_catalog_is_browsable_and_searchable(page, superuser, ministry):
-    for code, name in [("1.000001", "Cấp giấy phép hoạt động dịch vụ việc làm"),
-                       ("1.000002", "Đăng ký nội quy lao động"),
-                       ("1.000003", "Giải quyết hưởng trợ cấp thất nghiệp")]:
-        services.procedure_create(actor=superuser, agency=ministry["a"], code=code, name=name, field="Việc làm",
-                                  level="central", version=version_data())
+    for code, name in [
+        ("1.000001", "Cấp giấy phép hoạt động dịch vụ việc làm"),
+        ("1.000002", "Đăng ký nội quy lao động"),
+        ("1.000003", "Giải quyết hưởng trợ cấp thất nghiệp"),
+    ]:
+        services.procedure_create(
+            actor=superuser,
+            agency=ministry["a"],
+            code=code,
+            name=name,
+            field="Việc làm",
+            level="central",
+            version=version_data(),
+        )
 
     page.goto("/procedures/")  # anonymous visitor
     assert page.locator("main h1").inner_text() == "Thủ tục hành chính"

@@ -10,8 +10,15 @@ from .factories import version_data
 
 
 def test_export_then_import_from_the_command_line(superuser, ministry, tmp_path):
-    services.procedure_create(actor=superuser, agency=ministry["a"], code="1.000001", name="Thủ tục một",
-                              field="Việc làm", level="central", version=version_data())
+    services.procedure_create(
+        actor=superuser,
+        agency=ministry["a"],
+        code="1.000001",
+        name="Thủ tục một",
+        field="Việc làm",
+        level="central",
+        version=version_data(),
+    )
     out = tmp_path / "catalogue.json"
     call_command("procedures", "export", str(out), "--history")
     data = json.loads(out.read_text())

@@ -27,8 +27,11 @@ def as_json(*records) -> bytes:
 
 def test_json_import_creates_procedures_and_versions(superuser, ministry):
     a = ministry["a"].code
-    content = as_json(record("1.000001", a), record("1.000001", a, effective_from="2019-07-01", charge="50000"),
-                      record("1.000002", a, abolished_on="2020-01-01", abolished_by="NĐ 01/2019/NĐ-CP"))
+    content = as_json(
+        record("1.000001", a),
+        record("1.000001", a, effective_from="2019-07-01", charge="50000"),
+        record("1.000002", a, abolished_on="2020-01-01", abolished_by="NĐ 01/2019/NĐ-CP"),
+    )
     result = transfer.catalog_import_file(actor=superuser, content=content, fmt="json")
     assert result == {"procedures_created": 2, "procedures_updated": 0, "versions_added": 3, "components": 6}
     p1 = selectors.procedure_get("1.000001")
@@ -48,7 +51,9 @@ def test_import_is_all_or_nothing_with_row_report(superuser, ministry):
     bad_component["components"][1]["name"] = ""
     bad_time = record("1.000004", a, processing_time_unit="weeks")
     with pytest.raises(ImportRejected) as exc:
-        transfer.catalog_import_file(actor=superuser, content=as_json(good, bad_agency, bad_component, bad_time), fmt="json")
+        transfer.catalog_import_file(
+            actor=superuser, content=as_json(good, bad_agency, bad_component, bad_time), fmt="json"
+        )
     errors = {(e.row, e.field) for e in exc.value.errors}
     assert errors == {(2, "agency_code"), (3, "components[2].name"), (4, "processing_time_unit")}
     assert not Procedure.objects.exists()
@@ -64,13 +69,25 @@ def test_import_refuses_units_outside_scope(make_staff, ministry):
 
 
 def test_import_adds_version_to_existing_and_refuses_older(superuser, ministry):
-    services.procedure_create(actor=superuser, agency=ministry["a"], code="1.000001", name="Thủ tục",
-                              field="Việc làm", level="central", version=version_data())
+    services.procedure_create(
+        actor=superuser,
+        agency=ministry["a"],
+        code="1.000001",
+        name="Thủ tục",
+        field="Việc làm",
+        level="central",
+        version=version_data(),
+    )
     with pytest.raises(ImportRejected) as exc:
-        transfer.catalog_import_file(actor=superuser, content=as_json(record("1.000001", ministry["a"].code)), fmt="json")
+        transfer.catalog_import_file(
+            actor=superuser, content=as_json(record("1.000001", ministry["a"].code)), fmt="json"
+        )
     assert exc.value.errors[0].field == "effective_from"
-    transfer.catalog_import_file(actor=superuser, fmt="json",
-                                 content=as_json(record("1.000001", ministry["a"].code, effective_from="2020-01-01")))
+    transfer.catalog_import_file(
+        actor=superuser,
+        fmt="json",
+        content=as_json(record("1.000001", ministry["a"].code, effective_from="2020-01-01")),
+    )
     versions = list(ProcedureVersion.objects.order_by("number").values_list("number", "effective_to"))
     assert versions == [(1, date(2019, 12, 31)), (2, None)]
 
@@ -86,11 +103,27 @@ def test_malformed_files_are_refused():
 
 def test_excel_round_trip(superuser, ministry):
     a = ministry["a"].code
-    transfer.catalog_import_file(actor=superuser, fmt="json", content=as_json(
-        record("1.000001", a), record("1.000001", a, effective_from="2019-07-01", processing_time_value="7.5",
-                                      processing_time_unit="days"),
-        record("2.000002", a, online_level="partial", online_partial_reason="Phải đối chiếu bản chính",
-               channels=["in_person", "online"])))
+    transfer.catalog_import_file(
+        actor=superuser,
+        fmt="json",
+        content=as_json(
+            record("1.000001", a),
+            record(
+                "1.000001",
+                a,
+                effective_from="2019-07-01",
+                processing_time_value="7.5",
+                processing_time_unit="days",
+            ),
+            record(
+                "2.000002",
+                a,
+                online_level="partial",
+                online_partial_reason="Phải đối chiếu bản chính",
+                channels=["in_person", "online"],
+            ),
+        ),
+    )
     exported = transfer.export_records(Procedure.objects.all())
     assert len(exported) == 3
     from_xlsx = transfer.read_xlsx(transfer.export_xlsx(exported))
@@ -109,8 +142,9 @@ def test_excel_round_trip(superuser, ministry):
 
 
 def test_excel_errors_name_sheet_and_row(superuser, ministry):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     a = ministry["a"].code
     xlsx = transfer.export_xlsx([record("1.000001", a), record("1.000002", a)])
@@ -138,8 +172,15 @@ def test_excel_errors_name_sheet_and_row(superuser, ministry):
 
 
 def test_import_cannot_move_a_procedure_out_of_another_unit(superuser, make_staff, ministry):
-    services.procedure_create(actor=superuser, agency=ministry["b"], code="1.000001", name="Thủ tục của Cục B",
-                              field="Việc làm", level="central", version=version_data())
+    services.procedure_create(
+        actor=superuser,
+        agency=ministry["b"],
+        code="1.000001",
+        name="Thủ tục của Cục B",
+        field="Việc làm",
+        level="central",
+        version=version_data(),
+    )
     officer = make_staff("a.officer", ministry["a"], [(Role.REFORM_OFFICER, ministry["a"], False)])
     content = as_json(record("1.000001", ministry["a"].code, effective_from="2020-01-01"))
     with pytest.raises(ImportRejected) as exc:

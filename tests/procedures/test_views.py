@@ -16,13 +16,23 @@ from .factories import version_data
 @pytest.fixture
 def catalogue(superuser, ministry):
     for i in range(30):
-        services.procedure_create(actor=superuser, agency=ministry["a"], code=f"1.{i:06d}",
-                                  name=f"Cấp giấy phép số {i}" if i % 2 else f"Đăng ký thỏa ước {i}",
-                                  field="Việc làm" if i % 3 else "Lao động", level="central",
-                                  version=version_data())
+        services.procedure_create(
+            actor=superuser,
+            agency=ministry["a"],
+            code=f"1.{i:06d}",
+            name=f"Cấp giấy phép số {i}" if i % 2 else f"Đăng ký thỏa ước {i}",
+            field="Việc làm" if i % 3 else "Lao động",
+            level="central",
+            version=version_data(),
+        )
     proc = Procedure.objects.get(code="1.000001")
-    services.procedure_version_add(actor=superuser, procedure=proc, effective_from=date(2019, 1, 1),
-                                   charge=Decimal("50000"), change_note="Giảm lệ phí")
+    services.procedure_version_add(
+        actor=superuser,
+        procedure=proc,
+        effective_from=date(2019, 1, 1),
+        charge=Decimal("50000"),
+        change_note="Giảm lệ phí",
+    )
     return ministry
 
 
@@ -35,7 +45,13 @@ def test_public_catalog_search_is_diacritic_insensitive(client, catalogue, djang
     assert client.get("/procedures/", {"agency": catalogue["b"].code}).context["page"].paginator.count == 0
     assert client.get("/procedures/", {"agency": catalogue["a"].code}).context["page"].paginator.count == 30
     response = client.get("/procedures/", {"q": "giấy phép", "field": "Lao động"})
-    assert {p.code for p in response.context["page"]} == {"1.000003", "1.000009", "1.000015", "1.000021", "1.000027"}
+    assert {p.code for p in response.context["page"]} == {
+        "1.000003",
+        "1.000009",
+        "1.000015",
+        "1.000021",
+        "1.000027",
+    }
 
 
 def test_catalog_renders_vietnamese(client, catalogue):
@@ -68,12 +84,16 @@ def test_import_page_requires_reform_officer(client, make_staff, catalogue):
 
 
 @override_settings(CCHC_JOBS_EAGER=True)
-def test_import_through_the_web_runs_as_job(client, make_staff, catalogue, django_capture_on_commit_callbacks):
+def test_import_through_the_web_runs_as_job(
+    client, make_staff, catalogue, django_capture_on_commit_callbacks
+):
     officer = make_staff("officer", catalogue["a"], [(Role.REFORM_OFFICER, catalogue["a"], True)])
     client.force_login(officer)
     record = transfer.export_records(Procedure.objects.filter(code="1.000002"))[0]
     record.update(code="3.000001", name="Thủ tục nhập từ tệp", agency_code=catalogue["a"].code)
-    upload = SimpleUploadedFile("catalog.json", transfer.export_json([record]), content_type="application/json")
+    upload = SimpleUploadedFile(
+        "catalog.json", transfer.export_json([record]), content_type="application/json"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/procedures/manage/", {"file": upload})
     assert response.status_code == 302 and "/jobs/" in response["Location"]
@@ -111,17 +131,33 @@ def test_officer_records_a_version_and_an_abolition(client, make_staff, catalogu
     client.force_login(outsider)
     assert client.get("/procedures/tthc/1.000002/new-version/").status_code == 403
     client.force_login(officer)
-    assert "Ghi nhận phiên bản mới" in client.get("/procedures/tthc/1.000002/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
-    form = {"effective_from": "2020-01-01", "processing_time_value": "10", "processing_time_unit": "working_days",
-            "fee": "0", "charge": "0", "channels": ["in_person", "online"], "online_level": "full",
-            "remove_components": ["TP2"], "change_note": "Bỏ bản sao giấy chứng nhận"}
+    assert (
+        "Ghi nhận phiên bản mới"
+        in client.get("/procedures/tthc/1.000002/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    )
+    form = {
+        "effective_from": "2020-01-01",
+        "processing_time_value": "10",
+        "processing_time_unit": "working_days",
+        "fee": "0",
+        "charge": "0",
+        "channels": ["in_person", "online"],
+        "online_level": "full",
+        "remove_components": ["TP2"],
+        "change_note": "Bỏ bản sao giấy chứng nhận",
+    }
     response = client.post("/procedures/tthc/1.000002/new-version/", form)
     assert response.status_code == 302
     proc = Procedure.objects.get(code="1.000002")
     latest = proc.versions.order_by("-number").first()
     assert latest.number == 2 and [c.code for c in latest.components.all()] == ["TP1"] and latest.charge == 0
-    response = client.post("/procedures/tthc/1.000002/new-version/", dict(form, effective_from="2019-01-01", remove_components=[]))
+    response = client.post(
+        "/procedures/tthc/1.000002/new-version/",
+        dict(form, effective_from="2019-01-01", remove_components=[]),
+    )
     assert "effective_from" in response.context["form"].errors  # must start after version 2
-    response = client.post("/procedures/tthc/1.000002/abolish/", {"effective_on": "2021-01-01", "document": "NĐ 1/2020/NĐ-CP"})
+    response = client.post(
+        "/procedures/tthc/1.000002/abolish/", {"effective_on": "2021-01-01", "document": "NĐ 1/2020/NĐ-CP"}
+    )
     assert response.status_code == 302
     assert Procedure.objects.get(code="1.000002").status == "abolished"

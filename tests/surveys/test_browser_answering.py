@@ -14,10 +14,14 @@ from .conftest import survey_points, thousand_rows
 pytestmark = pytest.mark.browser
 
 
-def test_three_respondents_answer_by_token_and_points_reach_the_par_cycle(page, par_setup, superuser, settings):
+def test_three_respondents_answer_by_token_and_points_reach_the_par_cycle(
+    page, par_setup, superuser, settings
+):
     settings.CCHC_JOBS_EAGER = True
     survey, cycle, (ministry, _other) = par_setup["survey"], par_setup["cycle"], par_setup["subjects"]
-    invitations = list(Invitation.objects.filter(survey=survey, subject=ministry).order_by("group__code", "id")[:3])
+    invitations = list(
+        Invitation.objects.filter(survey=survey, subject=ministry).order_by("group__code", "id")[:3]
+    )
     tokens = [services.invitation_token(inv) for inv in invitations]
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
 
@@ -60,8 +64,9 @@ def test_three_respondents_answer_by_token_and_points_reach_the_par_cycle(page, 
     first = survey_points(cycle, ministry)
     assert set(first) == {"1.2", "3.2"}
 
-    services.responses_import(actor=superuser, survey=survey, data=thousand_rows(par_setup["subjects"]),
-                              file_name="more.csv")
+    services.responses_import(
+        actor=superuser, survey=survey, data=thousand_rows(par_setup["subjects"]), file_name="more.csv"
+    )
     after = survey_points(cycle, ministry)
     assert after != first and Decimal(0) < after["1.2"] < Decimal("3.5")
 

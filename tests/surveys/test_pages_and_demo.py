@@ -9,13 +9,14 @@ from cchc.org.models import Role
 from cchc.surveys import services
 from cchc.surveys.models import Questionnaire, Response, Survey
 
-from .conftest import xlsform_bytes, PAR_FORM_CHOICES, PAR_FORM_SETTINGS, PAR_FORM_SURVEY
+from .conftest import PAR_FORM_CHOICES, PAR_FORM_SETTINGS, PAR_FORM_SURVEY, xlsform_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def test_lists_are_scoped_and_denied_by_default(client, ministry, make_staff, officer, survey, citizen,
-                                                 django_assert_max_num_queries):
+def test_lists_are_scoped_and_denied_by_default(
+    client, ministry, make_staff, officer, survey, citizen, django_assert_max_num_queries
+):
     client.force_login(officer)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:index"))
@@ -36,13 +37,17 @@ def test_import_xlsform_through_the_page_reports_errors(client, officer, ministr
     client.force_login(officer)
     bad = io.BytesIO(xlsform_bytes([["type", "name", "label"], ["select_one nolist", "q", "Q"]], None))
     bad.name = "bad.xlsx"
-    page = client.post(reverse("surveys:questionnaire-import"), {"agency": ministry["ministry"].pk, "file": bad})
+    page = client.post(
+        reverse("surveys:questionnaire-import"), {"agency": ministry["ministry"].pk, "file": bad}
+    )
     html = page.content.decode()
     assert page.status_code == 200 and "nolist" in html and "<td>survey</td>" in html
     assert not Questionnaire.objects.exists()
     good = io.BytesIO(xlsform_bytes(PAR_FORM_SURVEY, PAR_FORM_CHOICES, PAR_FORM_SETTINGS))
     good.name = "par.xlsx"
-    page = client.post(reverse("surveys:questionnaire-import"), {"agency": ministry["ministry"].pk, "file": good})
+    page = client.post(
+        reverse("surveys:questionnaire-import"), {"agency": ministry["ministry"].pk, "file": good}
+    )
     q = Questionnaire.objects.get()
     assert page.url == reverse("surveys:questionnaire", args=[q.pk])
     detail = client.get(page.url).content.decode()
@@ -53,14 +58,24 @@ def test_import_xlsform_through_the_page_reports_errors(client, officer, ministr
 
 def test_builder_page_adds_questions_to_a_draft(client, officer, ministry):
     client.force_login(officer)
-    page = client.post(reverse("surveys:questionnaire-create"),
-                       {"agency": ministry["ministry"].pk, "code": "b1", "title_vi": "Bảng hỏi", "title_en": "Form"})
+    page = client.post(
+        reverse("surveys:questionnaire-create"),
+        {"agency": ministry["ministry"].pk, "code": "b1", "title_vi": "Bảng hỏi", "title_en": "Form"},
+    )
     q = Questionnaire.objects.get(code="b1")
     url = reverse("surveys:questionnaire", args=[q.pk])
     assert page.url == url
-    client.post(url, {"kind": "likert", "name": "sat", "label_vi": "Mức hài lòng", "required": "on",
-                      "choices": "1 | Rất không hài lòng\n2 | Không hài lòng\n3 | Bình thường\n4 | Hài lòng\n5 | Rất hài lòng",
-                      "aspect": "overall"})
+    client.post(
+        url,
+        {
+            "kind": "likert",
+            "name": "sat",
+            "label_vi": "Mức hài lòng",
+            "required": "on",
+            "choices": "1 | Rất không hài lòng\n2 | Không hài lòng\n3 | Bình thường\n4 | Hài lòng\n5 | Rất hài lòng",
+            "aspect": "overall",
+        },
+    )
     bad = client.post(url, {"kind": "select_one", "name": "x", "label_vi": "X", "choices": ""})
     assert "cần có các phương án" in bad.content.decode()
     assert list(q.questions.values_list("name", "kind", "required")) == [("sat", "likert", True)]
@@ -71,17 +86,29 @@ def test_builder_page_adds_questions_to_a_draft(client, officer, ministry):
 
 def test_sipas_dashboard_hides_small_groups_and_exports(client, officer, ministry, survey):
     for v in (5, 4, 4, 2, 1, 5):
-        services.response_enter(actor=officer, survey=survey, group=survey.groups.get(code="staff"),
-                                subject=ministry["a"], raw={"q_direction": str(v), "q_procedures": "a"},
-                                service="Cấp phép")
-    services.response_enter(actor=officer, survey=survey, group=survey.groups.get(code="staff"), subject=ministry["b"],
-                            raw={"q_direction": "5", "q_procedures": "a"})
+        services.response_enter(
+            actor=officer,
+            survey=survey,
+            group=survey.groups.get(code="staff"),
+            subject=ministry["a"],
+            raw={"q_direction": str(v), "q_procedures": "a"},
+            service="Cấp phép",
+        )
+    services.response_enter(
+        actor=officer,
+        survey=survey,
+        group=survey.groups.get(code="staff"),
+        subject=ministry["b"],
+        raw={"q_direction": "5", "q_procedures": "a"},
+    )
     client.force_login(officer)
     html = client.get(reverse("surveys:sipas", args=[survey.pk])).content.decode()
     assert "66,67%" in html and "<svg" in html and "Tiếp cận dịch vụ" in html
-    row_b = html[html.index("Cục B"):]
+    row_b = html[html.index("Cục B") :]
     assert "quá ít người trả lời" in row_b[:400]
-    assert "Cấp phép" in client.get(reverse("surveys:sipas", args=[survey.pk]) + "?by=service").content.decode()
+    assert (
+        "Cấp phép" in client.get(reverse("surveys:sipas", args=[survey.pk]) + "?by=service").content.decode()
+    )
     xlsx = client.get(reverse("surveys:sipas", args=[survey.pk]) + "?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     scores = client.get(reverse("surveys:scores", args=[survey.pk])).content.decode()
@@ -90,8 +117,9 @@ def test_sipas_dashboard_hides_small_groups_and_exports(client, officer, ministr
     assert export.status_code == 200
 
 
-def test_response_import_page_runs_as_a_job_and_reports_rows(client, officer, ministry, survey, settings,
-                                                              django_capture_on_commit_callbacks):
+def test_response_import_page_runs_as_a_job_and_reports_rows(
+    client, officer, ministry, survey, settings, django_capture_on_commit_callbacks
+):
     settings.CCHC_JOBS_EAGER = True
     client.force_login(officer)
     data = f"group,subject,q_direction,q_procedures\nstaff,{ministry['a'].code},4,a\nstaff,{ministry['a'].code},7,a\n"
@@ -131,7 +159,13 @@ def test_demo_loader_is_fast_and_marked_synthetic(superuser, ministry):
 
 def test_empty_survey_pages_render(client, officer, survey):
     client.force_login(officer)
-    for name in ("surveys:survey", "surveys:scores", "surveys:sipas", "surveys:paper", "surveys:responses-import"):
+    for name in (
+        "surveys:survey",
+        "surveys:scores",
+        "surveys:sipas",
+        "surveys:paper",
+        "surveys:responses-import",
+    ):
         assert client.get(reverse(name, args=[survey.pk])).status_code == 200, name
 
 
@@ -152,14 +186,27 @@ def test_api_scores_and_the_sipas_metric(client, officer, ministry, survey):
     from cchc.surveys.scoring import compute
 
     for v in (5, 4, 4, 2, 1, 5):
-        services.response_enter(actor=officer, survey=survey, group=survey.groups.get(code="staff"),
-                                subject=ministry["a"], raw={"q_direction": str(v), "q_procedures": "a"})
+        services.response_enter(
+            actor=officer,
+            survey=survey,
+            group=survey.groups.get(code="staff"),
+            subject=ministry["a"],
+            raw={"q_direction": str(v), "q_procedures": "a"},
+        )
     data = compute(survey, None)
-    ScoreRun.objects.create(survey=survey, response_count=data["response_count"], inputs_digest=data["digest"],
-                            parameters=data["parameters"], results=data["results"])
+    ScoreRun.objects.create(
+        survey=survey,
+        response_count=data["response_count"],
+        inputs_digest=data["digest"],
+        parameters=data["parameters"],
+        results=data["results"],
+    )
     client.force_login(officer)
     body = client.get(f"/api/v1/surveys/surveys/{survey.pk}/scores/").json()
-    assert body["responses"] == 6 and body["results"][ministry["a"].code]["items"]["1.2"]["groups"]["staff"]["n"] == 6
+    assert (
+        body["responses"] == 6
+        and body["results"][ministry["a"].code]["items"]["1.2"]["groups"]["staff"]["n"] == 6
+    )
     # A SIPAS survey about the unit feeds the platform metric (overall: mean of aspect answers ≥ 4).
     survey.kind = Survey.Kind.SIPAS
     survey.save()
@@ -168,14 +215,30 @@ def test_api_scores_and_the_sipas_metric(client, officer, ministry, survey):
 
 
 def test_builder_edits_a_draft_question(client, officer, ministry):
-    q = services.questionnaire_create(actor=officer, agency=ministry["ministry"], code="b2", titles={"vi": "B2"})
-    question = services.question_add(actor=officer, questionnaire=q, kind="select_one", name="grade",
-                                     labels={"vi": "Xếp loại"}, choices=[("a", {"vi": "Tốt"}, 100), ("b", {"vi": "Kém"}, 0)])
+    q = services.questionnaire_create(
+        actor=officer, agency=ministry["ministry"], code="b2", titles={"vi": "B2"}
+    )
+    question = services.question_add(
+        actor=officer,
+        questionnaire=q,
+        kind="select_one",
+        name="grade",
+        labels={"vi": "Xếp loại"},
+        choices=[("a", {"vi": "Tốt"}, 100), ("b", {"vi": "Kém"}, 0)],
+    )
     client.force_login(officer)
     url = reverse("surveys:question-edit", args=[q.pk, question.pk])
     assert "a | Tốt |  | 100" in client.get(url).content.decode()
-    page = client.post(url, {"label_vi": "Xếp loại chung", "label_en": "Overall grade", "required": "on",
-                             "choices": "a | Tốt | Good | 100\nb | Khá | Fair | 50\nc | Kém | Poor | 0", "par_item": "1.2"})
+    page = client.post(
+        url,
+        {
+            "label_vi": "Xếp loại chung",
+            "label_en": "Overall grade",
+            "required": "on",
+            "choices": "a | Tốt | Good | 100\nb | Khá | Fair | 50\nc | Kém | Poor | 0",
+            "par_item": "1.2",
+        },
+    )
     assert page.status_code == 302
     question.refresh_from_db()
     assert question.labels == {"vi": "Xếp loại chung", "en": "Overall grade"} and question.required

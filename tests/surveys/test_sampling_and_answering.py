@@ -31,17 +31,25 @@ def test_stratified_sample_is_reproducible_per_seed(officer, ministry, questionn
     assert len(first) == 12
     per_stratum = Invitation.objects.filter(survey=survey).values_list("group__code", "subject__code")
     assert sorted(set((g, s, list(per_stratum).count((g, s))) for g, s in per_stratum)) == sorted(
-        (g, ministry[u].code, 3) for g in ("leaders", "staff") for u in ("a", "b"))
+        (g, ministry[u].code, 3) for g in ("leaders", "staff") for u in ("a", "b")
+    )
     # Same frame, same quotas, same seed → same people; another seed → another sample.
-    rows = list(FrameEntry.objects.filter(survey=survey).values_list("external_id", "group__code", "subject__code",
-                                                                      "full_name", "contact", "service"))
+    rows = list(
+        FrameEntry.objects.filter(survey=survey).values_list(
+            "external_id", "group__code", "subject__code", "full_name", "contact", "service"
+        )
+    )
     twins = []
     for seed in (2018, 7):
-        twin = services.survey_create(actor=officer, questionnaire=questionnaire, agency=ministry["ministry"], name=f"t{seed}")
+        twin = services.survey_create(
+            actor=officer, questionnaire=questionnaire, agency=ministry["ministry"], name=f"t{seed}"
+        )
         for g in survey.groups.all():
             services.group_save(actor=officer, survey=twin, code=g.code, name=g.name, weight=g.weight)
             for quota in g.quotas.all():
-                services.quota_set(actor=officer, group=twin.groups.get(code=g.code), subject=quota.subject, size=quota.size)
+                services.quota_set(
+                    actor=officer, group=twin.groups.get(code=g.code), subject=quota.subject, size=quota.size
+                )
         services.frame_import(actor=officer, survey=twin, data=frame_csv(rows), file_name="f.csv")
         services.sample_draw(actor=officer, survey=twin, seed=seed)
         twins.append(_drawn_ids(twin))
@@ -52,12 +60,21 @@ def test_stratified_sample_is_reproducible_per_seed(officer, ministry, questionn
 
 def test_frame_import_is_all_or_nothing_with_row_report(officer, ministry, survey):
     before = FrameEntry.objects.filter(survey=survey).count()
-    bad = frame_csv([("X1", "leaders", ministry["a"].code, "", "", ""), ("X1", "bosses", "999", "", "", ""),
-                     ("", "staff", ministry["b"].code, "", "", "")])
+    bad = frame_csv(
+        [
+            ("X1", "leaders", ministry["a"].code, "", "", ""),
+            ("X1", "bosses", "999", "", "", ""),
+            ("", "staff", ministry["b"].code, "", "", ""),
+        ]
+    )
     with pytest.raises(ImportRejected) as exc:
         services.frame_import(actor=officer, survey=survey, data=bad, file_name="f.csv")
-    assert {(e.row, e.field) for e in exc.value.errors} == {(3, "respondent_id"), (3, "group"), (3, "subject"),
-                                                            (4, "respondent_id")}
+    assert {(e.row, e.field) for e in exc.value.errors} == {
+        (3, "respondent_id"),
+        (3, "group"),
+        (3, "subject"),
+        (4, "respondent_id"),
+    }
     assert FrameEntry.objects.filter(survey=survey).count() == before
 
 
@@ -69,8 +86,9 @@ def test_only_managers_draw_samples(ministry, make_staff, survey):
 
 def test_token_answers_once_and_the_response_cannot_be_traced(officer, survey):
     tokens = _open(officer, survey)
-    response, errors = services.response_submit(token=tokens[0], raw={"q_direction": "4", "q_procedures": "b",
-                                                                      "complained": "no", "q_feedback": "5"})
+    response, errors = services.response_submit(
+        token=tokens[0], raw={"q_direction": "4", "q_procedures": "b", "complained": "no", "q_feedback": "5"}
+    )
     assert errors == {}
     # Not relevant (no complaint) → the feedback answer is dropped.
     assert response.answers == {"q_direction": "4", "q_procedures": "b", "complained": "no"}
@@ -94,7 +112,9 @@ def test_save_and_resume_then_required_answers(officer, survey):
     assert Draft.objects.get().answers == {"q_direction": "3"}
     response, errors = services.response_submit(token=tokens[1], raw={"q_direction": "3"})
     assert response is None and set(errors) == {"q_procedures"}
-    response, errors = services.response_submit(token=tokens[1], raw={"q_direction": "3", "q_procedures": "a"})
+    response, errors = services.response_submit(
+        token=tokens[1], raw={"q_direction": "3", "q_procedures": "a"}
+    )
     assert response is not None and not Draft.objects.exists()
 
 
@@ -117,7 +137,9 @@ def test_answer_pages_without_account_in_vietnamese(client, officer, survey):
     saved = client.post(url, {"q_direction": "5", "complained": "yes", "save": "1"})
     assert saved.status_code == 302
     assert 'name="q_feedback"' in client.get(url).content.decode()
-    done = client.post(url, {"q_direction": "5", "q_procedures": "a", "complained": "yes", "q_feedback": "4", "submit": "1"})
+    done = client.post(
+        url, {"q_direction": "5", "q_procedures": "a", "complained": "yes", "q_feedback": "4", "submit": "1"}
+    )
     assert done.status_code == 302 and done.url == reverse("surveys:answer-done")
     assert client.get(url).status_code == 404
     assert Response.objects.get().answers["q_feedback"] == "4"
@@ -126,8 +148,13 @@ def test_answer_pages_without_account_in_vietnamese(client, officer, survey):
 def test_paper_entry_by_clerk_and_denial(client, ministry, make_staff, survey):
     clerk = make_staff("clerk2", ministry["ministry"], [(Role.ONESTOP_CLERK, ministry["ministry"], True)])
     group = survey.groups.get(code="staff")
-    response, errors = services.response_enter(actor=clerk, survey=survey, group=group, subject=ministry["a"],
-                                               raw={"q_direction": "2", "q_procedures": "c"})
+    response, errors = services.response_enter(
+        actor=clerk,
+        survey=survey,
+        group=group,
+        subject=ministry["a"],
+        raw={"q_direction": "2", "q_procedures": "c"},
+    )
     assert response.channel == Response.Channel.PAPER and errors == {}
     outsider = make_staff("outsider", ministry["b"], [(Role.ONESTOP_CLERK, ministry["b"], False)])
     with pytest.raises(PermissionDenied):
@@ -135,12 +162,16 @@ def test_paper_entry_by_clerk_and_denial(client, ministry, make_staff, survey):
     client.force_login(outsider)
     assert client.get(reverse("surveys:paper", args=[survey.pk])).status_code == 404  # outside scope
     client.force_login(clerk)
-    page = client.post(reverse("surveys:paper", args=[survey.pk]),
-                       {"group": group.pk, "subject": ministry["b"].code, "q_direction": "4", "q_procedures": "a"})
+    page = client.post(
+        reverse("surveys:paper", args=[survey.pk]),
+        {"group": group.pk, "subject": ministry["b"].code, "q_direction": "4", "q_procedures": "a"},
+    )
     assert page.status_code == 302 and Response.objects.count() == 2
 
 
-def test_invitations_print_with_qr_codes(client, officer, survey, ministry, make_staff, django_assert_max_num_queries):
+def test_invitations_print_with_qr_codes(
+    client, officer, survey, ministry, make_staff, django_assert_max_num_queries
+):
     tokens = _open(officer, survey)
     client.force_login(officer)
     with django_assert_max_num_queries(15):

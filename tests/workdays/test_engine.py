@@ -3,8 +3,8 @@
 from datetime import date, datetime
 
 import pytest
-from django.core.management import call_command
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 
 from cchc.workdays import selectors, services
 from cchc.workdays.engine import Calendar
@@ -44,8 +44,11 @@ def test_national_day_2025_and_2026():
     assert due("2025-08-29 10:00", 1).date() == date(2025, 9, 3)
     # 2026: work Sat 22/08 to take Mon 31/08; 01/09 and 02/09 off.
     assert selectors.is_working_day(date(2026, 8, 22))
-    assert [selectors.is_working_day(date(2026, 8, 31)), selectors.is_working_day(date(2026, 9, 1)),
-            selectors.is_working_day(date(2026, 9, 2))] == [False, False, False]
+    assert [
+        selectors.is_working_day(date(2026, 8, 31)),
+        selectors.is_working_day(date(2026, 9, 1)),
+        selectors.is_working_day(date(2026, 9, 2)),
+    ] == [False, False, False]
     assert due("2026-08-28 09:00", 1).date() == date(2026, 9, 3)
 
 
@@ -78,49 +81,84 @@ def test_negative_days_rejected():
 
 def test_override_day_off_and_working_saturday(superuser):
     assert due("2026-12-30 09:00", 1).date() == date(2026, 12, 31)
-    services.override_record(actor=superuser, day=date(2026, 12, 31), kind="day_off", name="Nghỉ thử nghiệm",
-                             source_document="Thông báo 1/TB-VPCP", effective_from=date(2026, 1, 1))
+    services.override_record(
+        actor=superuser,
+        day=date(2026, 12, 31),
+        kind="day_off",
+        name="Nghỉ thử nghiệm",
+        source_document="Thông báo 1/TB-VPCP",
+        effective_from=date(2026, 1, 1),
+    )
     assert not selectors.is_working_day(date(2026, 12, 31))
     assert due("2026-12-30 09:00", 1).date() == date(2027, 1, 4)
-    services.override_record(actor=superuser, day=date(2027, 1, 2), kind="working_day", name="Làm bù",
-                             source_document="Thông báo 1/TB-VPCP", effective_from=date(2026, 1, 1))
+    services.override_record(
+        actor=superuser,
+        day=date(2027, 1, 2),
+        kind="working_day",
+        name="Làm bù",
+        source_document="Thông báo 1/TB-VPCP",
+        effective_from=date(2026, 1, 1),
+    )
     assert due("2026-12-30 09:00", 1).date() == date(2027, 1, 2)
 
 
 def test_revoked_override_no_longer_applies(superuser):
-    o = services.override_record(actor=superuser, day=date(2026, 12, 31), kind="day_off", name="x",
-                                 source_document="CV 1", effective_from=date(2026, 1, 1))
+    o = services.override_record(
+        actor=superuser,
+        day=date(2026, 12, 31),
+        kind="day_off",
+        name="x",
+        source_document="CV 1",
+        effective_from=date(2026, 1, 1),
+    )
     services.override_revoke(actor=superuser, override=o, reason="Nhầm ngày", revoked_on=date(2026, 1, 2))
     assert selectors.is_working_day(date(2026, 12, 31))
     assert CalendarOverride.objects.filter(pk=o.pk, revoked_reason="Nhầm ngày").exists()
 
 
 def test_override_in_the_future_is_not_yet_in_force(superuser):
-    services.override_record(actor=superuser, day=date(2026, 12, 31), kind="day_off", name="x",
-                             source_document="CV 1", effective_from=date(2099, 1, 1))
+    services.override_record(
+        actor=superuser,
+        day=date(2026, 12, 31),
+        kind="day_off",
+        name="x",
+        source_document="CV 1",
+        effective_from=date(2099, 1, 1),
+    )
     assert selectors.is_working_day(date(2026, 12, 31))
     assert not selectors.calendar(as_of=date(2099, 1, 2)).is_working_day(date(2026, 12, 31))
 
 
 def test_override_needs_document_and_admin(superuser, ministry, make_staff):
     with pytest.raises(ValidationError) as exc:
-        services.override_record(actor=superuser, day=date(2026, 12, 31), kind="day_off", name="x", source_document=" ")
+        services.override_record(
+            actor=superuser, day=date(2026, 12, 31), kind="day_off", name="x", source_document=" "
+        )
     assert "source_document" in exc.value.message_dict
     from cchc.org.models import Role
+
     clerk = make_staff("clerk1", ministry["a"], [(Role.ONESTOP_CLERK, ministry["a"], False)])
     with pytest.raises(PermissionDenied):
-        services.override_record(actor=clerk, day=date(2026, 12, 31), kind="day_off", name="x", source_document="CV")
+        services.override_record(
+            actor=clerk, day=date(2026, 12, 31), kind="day_off", name="x", source_document="CV"
+        )
 
 
 def test_second_active_override_same_day_refused(superuser):
-    services.override_record(actor=superuser, day=date(2026, 12, 31), kind="day_off", name="x", source_document="CV")
+    services.override_record(
+        actor=superuser, day=date(2026, 12, 31), kind="day_off", name="x", source_document="CV"
+    )
     with pytest.raises(ValidationError):
-        services.override_record(actor=superuser, day=date(2026, 12, 31), kind="working_day", name="y", source_document="CV")
+        services.override_record(
+            actor=superuser, day=date(2026, 12, 31), kind="working_day", name="y", source_document="CV"
+        )
 
 
 def test_cli_due(capsys):
     call_command("workdays", "due", "--from", "2026-02-13 15:30", "--days", "2")
-    assert capsys.readouterr().out.strip() == "2026-02-25 17:00"  # after 15:00 on the eve of Tết → received Mon 23/02
+    assert (
+        capsys.readouterr().out.strip() == "2026-02-25 17:00"
+    )  # after 15:00 on the eve of Tết → received Mon 23/02
     call_command("workdays", "year", "2025")
     out = capsys.readouterr().out
     assert "2025-04-26\tworking_day" in out and "2025-05-02\tday_off" in out

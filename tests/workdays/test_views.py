@@ -20,8 +20,16 @@ def test_calendar_page_vietnamese_and_calculator(client, superuser):
 
 def test_admin_records_and_revokes_override(client, superuser):
     client.force_login(superuser)
-    r = client.post("/workdays/overrides/", {"day": "2026-12-31", "kind": "day_off", "name": "Nghỉ bù",
-                                             "source_document": "Thông báo 5/TB-BNV", "effective_from": "2026-11-01"})
+    r = client.post(
+        "/workdays/overrides/",
+        {
+            "day": "2026-12-31",
+            "kind": "day_off",
+            "name": "Nghỉ bù",
+            "source_document": "Thông báo 5/TB-BNV",
+            "effective_from": "2026-11-01",
+        },
+    )
     assert r.status_code == 302
     o = CalendarOverride.objects.get(day=date(2026, 12, 31))
     r = client.post(f"/workdays/overrides/{o.pk}/revoke/", {"reason": "Thay thế"})
@@ -33,8 +41,16 @@ def test_clerk_cannot_record_override(client, ministry, make_staff):
     clerk = make_staff("clerk2", ministry["a"], [(Role.ONESTOP_CLERK, ministry["a"], False)])
     client.force_login(clerk)
     assert client.get("/workdays/").status_code == 200
-    r = client.post("/workdays/overrides/", {"day": "2026-12-31", "kind": "day_off", "name": "x",
-                                             "source_document": "CV", "effective_from": "2026-11-01"})
+    r = client.post(
+        "/workdays/overrides/",
+        {
+            "day": "2026-12-31",
+            "kind": "day_off",
+            "name": "x",
+            "source_document": "CV",
+            "effective_from": "2026-11-01",
+        },
+    )
     assert r.status_code == 403
     assert not CalendarOverride.objects.exists()
 

@@ -10,6 +10,20 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["kind", "is_active", "is_synthetic", "is_superuser"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("cchc", {"fields": ["kind", "full_name", "phone", "unit", "position", "identity_number",
-                             "organisation_name", "tax_code", "is_synthetic"]}),
+        (
+            "cchc",
+            {
+                "fields": [
+                    "kind",
+                    "full_name",
+                    "phone",
+                    "unit",
+                    "position",
+                    "identity_number",
+                    "organisation_name",
+                    "tax_code",
+                    "is_synthetic",
+                ]
+            },
+        ),
     )

@@ -14,11 +14,22 @@ class User(AbstractUser):
     kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices, default=Kind.STAFF)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    unit = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
-                             verbose_name=_("unit"), help_text=_("the unit a staff member works in"))
+    unit = models.ForeignKey(
+        "org.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name=_("unit"),
+        help_text=_("the unit a staff member works in"),
+    )
     position = models.CharField(_("position"), max_length=200, blank=True)
-    identity_number = models.CharField(_("identity number"), max_length=20, blank=True,
-                                       help_text=_("citizen identity card number (CCCD), for citizens"))
+    identity_number = models.CharField(
+        _("identity number"),
+        max_length=20,
+        blank=True,
+        help_text=_("citizen identity card number (CCCD), for citizens"),
+    )
     organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
     tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
     is_synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
@@ -37,4 +48,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.organisation_name if self.kind == self.Kind.BUSINESS and self.organisation_name else str(self)
+        return (
+            self.organisation_name
+            if self.kind == self.Kind.BUSINESS and self.organisation_name
+            else str(self)
+        )

@@ -10,9 +10,18 @@ from cchc.org.services import USER_CREATED
 
 
 @transaction.atomic
-def applicant_register(*, username: str, password: str, full_name: str, email: str, kind: str,
-                       phone: str = "", identity_number: str = "", organisation_name: str = "",
-                       tax_code: str = ""):
+def applicant_register(
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    email: str,
+    kind: str,
+    phone: str = "",
+    identity_number: str = "",
+    organisation_name: str = "",
+    tax_code: str = "",
+):
     User = get_user_model()
     if kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
         raise ValidationError({"kind": _("Choose citizen or business.")})
@@ -20,10 +29,23 @@ def applicant_register(*, username: str, password: str, full_name: str, email: s
         raise ValidationError({"username": _("The user name %(name)s is taken.") % {"name": username}})
     if kind == User.Kind.BUSINESS and not organisation_name:
         raise ValidationError({"organisation_name": _("A business account needs the organisation's name.")})
-    user = User(username=username, full_name=full_name, email=email, kind=kind, phone=phone,
-                identity_number=identity_number, organisation_name=organisation_name, tax_code=tax_code)
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        kind=kind,
+        phone=phone,
+        identity_number=identity_number,
+        organisation_name=organisation_name,
+        tax_code=tax_code,
+    )
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
-    audit_record(USER_CREATED, actor=user, target=user, after=snapshot(user, ["username", "full_name", "kind", "email"]))
+    audit_record(
+        USER_CREATED,
+        actor=user,
+        target=user,
+        after=snapshot(user, ["username", "full_name", "kind", "email"]),
+    )
     return user

@@ -47,7 +47,9 @@ def exception_handler(exc, context):
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
         if isinstance(detail, dict):
-            message = "; ".join(f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items())
+            message = "; ".join(
+                f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in detail.items()
+            )
             response.data = {"error": {"code": "invalid", "message": message, "fields": detail}}
         else:
             response.data = {"error": {"code": "invalid", "message": " ".join(map(str, detail))}}

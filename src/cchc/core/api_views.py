@@ -18,8 +18,19 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "status", "created_at", "started_at", "finished_at", "done", "total", "message",
-                  "result", "error"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "done",
+            "total",
+            "message",
+            "result",
+            "error",
+        ]
 
 
 class JobDetail(APIView):

@@ -88,7 +88,18 @@ def backup_create(output: Path | None = None) -> Path:
         else:
             db_file = tmp / "db.dump"
             args, env = _pg_env()
-            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(db_file), *args], env)
+            _run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--file",
+                    str(db_file),
+                    *args,
+                ],
+                env,
+            )
         last = MigrationRecorder.Migration.objects.order_by("-id").values_list("app", "name").first()
         manifest = {
             "format": FORMAT_VERSION,
@@ -119,7 +130,9 @@ def backup_restore(archive: Path) -> dict:
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"unknown backup format {manifest.get('format')}")
         if manifest["engine"] != engine:
-            raise BackupError(f"the backup is of a {manifest['engine']} database; this installation uses {engine}")
+            raise BackupError(
+                f"the backup is of a {manifest['engine']} database; this installation uses {engine}"
+            )
         db_file = tmp / manifest["database_file"]
         connections.close_all()
         if engine == "sqlite":
@@ -131,8 +144,19 @@ def backup_restore(archive: Path) -> dict:
             dst.close()
         else:
             args, env = _pg_env()
-            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                  *args, str(db_file)], env)
+            _run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    *args,
+                    str(db_file),
+                ],
+                env,
+            )
         media = Path(settings.MEDIA_ROOT)
         if media.exists():
             shutil.rmtree(media)

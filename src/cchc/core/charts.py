@@ -21,8 +21,9 @@ class Bar:
     color: str = ""
 
 
-def bar_chart(bars: list[Bar], *, title: str, unit: str = "", max_value=None, places: int = 2,
-              width: int = 640) -> SafeString:
+def bar_chart(
+    bars: list[Bar], *, title: str, unit: str = "", max_value=None, places: int = 2, width: int = 640
+) -> SafeString:
     """A horizontal bar chart; one row per bar, value written at the end of the bar."""
     row_h, label_w, gap = 26, 220, 6
     height = max(1, len(bars)) * (row_h + gap) + 10
@@ -50,8 +51,15 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "", max_value=None, pl
     return mark_safe("".join(parts))
 
 
-def column_chart(series: list[tuple[str, list[Bar]]], *, title: str, unit: str = "", places: int = 2,
-                 width: int = 640, height: int = 260) -> SafeString:
+def column_chart(
+    series: list[tuple[str, list[Bar]]],
+    *,
+    title: str,
+    unit: str = "",
+    places: int = 2,
+    width: int = 640,
+    height: int = 260,
+) -> SafeString:
     """Grouped vertical columns: one group per x label, one colour per series (e.g. years)."""
     groups = [label for label, _ in series]
     n_series = max((len(bars) for _, bars in series), default=1)
@@ -64,7 +72,11 @@ def column_chart(series: list[tuple[str, list[Bar]]], *, title: str, unit: str =
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
-        "<desc>" + escape("; ".join(f"{g} – {b.label}: {_fmt(b.value, places, unit)}" for g, bars in series for b in bars)) + "</desc>",
+        "<desc>"
+        + escape(
+            "; ".join(f"{g} – {b.label}: {_fmt(b.value, places, unit)}" for g, bars in series for b in bars)
+        )
+        + "</desc>",
         f'<line x1="{left}" y1="{base_y}" x2="{width - left}" y2="{base_y}" stroke="#888"/>',
     ]
     for gi, (glabel, bars) in enumerate(series):

@@ -41,8 +41,15 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> b
     return buf.getvalue()
 
 
-def xlsx_write(target, title: str, header: Sequence[str], rows: Iterable[Sequence], *,
-               widths: Sequence[int] = (), preamble: Sequence[str] = ()) -> int:
+def xlsx_write(
+    target,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    widths: Sequence[int] = (),
+    preamble: Sequence[str] = (),
+) -> int:
     """One sheet written row by row (openpyxl write-only mode) to `target` (a path or a binary
     file): memory stays flat however many rows the iterable yields, so a year of records can be
     exported. Column widths cannot be measured in this mode and are given; `preamble` lines go
@@ -131,16 +138,29 @@ def pdf_table_style(header_rows: int = 1):
     )
 
 
-def pdf_table_document(title: str, header: Sequence[str], rows: Iterable[Sequence], *, subtitle: str = "",
-                       landscape_page: bool = False) -> bytes:
+def pdf_table_document(
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    subtitle: str = "",
+    landscape_page: bool = False,
+) -> bytes:
     """A titled PDF holding one table (rankings, lists)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
     styles = pdf_styles()
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=landscape(A4) if landscape_page else A4, title=title,
-                            leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4) if landscape_page else A4,
+        title=title,
+        leftMargin=36,
+        rightMargin=36,
+        topMargin=36,
+        bottomMargin=36,
+    )
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     data = [[Paragraph(str(h), cell) for h in header]]
     data += [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]

@@ -50,7 +50,9 @@ EXTENSIONS = {
 DOCUMENT_KINDS = {"pdf", "png", "jpeg", "docx", "xlsx", "odt", "ods"}
 
 
-def validate_upload(upload, *, allowed: set[str] = DOCUMENT_KINDS, max_bytes: int | None = None) -> CheckedFile:
+def validate_upload(
+    upload, *, allowed: set[str] = DOCUMENT_KINDS, max_bytes: int | None = None
+) -> CheckedFile:
     """Raise ValidationError unless the upload's content is one of the allowed kinds and small enough."""
     max_bytes = max_bytes or settings.CCHC_UPLOAD_MAX_BYTES
     name = getattr(upload, "name", "") or ""
@@ -58,7 +60,11 @@ def validate_upload(upload, *, allowed: set[str] = DOCUMENT_KINDS, max_bytes: in
     if upload.size > max_bytes:
         raise ValidationError(
             _("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": name, "size": format_number(upload.size / 1048576, 1), "limit": format_number(max_bytes / 1048576, 1)},
+            % {
+                "name": name,
+                "size": format_number(upload.size / 1048576, 1),
+                "limit": format_number(max_bytes / 1048576, 1),
+            },
             code="too_large",
         )
     upload.seek(0)
@@ -72,7 +78,14 @@ def validate_upload(upload, *, allowed: set[str] = DOCUMENT_KINDS, max_bytes: in
         except zipfile.BadZipFile:
             names = []
         upload.seek(0)
-        kind = next((k for k, marker in _ZIP_MEMBERS.items() if ext in EXTENSIONS[k] and any(n.startswith(marker) for n in names)), None)
+        kind = next(
+            (
+                k
+                for k, marker in _ZIP_MEMBERS.items()
+                if ext in EXTENSIONS[k] and any(n.startswith(marker) for n in names)
+            ),
+            None,
+        )
     if kind is None and ext == "csv":
         try:
             head.decode("utf-8")

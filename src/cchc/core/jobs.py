@@ -89,7 +89,9 @@ def job_progress(job: Job) -> ProgressState:
 def job_enqueue(kind: str, *, actor=None, params: dict | None = None) -> Job:
     if kind not in JOB_FUNCTIONS:
         raise ValueError(f"unknown job kind {kind!r}")
-    job = Job.objects.create(kind=kind, params=params or {}, created_by=actor if getattr(actor, "pk", None) else None)
+    job = Job.objects.create(
+        kind=kind, params=params or {}, created_by=actor if getattr(actor, "pk", None) else None
+    )
     if settings.CCHC_JOBS_EAGER:
         transaction.on_commit(lambda: job_run(Job.objects.get(pk=job.pk)))
     return job
@@ -125,7 +127,9 @@ def job_run_foreground(kind: str, *, actor=None, params: dict | None = None, str
 
     if kind not in JOB_FUNCTIONS:
         raise ValueError(f"unknown job kind {kind!r}")
-    job = Job.objects.create(kind=kind, params=params or {}, created_by=actor if getattr(actor, "pk", None) else None)
+    job = Job.objects.create(
+        kind=kind, params=params or {}, created_by=actor if getattr(actor, "pk", None) else None
+    )
     with tqdm(total=0, file=stream or sys.stderr, dynamic_ncols=True, leave=False) as bar:
         return job_run(job, bar=bar)
 

@@ -27,8 +27,9 @@ def mail_queue(*, to: list[str], subject: str, body: str) -> OutboundEmail:
     recipients = [address for address in to if address]
     if not recipients:
         raise ValueError("an e-mail needs at least one recipient")
-    return OutboundEmail.objects.create(to=recipients, subject=subject[:300], body=body,
-                                        next_attempt_at=timezone.now())
+    return OutboundEmail.objects.create(
+        to=recipients, subject=subject[:300], body=body, next_attempt_at=timezone.now()
+    )
 
 
 @dataclass
@@ -47,7 +48,9 @@ def _failed(row: OutboundEmail, exc: Exception, now, result: FlushResult) -> Non
     if row.attempts >= MAX_ATTEMPTS:
         row.next_attempt_at = None
         result.given_up += 1
-        log.error("e-mail %s to %s given up after %s attempts: %s", row.pk, row.to, row.attempts, row.last_error)
+        log.error(
+            "e-mail %s to %s given up after %s attempts: %s", row.pk, row.to, row.attempts, row.last_error
+        )
     else:
         row.next_attempt_at = now + _retry_delay(row.attempts)
         result.failed += 1
@@ -82,7 +85,9 @@ def mail_outbox_flush(*, limit: int = 200) -> FlushResult:
         try:
             for row in rows:
                 try:
-                    smtp.send_messages([EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, row.to)])
+                    smtp.send_messages(
+                        [EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, row.to)]
+                    )
                 except Exception as exc:  # this message was refused: try it again later
                     _failed(row, exc, now, result)
                 else:

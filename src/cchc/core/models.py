@@ -115,8 +115,13 @@ class OutboundEmail(models.Model):
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outbox")
         ordering = ["id"]
-        indexes = [models.Index(fields=["next_attempt_at"], condition=models.Q(next_attempt_at__isnull=False),
-                                name="core_outbox_due")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="core_outbox_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"

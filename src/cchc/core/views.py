@@ -98,11 +98,15 @@ def audit_log(request):
     if target:
         events = events.filter(target_label__icontains=target)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {
-        "page": page,
-        "event_types": sorted(EVENT_TYPES.values(), key=lambda e: e.code),
-        "filters": {"action": action, "actor": actor, "target": target},
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "event_types": sorted(EVENT_TYPES.values(), key=lambda e: e.code),
+            "filters": {"action": action, "actor": actor, "target": target},
+        },
+    )
 
 
 def _job_for(request, pk) -> Job:
@@ -122,8 +126,16 @@ def job_detail(request, pk):
 def job_status(request, pk):
     job = _job_for(request, pk)
     p = job_progress(job)
-    return JsonResponse({"id": job.pk, "status": job.status, "done": p.done, "total": p.total,
-                         "message": p.message, "error": job.error if job.status == Job.Status.FAILED else ""})
+    return JsonResponse(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "done": p.done,
+            "total": p.total,
+            "message": p.message,
+            "error": job.error if job.status == Job.Status.FAILED else "",
+        }
+    )
 
 
 @login_required
@@ -131,22 +143,38 @@ def job_download(request, pk):
     job = _job_for(request, pk)
     if not job.output_file:
         raise Http404
-    return FileResponse(job.output_file.open("rb"), as_attachment=True, filename=job.output_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        job.output_file.open("rb"), as_attachment=True, filename=job.output_file.name.rsplit("/", 1)[-1]
+    )
 
 
 def error_400(request, exception=None):
-    return render(request, "errors/error.html", {"code": 400, "title": _("Bad request"),
-                                                 "text": _("The request could not be understood.")}, status=400)
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 400, "title": _("Bad request"), "text": _("The request could not be understood.")},
+        status=400,
+    )
 
 
 def error_403(request, exception=None):
     text = str(exception) if exception and str(exception) else _("You do not have access to this page.")
-    return render(request, "errors/error.html", {"code": 403, "title": _("Access denied"), "text": text}, status=403)
+    return render(
+        request, "errors/error.html", {"code": 403, "title": _("Access denied"), "text": text}, status=403
+    )
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/error.html", {"code": 404, "title": _("Page not found"),
-                                                 "text": _("The page you asked for does not exist or was moved.")}, status=404)
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 404,
+            "title": _("Page not found"),
+            "text": _("The page you asked for does not exist or was moved."),
+        },
+        status=404,
+    )
 
 
 def error_500(request):
@@ -160,5 +188,13 @@ def error_500(request):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "errors/error.html", {"code": 403, "title": _("Form expired"),
-                                                 "text": _("The form expired or was sent from elsewhere. Go back, reload the page and try again.")}, status=403)
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 403,
+            "title": _("Form expired"),
+            "text": _("The form expired or was sent from elsewhere. Go back, reload the page and try again."),
+        },
+        status=403,
+    )

@@ -8,8 +8,10 @@ def _summary(user):
     from . import selectors
 
     qs = selectors.feedback_for_officer(user)
-    return [(_("Feedback waiting for an answer"), format_number(qs.filter(status="received").count())),
-            (_("Feedback overdue"), format_number(selectors.overdue(qs).count()))]
+    return [
+        (_("Feedback waiting for an answer"), format_number(qs.filter(status="received").count())),
+        (_("Feedback overdue"), format_number(selectors.overdue(qs).count())),
+    ]
 
 
 class FeedbackConfig(AppConfig):
@@ -23,10 +25,26 @@ class FeedbackConfig(AppConfig):
 
         from . import access, selectors, services  # noqa: F401  (declare permissions and audit events)
 
-        register_nav(NavItem("feedback", _("Feedback (PAKN)"), "feedback:list", access.VIEW.code,
-                             _("Feedback and complaints from citizens and businesses: answers, verdicts, deadlines."),
-                             45, summary=_summary))
-        register_metric(Metric("feedback.on_time_rate", _("Feedback answered on time"), "percent",
-                               selectors.on_time_metric,
-                               _("Feedback received in the period and due by now (answered, or open past its due "
-                                 "date) that was answered by its due date (TT 01/2018 index 8).")))
+        register_nav(
+            NavItem(
+                "feedback",
+                _("Feedback (PAKN)"),
+                "feedback:list",
+                access.VIEW.code,
+                _("Feedback and complaints from citizens and businesses: answers, verdicts, deadlines."),
+                45,
+                summary=_summary,
+            )
+        )
+        register_metric(
+            Metric(
+                "feedback.on_time_rate",
+                _("Feedback answered on time"),
+                "percent",
+                selectors.on_time_metric,
+                _(
+                    "Feedback received in the period and due by now (answered, or open past its due "
+                    "date) that was answered by its due date (TT 01/2018 index 8)."
+                ),
+            )
+        )

@@ -24,8 +24,9 @@ class FeedbackRule(models.Model):
     name = models.CharField(_("name"), max_length=300)
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     effective_from = models.DateField(_("effective from"), unique=True)
-    answer_working_days = models.PositiveSmallIntegerField(_("working days to answer"),
-                                                           help_text=_("counted from the day of receipt"))
+    answer_working_days = models.PositiveSmallIntegerField(
+        _("working days to answer"), help_text=_("counted from the day of receipt")
+    )
     note = models.TextField(_("note"), blank=True, help_text=_("confidence of the number and what to verify"))
 
     class Meta:
@@ -55,28 +56,64 @@ class Verdict(models.TextChoices):
 
 class Feedback(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feedback",
-                                 verbose_name=_("filed by"))
-    dossier = models.ForeignKey("onestop.Dossier", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="feedback", verbose_name=_("dossier"))
-    procedure = models.ForeignKey("procedures.Procedure", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="feedback", verbose_name=_("procedure"))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="feedback",
-                               verbose_name=_("unit handling it"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("filed by"),
+    )
+    dossier = models.ForeignKey(
+        "onestop.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("dossier"),
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        verbose_name=_("procedure"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("unit handling it")
+    )
     subject = models.CharField(_("subject"), max_length=300)
     content = models.TextField(_("content"))
-    officer_name = models.CharField(_("officer concerned"), max_length=200, blank=True,
-                                    help_text=_("for a complaint about conduct, if known"))
+    officer_name = models.CharField(
+        _("officer concerned"),
+        max_length=200,
+        blank=True,
+        help_text=_("for a complaint about conduct, if known"),
+    )
     received_at = models.DateTimeField(_("received at"))
-    rule = models.ForeignKey(FeedbackRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("feedback rule"), help_text=_("fixed at receipt"))
+    rule = models.ForeignKey(
+        FeedbackRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("feedback rule"),
+        help_text=_("fixed at receipt"),
+    )
     due_at = models.DateTimeField(_("answer due"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     reply = models.TextField(_("reply"), blank=True)
-    verdict = models.CharField(pgettext_lazy("complaint", "verdict"), max_length=12, choices=Verdict.choices, blank=True)
+    verdict = models.CharField(
+        pgettext_lazy("complaint", "verdict"), max_length=12, choices=Verdict.choices, blank=True
+    )
     handled_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("answered by"))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     on_time = models.BooleanField(_("answered on time"), null=True, blank=True)
 
     class Meta:

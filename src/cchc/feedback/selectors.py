@@ -12,10 +12,13 @@ from .access import VIEW
 from .models import Feedback, Status
 
 
-def feedback_for_officer(user, *, status: str = "", kind: str = "", overdue: bool = False,
-                         agency=None) -> QuerySet[Feedback]:
+def feedback_for_officer(
+    user, *, status: str = "", kind: str = "", overdue: bool = False, agency=None
+) -> QuerySet[Feedback]:
     """Feedback in the units where the user may view it, newest first."""
-    qs = Feedback.objects.filter(scope_q(user, VIEW, "agency")).select_related("agency", "dossier", "procedure")
+    qs = Feedback.objects.filter(scope_q(user, VIEW, "agency")).select_related(
+        "agency", "dossier", "procedure"
+    )
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -49,12 +52,17 @@ def on_time_counts(agency, period: Period) -> tuple[int, int]:
     """(answered on time, due) for feedback received in the period by the agency and its units. "Due":
     answered, or still open after its due date; open feedback not yet due is not counted. One query."""
     tz = timezone.get_current_timezone()
-    start, end = datetime.combine(period.start, time.min, tzinfo=tz), datetime.combine(period.end, time.max, tzinfo=tz)
+    start, end = (
+        datetime.combine(period.start, time.min, tzinfo=tz),
+        datetime.combine(period.end, time.max, tzinfo=tz),
+    )
     qs = Feedback.objects.filter(received_at__range=(start, end))
     if agency is not None:
         qs = qs.filter(agency__path__startswith=agency.path)
     due = Q(status=Status.ANSWERED) | Q(status=Status.RECEIVED, due_at__lt=timezone.now())
-    row = qs.aggregate(due=Count("id", filter=due), on_time=Count("id", filter=Q(status=Status.ANSWERED, on_time=True)))
+    row = qs.aggregate(
+        due=Count("id", filter=due), on_time=Count("id", filter=Q(status=Status.ANSWERED, on_time=True))
+    )
     return row["on_time"], row["due"]
 
 
@@ -64,4 +72,6 @@ def on_time_metric(agency, period: Period) -> MetricValue:
     on_time, due = on_time_counts(agency, period)
     if not due:
         return MetricValue(None)
-    return MetricValue.ratio(on_time, due, records_url=reverse("feedback:list") + (f"?agency={agency.pk}" if agency else ""))
+    return MetricValue.ratio(
+        on_time, due, records_url=reverse("feedback:list") + (f"?agency={agency.pk}" if agency else "")
+    )

@@ -26,7 +26,11 @@ def _now():
 
 
 def rule_in_force(at) -> FeedbackRule | None:
-    return FeedbackRule.objects.filter(effective_from__lte=timezone.localdate(at)).order_by("-effective_from").first()
+    return (
+        FeedbackRule.objects.filter(effective_from__lte=timezone.localdate(at))
+        .order_by("-effective_from")
+        .first()
+    )
 
 
 def due_from(rule: FeedbackRule, received_at):
@@ -36,8 +40,9 @@ def due_from(rule: FeedbackRule, received_at):
 
 
 @transaction.atomic
-def feedback_file(*, actor, kind: str, subject: str, content: str, dossier=None, procedure=None,
-                  officer_name: str = "") -> Feedback:
+def feedback_file(
+    *, actor, kind: str, subject: str, content: str, dossier=None, procedure=None, officer_name: str = ""
+) -> Feedback:
     """A citizen or business files feedback about one of their dossiers, or about a procedure. The unit
     that handles it is the dossier's receiving agency, or the procedure's implementing agency."""
     if not getattr(actor, "is_authenticated", False) or getattr(actor, "kind", "") == "staff":
@@ -55,7 +60,9 @@ def feedback_file(*, actor, kind: str, subject: str, content: str, dossier=None,
         if dossier.applicant_id != actor.pk:
             raise PermissionDenied(_("You can only file feedback about your own dossiers."))
         if not dossier.code:
-            errors["dossier"] = _("A draft has not been submitted; submit it before filing feedback about it.")
+            errors["dossier"] = _(
+                "A draft has not been submitted; submit it before filing feedback about it."
+            )
     if kind == Kind.CONDUCT and dossier is None:
         errors["dossier"] = _("A complaint about an officer's conduct must name the dossier it concerns.")
     if errors:
@@ -66,13 +73,32 @@ def feedback_file(*, actor, kind: str, subject: str, content: str, dossier=None,
         raise ValidationError(_("No feedback rule is in force; an administrator must record one."))
     procedure = dossier.procedure if dossier is not None else procedure
     agency = dossier.agency if dossier is not None else procedure.agency
-    fb = Feedback.objects.create(kind=kind, filed_by=actor, dossier=dossier, procedure=procedure, agency=agency,
-                                 subject=subject.strip()[:300], content=content.strip(),
-                                 officer_name=(officer_name or "").strip()[:200], received_at=now, rule=rule,
-                                 due_at=due_from(rule, now))
-    audit_record(FILED, actor=actor, target=fb, agency_id=agency.pk,
-                 after={"kind": kind, "dossier": dossier.code if dossier else None, "procedure": procedure.code,
-                        "due_at": fb.due_at.isoformat(), "rule": rule.code})
+    fb = Feedback.objects.create(
+        kind=kind,
+        filed_by=actor,
+        dossier=dossier,
+        procedure=procedure,
+        agency=agency,
+        subject=subject.strip()[:300],
+        content=content.strip(),
+        officer_name=(officer_name or "").strip()[:200],
+        received_at=now,
+        rule=rule,
+        due_at=due_from(rule, now),
+    )
+    audit_record(
+        FILED,
+        actor=actor,
+        target=fb,
+        agency_id=agency.pk,
+        after={
+            "kind": kind,
+            "dossier": dossier.code if dossier else None,
+            "procedure": procedure.code,
+            "due_at": fb.due_at.isoformat(),
+            "rule": rule.code,
+        },
+    )
     return fb
 
 
@@ -80,7 +106,11 @@ def feedback_file(*, actor, kind: str, subject: str, content: str, dossier=None,
 def feedback_answer(*, actor, feedback: Feedback, reply: str, verdict: str = "") -> Feedback:
     """The unit answers. A complaint about conduct needs a verdict (upheld / not upheld); an upheld one
     about a dossier is recorded on the dossier by the one-stop module. Answered once."""
-    fb = Feedback.objects.select_for_update(of=("self",)).select_related("dossier", "agency").get(pk=feedback.pk)
+    fb = (
+        Feedback.objects.select_for_update(of=("self",))
+        .select_related("dossier", "agency")
+        .get(pk=feedback.pk)
+    )
     require_perm(actor, HANDLE, fb.agency)
     if fb.status != Status.RECEIVED:
         raise InvalidTransition(_("Feedback %(ref)s was already answered.") % {"ref": fb.reference})
@@ -101,10 +131,16 @@ def feedback_answer(*, actor, feedback: Feedback, reply: str, verdict: str = "")
     if fb.kind == Kind.CONDUCT and fb.dossier_id:
         from cchc.onestop.services import dossier_complaint_record
 
-        dossier_complaint_record(actor=actor, dossier=fb.dossier, upheld=verdict == Verdict.UPHELD,
-                                 reference=fb.reference)
-    audit_record(ANSWERED, actor=actor, target=fb, agency_id=fb.agency_id,
-                 after={"verdict": verdict, "on_time": fb.on_time})
+        dossier_complaint_record(
+            actor=actor, dossier=fb.dossier, upheld=verdict == Verdict.UPHELD, reference=fb.reference
+        )
+    audit_record(
+        ANSWERED,
+        actor=actor,
+        target=fb,
+        agency_id=fb.agency_id,
+        after={"verdict": verdict, "on_time": fb.on_time},
+    )
     transaction.on_commit(lambda: _notify(fb))
     return fb
 
@@ -117,12 +153,25 @@ def _notify(fb: Feedback) -> None:
     from cchc.portal.notifications import Message, notify
 
     user = fb.filed_by
-    with translation.override(settings.LANGUAGE_CODE):  # the applicant's letter, whatever the officer's UI language
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # the applicant's letter, whatever the officer's UI language
         body = _("Your feedback %(ref)s “%(subject)s” was answered:\n\n%(reply)s") % {
-            "ref": fb.reference, "subject": fb.subject, "reply": fb.reply}
+            "ref": fb.reference,
+            "subject": fb.subject,
+            "reply": fb.reply,
+        }
         subject = _("Answer to your feedback %(ref)s") % {"ref": fb.reference}
-    notify(Message(subject=subject, body=body, user=user, email=user.email or "",
-                   url=reverse("feedback:mine_detail", args=[fb.pk]), dossier=fb.dossier))
+    notify(
+        Message(
+            subject=subject,
+            body=body,
+            user=user,
+            email=user.email or "",
+            url=reverse("feedback:mine_detail", args=[fb.pk]),
+            dossier=fb.dossier,
+        )
+    )
 
 
 def feedback_viewed(*, actor, feedback: Feedback) -> None:

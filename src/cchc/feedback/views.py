@@ -19,10 +19,10 @@ from .access import HANDLE, VIEW
 from .forms import AnswerForm, FileForm, FilterForm
 from .models import Kind
 
-
 # staff answer feedback, they do not file it
 applicant_required = core_applicant_required(
-    gettext_lazy("Feedback is filed by citizens and businesses signed in to the portal."))
+    gettext_lazy("Feedback is filed by citizens and businesses signed in to the portal.")
+)
 
 
 def _show_errors(form, exc: ValidationError) -> None:
@@ -57,19 +57,33 @@ def file(request):
         data = form.cleaned_data
         procedure = None
         if data["procedure_code"].strip() and not data["dossier"]:
-            procedure = Procedure.objects.filter(code=data["procedure_code"].strip()).select_related("agency").first()
+            procedure = (
+                Procedure.objects.filter(code=data["procedure_code"].strip()).select_related("agency").first()
+            )
             if procedure is None:
-                form.add_error("procedure_code", _("No procedure has the code %(code)s.") % {"code": data["procedure_code"]})
+                form.add_error(
+                    "procedure_code",
+                    _("No procedure has the code %(code)s.") % {"code": data["procedure_code"]},
+                )
         if form.is_valid():
             try:
-                fb = services.feedback_file(actor=request.user, kind=data["kind"], subject=data["subject"],
-                                            content=data["content"], officer_name=data["officer_name"],
-                                            dossier=form.dossiers.get(data["dossier"]), procedure=procedure)
+                fb = services.feedback_file(
+                    actor=request.user,
+                    kind=data["kind"],
+                    subject=data["subject"],
+                    content=data["content"],
+                    officer_name=data["officer_name"],
+                    dossier=form.dossiers.get(data["dossier"]),
+                    procedure=procedure,
+                )
             except ValidationError as exc:
                 _show_errors(form, exc)
             else:
-                messages.success(request, _("Your feedback %(ref)s was received; the answer is due by %(due)s.")
-                                 % {"ref": fb.reference, "due": f"{timezone.localtime(fb.due_at):%d/%m/%Y}"})
+                messages.success(
+                    request,
+                    _("Your feedback %(ref)s was received; the answer is due by %(due)s.")
+                    % {"ref": fb.reference, "due": f"{timezone.localtime(fb.due_at):%d/%m/%Y}"},
+                )
                 return redirect("feedback:mine_detail", pk=fb.pk)
     return render(request, "feedback/file.html", {"form": form})
 
@@ -80,8 +94,9 @@ def officer_list(request):
     require_perm(request.user, VIEW)
     filters = FilterForm(request.GET or None)
     f = filters.cleaned_data if filters.is_valid() else {}
-    qs = selectors.feedback_for_officer(request.user, status=f.get("status", ""), kind=f.get("kind", ""),
-                                        overdue=f.get("overdue", False))
+    qs = selectors.feedback_for_officer(
+        request.user, status=f.get("status", ""), kind=f.get("kind", ""), overdue=f.get("overdue", False)
+    )
     page = Paginator(qs.order_by("status", "due_at", "id"), 50).get_page(request.GET.get("page"))
     return render(request, "feedback/list.html", {"page": page, "filters": filters})
 
@@ -97,8 +112,12 @@ def officer_detail(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.feedback_answer(actor=request.user, feedback=fb, reply=form.cleaned_data["reply"],
-                                         verdict=form.cleaned_data.get("verdict", ""))
+                services.feedback_answer(
+                    actor=request.user,
+                    feedback=fb,
+                    reply=form.cleaned_data["reply"],
+                    verdict=form.cleaned_data.get("verdict", ""),
+                )
             except ValidationError as exc:
                 _show_errors(form, exc)
             except InvalidTransition as exc:
@@ -109,5 +128,8 @@ def officer_detail(request, pk):
                 return redirect("feedback:detail", pk=fb.pk)
     else:
         services.feedback_viewed(actor=request.user, feedback=fb)
-    return render(request, "feedback/detail.html", {"fb": fb, "form": form,
-                                                    "can_answer": has_perm(request.user, HANDLE, fb.agency)})
+    return render(
+        request,
+        "feedback/detail.html",
+        {"fb": fb, "form": form, "can_answer": has_perm(request.user, HANDLE, fb.agency)},
+    )

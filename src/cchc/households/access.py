@@ -10,13 +10,20 @@ from cchc.core.audit import event_type
 from cchc.org.access import define_permission
 from cchc.org.models import Role
 
-VIEW = define_permission("households.view", _("View household records"),
-                         {Role.POVERTY_OFFICER, Role.UNIT_LEADER, Role.VIEWER})
-EDIT = define_permission("households.edit", _("Enter household forms and run review rounds"), {Role.POVERTY_OFFICER})
-APPROVE = define_permission("households.approve", _("Approve the poor-household list (commune chairperson)"),
-                            {Role.UNIT_LEADER})
-STATS = define_permission("households.stats", _("View poverty statistics"),
-                          {Role.POVERTY_OFFICER, Role.UNIT_LEADER, Role.VIEWER, Role.REFORM_OFFICER})
+VIEW = define_permission(
+    "households.view", _("View household records"), {Role.POVERTY_OFFICER, Role.UNIT_LEADER, Role.VIEWER}
+)
+EDIT = define_permission(
+    "households.edit", _("Enter household forms and run review rounds"), {Role.POVERTY_OFFICER}
+)
+APPROVE = define_permission(
+    "households.approve", _("Approve the poor-household list (commune chairperson)"), {Role.UNIT_LEADER}
+)
+STATS = define_permission(
+    "households.stats",
+    _("View poverty statistics"),
+    {Role.POVERTY_OFFICER, Role.UNIT_LEADER, Role.VIEWER, Role.REFORM_OFFICER},
+)
 
 HOUSEHOLD_CREATED = event_type("households.household.create", _("Household registered"))
 HOUSEHOLD_UPDATED = event_type("households.household.update", _("Household form updated"))

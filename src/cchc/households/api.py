@@ -18,9 +18,23 @@ from .models import Classification, Household, Member, PovertyStandard, ReviewRo
 class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
-        fields = ["id", "full_name", "birth_date", "sex", "identity_number", "relation", "has_disability",
-                  "health_insurance", "in_school", "behind_grade", "education", "work", "ill_untreated",
-                  "malnourished", "social_protection"]
+        fields = [
+            "id",
+            "full_name",
+            "birth_date",
+            "sex",
+            "identity_number",
+            "relation",
+            "has_disability",
+            "health_insurance",
+            "in_school",
+            "behind_grade",
+            "education",
+            "work",
+            "ill_untreated",
+            "malnourished",
+            "social_protection",
+        ]
 
 
 class MaskedMemberSerializer(MemberSerializer):
@@ -67,8 +81,18 @@ class ClassificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Classification
-        fields = ["household_code", "standard", "reference_date", "setting", "income_per_person", "category",
-                  "deprivation_count", "deprivation_score", "deprived", "movement"]
+        fields = [
+            "household_code",
+            "standard",
+            "reference_date",
+            "setting",
+            "income_per_person",
+            "category",
+            "deprivation_count",
+            "deprivation_score",
+            "deprived",
+            "movement",
+        ]
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -77,8 +101,17 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewRound
-        fields = ["id", "commune_code", "year", "reference_date", "standard", "status", "submitted_at",
-                  "approved_at", "decision"]
+        fields = [
+            "id",
+            "commune_code",
+            "year",
+            "reference_date",
+            "standard",
+            "status",
+            "submitted_at",
+            "approved_at",
+            "decision",
+        ]
 
 
 class RoundList(generics.ListAPIView):
@@ -105,16 +138,45 @@ class StandardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PovertyStandard
-        fields = ["code", "name", "legal_basis", "valid_from", "valid_to", "deprivation_cutoff",
-                  "points_per_indicator", "notes", "middle_rule", "middle_rule_text", "thresholds", "indicators"]
+        fields = [
+            "code",
+            "name",
+            "legal_basis",
+            "valid_from",
+            "valid_to",
+            "deprivation_cutoff",
+            "points_per_indicator",
+            "notes",
+            "middle_rule",
+            "middle_rule_text",
+            "thresholds",
+            "indicators",
+        ]
 
     def get_thresholds(self, obj):
-        return [{"setting": t.setting, "auto_poor_line": t.auto_poor_line, "income_line": t.income_line,
-                 "middle_line": t.middle_line, "confirmed": t.confirmed} for t in obj.thresholds.all()]
+        return [
+            {
+                "setting": t.setting,
+                "auto_poor_line": t.auto_poor_line,
+                "income_line": t.income_line,
+                "middle_line": t.middle_line,
+                "confirmed": t.confirmed,
+            }
+            for t in obj.thresholds.all()
+        ]
 
     def get_indicators(self, obj):
-        return [{"code": i.code, "dimension": i.dimension, "name": i.name, "cutoff": i.cutoff_text, "rule": i.rule,
-                 "confirmed": i.confirmed} for i in obj.indicators.all()]
+        return [
+            {
+                "code": i.code,
+                "dimension": i.dimension,
+                "name": i.name,
+                "cutoff": i.cutoff_text,
+                "rule": i.rule,
+                "confirmed": i.confirmed,
+            }
+            for i in obj.indicators.all()
+        ]
 
 
 class StandardList(generics.ListAPIView):

@@ -29,12 +29,32 @@ class HouseholdsConfig(AppConfig):
         register_job("households.import")(bulk.import_job)
 
         post_migrate.connect(_load_shipped_standards, sender=self, dispatch_uid="households.load_standards")
-        register_nav(NavItem("households", _("Poor-household registry"), "households:home", access.VIEW.code,
-                             _("Household forms, yearly review rounds, approved lists and poverty statistics."),
-                             60, summary=metrics.nav_summary))
-        register_metric(Metric("households.poverty_rate", _("Poor households (multidimensional poverty rate)"),
-                               "percent", metrics.poverty_rate,
-                               _("Poor households in the approved lists of the year, over households reviewed.")))
-        register_metric(Metric("households.near_poverty_rate", _("Near-poor households"), "percent",
-                               metrics.near_poverty_rate,
-                               _("Near-poor households in the approved lists of the year, over households reviewed.")))
+        register_nav(
+            NavItem(
+                "households",
+                _("Poor-household registry"),
+                "households:home",
+                access.VIEW.code,
+                _("Household forms, yearly review rounds, approved lists and poverty statistics."),
+                60,
+                summary=metrics.nav_summary,
+            )
+        )
+        register_metric(
+            Metric(
+                "households.poverty_rate",
+                _("Poor households (multidimensional poverty rate)"),
+                "percent",
+                metrics.poverty_rate,
+                _("Poor households in the approved lists of the year, over households reviewed."),
+            )
+        )
+        register_metric(
+            Metric(
+                "households.near_poverty_rate",
+                _("Near-poor households"),
+                "percent",
+                metrics.near_poverty_rate,
+                _("Near-poor households in the approved lists of the year, over households reviewed."),
+            )
+        )

@@ -23,10 +23,17 @@ def load(out) -> None:
     User = get_user_model()
     admin = User.objects.get(username="admin")
     province = Agency.objects.get(code=PROVINCE_CODE)
-    communes = list(Agency.objects.filter(parent=province, type=AgencyType.COMMUNE).select_related("area")
-                    .order_by("code"))
-    syn = generate(HOUSEHOLDS_PER_COMMUNE * len(communes), seed=37, reference=date(2024, 11, 1),
-                   communes=[(c.code, c.area.setting) for c in communes])
+    communes = list(
+        Agency.objects.filter(parent=province, type=AgencyType.COMMUNE)
+        .select_related("area")
+        .order_by("code")
+    )
+    syn = generate(
+        HOUSEHOLDS_PER_COMMUNE * len(communes),
+        seed=37,
+        reference=date(2024, 11, 1),
+        communes=[(c.code, c.area.setting) for c in communes],
+    )
     h, m = to_import_tables(syn)
     h["code"] = "LC-" + h["code"].str.removeprefix("SYN-")
     m["household_code"] = "LC-" + m["household_code"].str.removeprefix("SYN-")
@@ -35,8 +42,11 @@ def load(out) -> None:
         if year == 2025:  # a year of change: some households' incomes rise, a few fall
             for i, household in enumerate(Household.objects.filter(commune__in=communes).order_by("pk")[:60]):
                 factor = 1.6 if i % 3 else 0.6
-                services.household_update(actor=admin, household=household,
-                                          income_per_person=int(household.income_per_person * factor))
+                services.household_update(
+                    actor=admin,
+                    household=household,
+                    income_per_person=int(household.income_per_person * factor),
+                )
         for commune in communes:
             rnd = services.round_open(actor=admin, commune=commune, year=year)
             services.round_classify(actor=admin, round=rnd)
@@ -47,8 +57,17 @@ def load(out) -> None:
         ("poverty.chair", "Sùng A Chủ Tịch [mẫu]", y_ty, Role.UNIT_LEADER, False),
         ("laocai.viewer", "Lý Thị Theo Dõi [mẫu]", province, Role.VIEWER, True),
     ]:
-        user = org.staff_create(actor=admin, username=username, full_name=name, unit=unit, password=DEMO_PASSWORD,
-                                email=f"{username}@example.invalid", is_synthetic=True)
+        user = org.staff_create(
+            actor=admin,
+            username=username,
+            full_name=name,
+            unit=unit,
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.invalid",
+            is_synthetic=True,
+        )
         org.role_assign(actor=admin, user=user, role=role, agency=unit, include_subtree=subtree)
-    out.write(f"  {len(h)} synthetic households, {len(m)} members in {len(communes)} communes of Lào Cai; "
-              f"review rounds 2024 and 2025 approved\n")
+    out.write(
+        f"  {len(h)} synthetic households, {len(m)} members in {len(communes)} communes of Lào Cai; "
+        f"review rounds 2024 and 2025 approved\n"
+    )

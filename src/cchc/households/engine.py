@@ -14,13 +14,33 @@ from .models import Household, Member
 from .rules import Result, StandardSpec, evaluate_frame, evaluate_household
 
 HOUSEHOLD_COLUMNS = [
-    "income_per_person", "floor_area", "wall_durable", "column_durable", "roof_durable", "water_source", "latrine",
-    "uses_telecom", "uses_internet", "uses_digital_services", "has_information_device", "hears_loudspeaker",
-    "treats_waste", "livelihood",
+    "income_per_person",
+    "floor_area",
+    "wall_durable",
+    "column_durable",
+    "roof_durable",
+    "water_source",
+    "latrine",
+    "uses_telecom",
+    "uses_internet",
+    "uses_digital_services",
+    "has_information_device",
+    "hears_loudspeaker",
+    "treats_waste",
+    "livelihood",
 ]
 MEMBER_COLUMNS = [
-    "birth_date", "sex", "has_disability", "health_insurance", "in_school", "behind_grade", "education", "work",
-    "ill_untreated", "malnourished", "social_protection",
+    "birth_date",
+    "sex",
+    "has_disability",
+    "health_insurance",
+    "in_school",
+    "behind_grade",
+    "education",
+    "work",
+    "ill_untreated",
+    "malnourished",
+    "social_protection",
 ]
 
 

@@ -32,10 +32,13 @@ class MemberForm(forms.ModelForm):
 
 
 class RoundOpenForm(forms.Form):
-    commune = forms.ModelChoiceField(label=pgettext_lazy("poverty", "Commune"), queryset=Agency.objects.none())
+    commune = forms.ModelChoiceField(
+        label=pgettext_lazy("poverty", "Commune"), queryset=Agency.objects.none()
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2016, max_value=2100)
-    reference_date = forms.DateField(label=_("Reference date"), required=False, widget=DATE,
-                                     help_text=_("Empty: 1 November of the year."))
+    reference_date = forms.DateField(
+        label=_("Reference date"), required=False, widget=DATE, help_text=_("Empty: 1 November of the year.")
+    )
 
     def __init__(self, *args, communes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,7 +46,9 @@ class RoundOpenForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    board_note = forms.CharField(label=_("Minutes of the commune board's review"), widget=forms.Textarea(attrs={"rows": 3}))
+    board_note = forms.CharField(
+        label=_("Minutes of the commune board's review"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ApproveForm(forms.Form):
@@ -55,8 +60,10 @@ class ReturnForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    households = forms.FileField(label=_("Households (CSV, Excel workbook or Parquet)"),
-                                 help_text=_("An Excel workbook may hold both sheets: households and members."))
+    households = forms.FileField(
+        label=_("Households (CSV, Excel workbook or Parquet)"),
+        help_text=_("An Excel workbook may hold both sheets: households and members."),
+    )
     members = forms.FileField(label=_("Members (CSV or Parquet)"), required=False)
 
 
@@ -65,7 +72,12 @@ class ApplicationForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    accept = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
-                                    choices=[("1", pgettext_lazy("poverty", "Accept")), ("0", pgettext_lazy("poverty", "Refuse"))], widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reasons (required for a refusal)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "1",
+        choices=[("1", pgettext_lazy("poverty", "Accept")), ("0", pgettext_lazy("poverty", "Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reasons (required for a refusal)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -14,10 +14,25 @@ import pandas as pd
 from .models import Education, Latrine, Livelihood, WaterSource, Work
 
 FAMILY = np.array(["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Giàng", "Lò", "Sùng"])
-GIVEN = np.array(["An", "Bình", "Chi", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Minh", "Nam", "Sáng", "Thảo", "Tú"])
+GIVEN = np.array(
+    ["An", "Bình", "Chi", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Minh", "Nam", "Sáng", "Thảo", "Tú"]
+)
 # Income lines of the shipped standards (VND) and a few round values; half the incomes sit on them.
-LINES = np.array([700_000, 900_000, 1_000_000, 1_300_000, 1_500_000, 1_950_000, 2_000_000, 2_200_000,
-                  2_250_000, 2_800_000, 3_000_000])
+LINES = np.array(
+    [
+        700_000,
+        900_000,
+        1_000_000,
+        1_300_000,
+        1_500_000,
+        1_950_000,
+        2_000_000,
+        2_200_000,
+        2_250_000,
+        2_800_000,
+        3_000_000,
+    ]
+)
 
 
 @dataclass
@@ -30,8 +45,14 @@ def _choice(rng, values, n, p=None):
     return pd.Categorical.from_codes(rng.choice(len(values), size=n, p=p), categories=list(values))
 
 
-def generate(n: int, *, seed: int = 2026, reference: date = date(2025, 11, 1), communes=(("SYN01", "rural"),),
-             personal: bool = True) -> Synthetic:
+def generate(
+    n: int,
+    *,
+    seed: int = 2026,
+    reference: date = date(2025, 11, 1),
+    communes=(("SYN01", "rural"),),
+    personal: bool = True,
+) -> Synthetic:
     """n synthetic households spread over `communes` ((code, setting), …) and about 3.6 n members.
 
     personal=False leaves out names and identity numbers (benchmarks: less memory, same rules).
@@ -41,37 +62,49 @@ def generate(n: int, *, seed: int = 2026, reference: date = date(2025, 11, 1), c
     commune_codes = np.array([c for c, _ in communes])
     settings = np.array([s for _, s in communes])
     on_line = rng.random(n) < 0.5
-    income = np.where(on_line, LINES[rng.integers(0, len(LINES), size=n)] + rng.choice([-1, 0, 0, 1], size=n),
-                      rng.integers(300_000, 4_000_000, size=n))
+    income = np.where(
+        on_line,
+        LINES[rng.integers(0, len(LINES), size=n)] + rng.choice([-1, 0, 0, 1], size=n),
+        rng.integers(300_000, 4_000_000, size=n),
+    )
     size = np.clip(rng.poisson(2.6, size=n) + 1, 1, 10)
-    h = pd.DataFrame({
-        "code": pd.Series(np.char.add("SYN-", np.arange(1, n + 1).astype(str))) if personal else np.arange(n),
-        "commune_code": pd.Categorical(commune_codes[commune_idx]),
-        "setting": pd.Categorical(settings[commune_idx], categories=["urban", "rural"]),
-        "income_per_person": income.astype(np.int64),
-        # Floor area sometimes exactly 8 m² per person (the cut-off), else spread around it.
-        "floor_area": np.where(rng.random(n) < 0.2, 8.0 * size, np.round(rng.uniform(4, 20, size=n) * size, 1)),
-        "wall_durable": rng.random(n) < 0.75,
-        "column_durable": rng.random(n) < 0.75,
-        "roof_durable": rng.random(n) < 0.75,
-        "water_source": _choice(rng, WaterSource.values, n),
-        "latrine": _choice(rng, Latrine.values, n),
-        "uses_telecom": rng.random(n) < 0.85,
-        "uses_internet": rng.random(n) < 0.7,
-        "uses_digital_services": rng.random(n) < 0.4,
-        "has_information_device": rng.random(n) < 0.85,
-        "hears_loudspeaker": rng.random(n) < 0.7,
-        "treats_waste": rng.random(n) < 0.75,
-        # Every livelihood, "not recorded" included, so the middle band's scope meets both sides.
-        "livelihood": _choice(rng, Livelihood.values, n),
-    })
+    h = pd.DataFrame(
+        {
+            "code": pd.Series(np.char.add("SYN-", np.arange(1, n + 1).astype(str)))
+            if personal
+            else np.arange(n),
+            "commune_code": pd.Categorical(commune_codes[commune_idx]),
+            "setting": pd.Categorical(settings[commune_idx], categories=["urban", "rural"]),
+            "income_per_person": income.astype(np.int64),
+            # Floor area sometimes exactly 8 m² per person (the cut-off), else spread around it.
+            "floor_area": np.where(
+                rng.random(n) < 0.2, 8.0 * size, np.round(rng.uniform(4, 20, size=n) * size, 1)
+            ),
+            "wall_durable": rng.random(n) < 0.75,
+            "column_durable": rng.random(n) < 0.75,
+            "roof_durable": rng.random(n) < 0.75,
+            "water_source": _choice(rng, WaterSource.values, n),
+            "latrine": _choice(rng, Latrine.values, n),
+            "uses_telecom": rng.random(n) < 0.85,
+            "uses_internet": rng.random(n) < 0.7,
+            "uses_digital_services": rng.random(n) < 0.4,
+            "has_information_device": rng.random(n) < 0.85,
+            "hears_loudspeaker": rng.random(n) < 0.7,
+            "treats_waste": rng.random(n) < 0.75,
+            # Every livelihood, "not recorded" included, so the middle band's scope meets both sides.
+            "livelihood": _choice(rng, Livelihood.values, n),
+        }
+    )
     m_total = int(size.sum())
     hh = np.repeat(np.arange(n), size)
     # Ages 0–95, with extra mass on the cut-off ages (3, 5, 6, 15, 16, 18, 30, 60) and birthdays on
     # the reference day, so "exactly N years old" occurs often.
     edge_ages = np.array([3, 5, 6, 15, 16, 18, 29, 30, 31, 59, 60])
-    age = np.where(rng.random(m_total) < 0.3, edge_ages[rng.integers(0, len(edge_ages), size=m_total)],
-                   rng.integers(0, 96, size=m_total))
+    age = np.where(
+        rng.random(m_total) < 0.3,
+        edge_ages[rng.integers(0, len(edge_ages), size=m_total)],
+        rng.integers(0, 96, size=m_total),
+    )
     ref = np.datetime64(reference, "D")
     birthday = np.where(rng.random(m_total) < 0.2, 0, rng.integers(-200, 200, size=m_total))
     years = (ref.astype("datetime64[Y]").astype(int) + 1970 - age).astype(np.int64)
@@ -81,25 +114,33 @@ def generate(n: int, *, seed: int = 2026, reference: date = date(2025, 11, 1), c
     ys = start.astype("datetime64[Y]").astype(int) + 1970
     ms = start.astype("datetime64[M]").astype(int) % 12 + 1
     ds = (start - start.astype("datetime64[M]")).astype(int) + 1
-    m = pd.DataFrame({
-        "hh": hh,
-        "household_code": h["code"].to_numpy()[hh],
-        "birth_ymd": ys * 10000 + ms * 100 + ds,
-        "sex": _choice(rng, ["M", "F"], m_total),
-        "has_disability": rng.random(m_total) < 0.05,
-        "health_insurance": rng.random(m_total) < 0.9,
-        "in_school": rng.random(m_total) < 0.5,
-        "behind_grade": rng.random(m_total) < 0.05,
-        "education": _choice(rng, Education.values, m_total),
-        "work": _choice(rng, Work.values, m_total),
-        "ill_untreated": rng.random(m_total) < 0.03,
-        "malnourished": rng.random(m_total) < 0.05,
-        "social_protection": _choice(rng, ["", "5", "6"], m_total, p=[0.9, 0.05, 0.05]),
-    })
+    m = pd.DataFrame(
+        {
+            "hh": hh,
+            "household_code": h["code"].to_numpy()[hh],
+            "birth_ymd": ys * 10000 + ms * 100 + ds,
+            "sex": _choice(rng, ["M", "F"], m_total),
+            "has_disability": rng.random(m_total) < 0.05,
+            "health_insurance": rng.random(m_total) < 0.9,
+            "in_school": rng.random(m_total) < 0.5,
+            "behind_grade": rng.random(m_total) < 0.05,
+            "education": _choice(rng, Education.values, m_total),
+            "work": _choice(rng, Work.values, m_total),
+            "ill_untreated": rng.random(m_total) < 0.03,
+            "malnourished": rng.random(m_total) < 0.05,
+            "social_protection": _choice(rng, ["", "5", "6"], m_total, p=[0.9, 0.05, 0.05]),
+        }
+    )
     if personal:
         first = np.concatenate([[True], hh[1:] != hh[:-1]])
-        m.insert(2, "full_name", pd.Series(FAMILY[rng.integers(0, len(FAMILY), m_total)]) + " " +
-                 pd.Series(GIVEN[rng.integers(0, len(GIVEN), m_total)]) + " [mẫu]")
+        m.insert(
+            2,
+            "full_name",
+            pd.Series(FAMILY[rng.integers(0, len(FAMILY), m_total)])
+            + " "
+            + pd.Series(GIVEN[rng.integers(0, len(GIVEN), m_total)])
+            + " [mẫu]",
+        )
         m.insert(3, "identity_number", pd.Series((rng.integers(0, 10**11, m_total) + 9 * 10**11).astype(str)))
         m.insert(4, "relation", np.where(first, "Chủ hộ", "Thành viên"))
         h.insert(2, "head_name", m["full_name"].to_numpy()[np.flatnonzero(first)])

@@ -17,7 +17,9 @@ def _rate(agency, period, category) -> MetricValue:
     from .selectors import poverty_rate as counts
 
     k, n = counts(agency, period.end.year, category)
-    url = reverse("households:stats") + f"?year={period.end.year}" + (f"&area={agency.code}" if agency else "")
+    url = (
+        reverse("households:stats") + f"?year={period.end.year}" + (f"&area={agency.code}" if agency else "")
+    )
     if not n:
         return MetricValue(None, records_url=url)
     return MetricValue.ratio(k, n, records_url=url)
@@ -36,13 +38,25 @@ def nav_summary(user):
     from .selectors import households_visible_to, rounds_visible_to
 
     rounds = rounds_visible_to(user)
-    latest = rounds.filter(status=ReviewRound.Status.APPROVED).order_by("-year").values_list("year", flat=True).first()
-    summary = [(_("Households"), format_number(households_visible_to(user).count())),
-               (_("Rounds awaiting approval"), format_number(rounds.filter(status=ReviewRound.Status.SUBMITTED).count()))]
+    latest = (
+        rounds.filter(status=ReviewRound.Status.APPROVED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    summary = [
+        (_("Households"), format_number(households_visible_to(user).count())),
+        (
+            _("Rounds awaiting approval"),
+            format_number(rounds.filter(status=ReviewRound.Status.SUBMITTED).count()),
+        ),
+    ]
     if latest:
         from .models import Classification
 
-        qs = Classification.objects.filter(round__in=rounds.filter(status=ReviewRound.Status.APPROVED, year=latest))
+        qs = Classification.objects.filter(
+            round__in=rounds.filter(status=ReviewRound.Status.APPROVED, year=latest)
+        )
         poor = qs.filter(category=Category.POOR).count()
         summary.append((_("Poor households %(year)s") % {"year": latest}, format_ratio(poor, qs.count())))
     return summary

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
-from cchc.org.models import Agency, AdministrativeArea
+from cchc.org.models import AdministrativeArea, Agency
 
 
 class Category(models.TextChoices):
@@ -31,7 +31,8 @@ class PovertyStandard(models.Model):
     valid_to = models.DateField(_("applies until"), null=True, blank=True)
     deprivation_cutoff = models.PositiveSmallIntegerField(
         _("deprivation cut-off (indicators)"),
-        help_text=_("A household at or below the income line is poor with at least this many deprivations."))
+        help_text=_("A household at or below the income line is poor with at least this many deprivations."),
+    )
     points_per_indicator = models.PositiveSmallIntegerField(_("points per indicator"), default=10)
     notes = models.TextField(_("notes and unconfirmed points"), blank=True)
     # Which households the middle living standard band applies to (rules.py grammar); empty = all.
@@ -58,9 +59,13 @@ class IncomeThreshold(models.Model):
 
     standard = models.ForeignKey(PovertyStandard, on_delete=models.CASCADE, related_name="thresholds")
     setting = models.CharField(_("urban/rural"), max_length=5, choices=AdministrativeArea.Setting.choices)
-    auto_poor_line = models.PositiveIntegerField(_("poverty line (poor regardless of deprivations)"), null=True, blank=True)
+    auto_poor_line = models.PositiveIntegerField(
+        _("poverty line (poor regardless of deprivations)"), null=True, blank=True
+    )
     income_line = models.PositiveIntegerField(_("income line (poor / near-poor)"))
-    middle_line = models.PositiveIntegerField(_("upper line of the middle living standard"), null=True, blank=True)
+    middle_line = models.PositiveIntegerField(
+        _("upper line of the middle living standard"), null=True, blank=True
+    )
     confirmed = models.BooleanField(_("confirmed against the legal text"), default=True)
 
     class Meta:
@@ -86,7 +91,9 @@ class Indicator(models.Model):
         verbose_name = pgettext_lazy("poverty", "indicator")
         verbose_name_plural = _("indicators")
         ordering = ["standard", "position"]
-        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_per_standard")]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "code"], name="indicator_code_per_standard")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -128,8 +135,13 @@ class Household(TimeStampedModel):
     """Hộ gia đình: the household form (phiếu) as last entered by the commune."""
 
     code = models.CharField(_("household code"), max_length=30, unique=True)
-    commune = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="households",
-                                verbose_name=_("commune"), limit_choices_to={"type": "commune"})
+    commune = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("commune"),
+        limit_choices_to={"type": "commune"},
+    )
     village = models.CharField(_("village (thôn, tổ dân phố)"), max_length=120, blank=True)
     head_name = models.CharField(_("head of household"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -146,9 +158,16 @@ class Household(TimeStampedModel):
     has_information_device = models.BooleanField(_("owns a TV, radio, computer or smartphone"), default=True)
     hears_loudspeaker = models.BooleanField(_("hears the commune loudspeaker system"), default=True)
     treats_waste = models.BooleanField(_("domestic waste collected or treated hygienically"), default=True)
-    livelihood = models.CharField(_("main livelihood"), max_length=12, choices=Livelihood.choices, blank=True,
-                                  help_text=_("Decides whether the middle living standard applies (NĐ 07/2021: "
-                                              "agriculture, forestry, fishery and salt-making households only)."))
+    livelihood = models.CharField(
+        _("main livelihood"),
+        max_length=12,
+        choices=Livelihood.choices,
+        blank=True,
+        help_text=_(
+            "Decides whether the middle living standard applies (NĐ 07/2021: "
+            "agriculture, forestry, fishery and salt-making households only)."
+        ),
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo or test) record"), default=False)
 
     class Meta:
@@ -212,8 +231,12 @@ class Member(models.Model):
     work = models.CharField(_("work"), max_length=20, choices=Work.choices)
     ill_untreated = models.BooleanField(_("was ill and did not seek medical care"), default=False)
     malnourished = models.BooleanField(_("stunted or underweight (child)"), default=False)
-    social_protection = models.CharField(_("social-protection beneficiary (NĐ 20/2021)"), max_length=2,
-                                         choices=SocialProtectionGroup.choices, blank=True)
+    social_protection = models.CharField(
+        _("social-protection beneficiary (NĐ 20/2021)"),
+        max_length=2,
+        choices=SocialProtectionGroup.choices,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("household member")
@@ -243,18 +266,28 @@ class ReviewRound(TimeStampedModel):
         SUBMITTED = "submitted", _("Reviewed by the commune board, awaiting approval")
         APPROVED = "approved", _("Approved by the commune chairperson and published")
 
-    commune = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="poverty_rounds",
-                                verbose_name=_("commune"))
+    commune = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="poverty_rounds", verbose_name=_("commune")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
-    reference_date = models.DateField(_("reference date"), help_text=_("ages and the standard are taken on this day"))
-    standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="rounds",
-                                 verbose_name=_("poverty standard"))
+    reference_date = models.DateField(
+        _("reference date"), help_text=_("ages and the standard are taken on this day")
+    )
+    standard = models.ForeignKey(
+        PovertyStandard, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("poverty standard")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     board_note = models.TextField(_("minutes of the commune board"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("approved by"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     decision = models.CharField(_("approval decision"), max_length=200, blank=True)
 
     class Meta:
@@ -284,10 +317,12 @@ class Classification(models.Model):
     """
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="classifications")
-    round = models.ForeignKey(ReviewRound, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="classifications")
-    standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("poverty standard"))
+    round = models.ForeignKey(
+        ReviewRound, null=True, blank=True, on_delete=models.CASCADE, related_name="classifications"
+    )
+    standard = models.ForeignKey(
+        PovertyStandard, on_delete=models.PROTECT, related_name="+", verbose_name=_("poverty standard")
+    )
     reference_date = models.DateField(_("reference date"))
     setting = models.CharField(_("urban/rural"), max_length=5, choices=AdministrativeArea.Setting.choices)
     income_per_person = models.PositiveIntegerField(_("income per person (VND/month)"))
@@ -295,8 +330,9 @@ class Classification(models.Model):
     deprivation_count = models.PositiveSmallIntegerField(_("deprived indicators"))
     deprivation_score = models.PositiveSmallIntegerField(_("deprivation score (points)"))
     deprived = models.JSONField(_("deprived indicators"), default=list)
-    movement = models.CharField(_("movement since the last round"), max_length=20, choices=Movement.choices,
-                                blank=True)
+    movement = models.CharField(
+        _("movement since the last round"), max_length=20, choices=Movement.choices, blank=True
+    )
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
 
     class Meta:
@@ -321,12 +357,15 @@ class InYearApplication(TimeStampedModel):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications")
     kind = models.CharField(_("request"), max_length=5, choices=Kind.choices)
     received_at = models.DateTimeField(_("received at"))
-    due_at = models.DateTimeField(_("to be decided by"), help_text=_("7 working days after receipt (TT 14/2018)"))
+    due_at = models.DateTimeField(
+        _("to be decided by"), help_text=_("7 working days after receipt (TT 14/2018)")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     reason = models.TextField(_("reasons (required for a refusal)"), blank=True)
-    classification = models.OneToOneField(Classification, null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="application")
+    classification = models.OneToOneField(
+        Classification, null=True, blank=True, on_delete=models.PROTECT, related_name="application"
+    )
 
     class Meta:
         verbose_name = _("in-year application")

@@ -65,8 +65,19 @@ def af_measures(g0: np.ndarray, cutoff: float, weights=None, indicators=None) ->
     uncensored = g0.mean(axis=0)
     censored = g0[poor].sum(axis=0) / n
     contributions = (w * censored / M0) if M0 > 0 else np.zeros(d)
-    return AFResult(names, w.tolist(), cutoff, n, q, H, A, M0, uncensored.tolist(), censored.tolist(),
-                    contributions.tolist())
+    return AFResult(
+        names,
+        w.tolist(),
+        cutoff,
+        n,
+        q,
+        H,
+        A,
+        M0,
+        uncensored.tolist(),
+        censored.tolist(),
+        contributions.tolist(),
+    )
 
 
 def read_matrix(path: Path, id_column: str = "id") -> tuple[list[str], np.ndarray]:
@@ -101,8 +112,11 @@ def read_weights(path: Path, indicators: list[str]) -> list[float]:
                 continue
             if weights[name] < 0:
                 errors.append(RowError(i, "weight", "must not be negative"))
-    errors += [RowError(None, "indicator", f"no weight for {name!r}") for name in indicators
-               if name not in weights and not any(e.field == "indicator" for e in errors)]
+    errors += [
+        RowError(None, "indicator", f"no weight for {name!r}")
+        for name in indicators
+        if name not in weights and not any(e.field == "indicator" for e in errors)
+    ]
     if errors:
         raise ImportRejected(errors)
     return [weights[name] for name in indicators]

@@ -28,15 +28,36 @@ OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"}
 
 # Fields a rule may use. Derived ones are computed identically by both evaluators (see derive_*).
 HOUSEHOLD_FIELDS = {
-    "income_per_person", "floor_area", "wall_durable", "column_durable", "roof_durable", "water_source",
-    "latrine", "uses_telecom", "uses_internet", "uses_digital_services", "has_information_device",
-    "hears_loudspeaker", "treats_waste", "livelihood",
+    "income_per_person",
+    "floor_area",
+    "wall_durable",
+    "column_durable",
+    "roof_durable",
+    "water_source",
+    "latrine",
+    "uses_telecom",
+    "uses_internet",
+    "uses_digital_services",
+    "has_information_device",
+    "hears_loudspeaker",
+    "treats_waste",
+    "livelihood",
     # derived
-    "member_count", "floor_area_per_person", "non_durable_structures",
+    "member_count",
+    "floor_area_per_person",
+    "non_durable_structures",
 }
 MEMBER_FIELDS = {
-    "sex", "has_disability", "health_insurance", "in_school", "behind_grade", "education", "work",
-    "ill_untreated", "malnourished", "social_protection",
+    "sex",
+    "has_disability",
+    "health_insurance",
+    "in_school",
+    "behind_grade",
+    "education",
+    "work",
+    "ill_untreated",
+    "malnourished",
+    "social_protection",
     # derived
     "age",
 }
@@ -80,6 +101,7 @@ class Result:
 
 # ---------------------------------------------------------------- validation
 
+
 def validate_rule(rule, where: str = "rule", member: bool = False) -> None:
     if not isinstance(rule, dict) or len(rule) == 0:
         raise RuleError(f"{where}: expected a mapping")
@@ -100,7 +122,9 @@ def validate_rule(rule, where: str = "rule", member: bool = False) -> None:
         key = "any_member" if "any_member" in rule else "member_share"
         validate_rule(rule[key], f"{where}.{key}", member=True)
         if key == "member_share":
-            if rule.get("op") not in {"lt", "le", "gt", "ge"} or not isinstance(rule.get("value"), (int, float)):
+            if rule.get("op") not in {"lt", "le", "gt", "ge"} or not isinstance(
+                rule.get("value"), (int, float)
+            ):
                 raise RuleError(f"{where}: member_share needs op lt/le/gt/ge and a numeric value")
         return
     name = rule.get("field")
@@ -116,6 +140,7 @@ def validate_rule(rule, where: str = "rule", member: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- one household
+
 
 def age_on(birth: date, day: date) -> int:
     """Completed years on `day` (the same arithmetic as the vectorised yyyymmdd form)."""
@@ -176,7 +201,9 @@ def _eval_one(rule: dict, record: dict, members: list[dict] | None) -> bool:
     return _compare(record[rule["field"]], rule["op"], rule["value"])
 
 
-def classify_income(spec: StandardSpec, setting: str, income: int, count: int, middle_applies: bool = True) -> str:
+def classify_income(
+    spec: StandardSpec, setting: str, income: int, count: int, middle_applies: bool = True
+) -> str:
     t = spec.thresholds[setting]
     if t.auto_poor_line is not None and income <= t.auto_poor_line:
         return "poor"
@@ -187,7 +214,9 @@ def classify_income(spec: StandardSpec, setting: str, income: int, count: int, m
     return "none"
 
 
-def evaluate_household(spec: StandardSpec, setting: str, household: dict, members: list[dict], day: date) -> Result:
+def evaluate_household(
+    spec: StandardSpec, setting: str, household: dict, members: list[dict], day: date
+) -> Result:
     """Classify one household given as plain dicts (fields as in models.Household / models.Member)."""
     h, ms = derive_household(household, members, day)
     deprived = [code for code, rule in spec.indicators if _eval_one(rule, h, ms)]
@@ -197,6 +226,7 @@ def evaluate_household(spec: StandardSpec, setting: str, household: dict, member
 
 
 # ---------------------------------------------------------------- whole columns
+
 
 def _compare_array(values, op: str, target) -> np.ndarray:
     if op in {"in", "not_in"} and not isinstance(values, pd.Series):
@@ -209,8 +239,14 @@ def _compare_array(values, op: str, target) -> np.ndarray:
             hit = (values == target).to_numpy(dtype=bool)
             return hit if op == "eq" else ~hit
         values = values.to_numpy()
-    return {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
-            "gt": np.greater, "ge": np.greater_equal}[op](values, target)
+    return {
+        "eq": np.equal,
+        "ne": np.not_equal,
+        "lt": np.less,
+        "le": np.less_equal,
+        "gt": np.greater,
+        "ge": np.greater_equal,
+    }[op](values, target)
 
 
 class FrameContext:
@@ -233,11 +269,16 @@ class FrameContext:
             return self.member_count
         if name == "floor_area_per_person":
             with np.errstate(divide="ignore"):
-                return np.where(self.member_count > 0,
-                                self.h["floor_area"].to_numpy(dtype=float) / np.maximum(self.member_count, 1), np.inf)
+                return np.where(
+                    self.member_count > 0,
+                    self.h["floor_area"].to_numpy(dtype=float) / np.maximum(self.member_count, 1),
+                    np.inf,
+                )
         if name == "non_durable_structures":
-            return sum((~self.h[k].to_numpy(dtype=bool)).astype(np.int8)
-                       for k in ("wall_durable", "column_durable", "roof_durable"))
+            return sum(
+                (~self.h[k].to_numpy(dtype=bool)).astype(np.int8)
+                for k in ("wall_durable", "column_durable", "roof_durable")
+            )
         return self.h[name]
 
     def member_column(self, name: str):
@@ -274,7 +315,9 @@ def _eval_frame(rule: dict, ctx: FrameContext, member: bool) -> np.ndarray:
     return _compare_array(column, rule["op"], rule["value"])
 
 
-def evaluate_frame(spec: StandardSpec, households: pd.DataFrame, members: pd.DataFrame, day: date) -> pd.DataFrame:
+def evaluate_frame(
+    spec: StandardSpec, households: pd.DataFrame, members: pd.DataFrame, day: date
+) -> pd.DataFrame:
     """Classify many households at once.
 
     households: one row per household with the household fields, `setting` ("urban"/"rural") and

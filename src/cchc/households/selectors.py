@@ -24,7 +24,9 @@ def households_visible_to(user):
 
 
 def rounds_visible_to(user):
-    return ReviewRound.objects.filter(scope_q(user, access.VIEW, "commune")).select_related("commune", "standard")
+    return ReviewRound.objects.filter(scope_q(user, access.VIEW, "commune")).select_related(
+        "commune", "standard"
+    )
 
 
 def communes_editable_by(user):
@@ -33,8 +35,11 @@ def communes_editable_by(user):
 
 def stat_areas_for(user):
     """Provinces and communes whose statistics the user may see (for the dashboard's choice)."""
-    return agencies_with_perm(user, access.STATS).filter(
-        type__in=[AgencyType.PROVINCE, AgencyType.COMMUNE], valid_to__isnull=True).order_by("path")
+    return (
+        agencies_with_perm(user, access.STATS)
+        .filter(type__in=[AgencyType.PROVINCE, AgencyType.COMMUNE], valid_to__isnull=True)
+        .order_by("path")
+    )
 
 
 def approved_results(root: Agency | None, year: int):
@@ -73,14 +78,19 @@ class AreaStats:
     movements: list[tuple[str, int]]
     by_province: list[Row] = field(default_factory=list)
     poor_with_social_protection: int = 0  # hộ nghèo thuộc chính sách bảo trợ xã hội (NĐ 20/2021)
-    indicators: list[tuple[Indicator, int, object]] = field(default_factory=list)  # (indicator, deprived, rate)
+    indicators: list[tuple[Indicator, int, object]] = field(
+        default_factory=list
+    )  # (indicator, deprived, rate)
     af: AFResult | None = None
     standard: object = None
 
 
 def _totals(qs) -> Row:
-    agg = qs.aggregate(n=Count("id"), poor=Count("id", filter=Q(category=Category.POOR)),
-                       near=Count("id", filter=Q(category=Category.NEAR_POOR)))
+    agg = qs.aggregate(
+        n=Count("id"),
+        poor=Count("id", filter=Q(category=Category.POOR)),
+        near=Count("id", filter=Q(category=Category.NEAR_POOR)),
+    )
     return Row("", agg["n"], agg["poor"], agg["near"])
 
 
@@ -95,33 +105,65 @@ def area_stats(root: Agency | None, year: int, cutoff: float | None = None) -> A
     total.label = str(root) if root else _("Nationwide")
     previous = _totals(approved_results(root, year - 1))
     nationwide = root is None or root.type == AgencyType.MINISTRY
-    by_commune = [] if nationwide else [  # nationwide, communes are summed by province instead
-        Row(r["round__commune__area__name"] or r["round__commune__name"], r["n"], r["poor"], r["near"],
-            key=r["round__commune__code"])
-        for r in qs.values("round__commune__area__name", "round__commune__name", "round__commune__code")
-        .annotate(n=Count("id"), poor=Count("id", filter=Q(category=Category.POOR)),
-                  near=Count("id", filter=Q(category=Category.NEAR_POOR))).order_by("round__commune__area__name")
-    ]
+    by_commune = (
+        []
+        if nationwide
+        else [  # nationwide, communes are summed by province instead
+            Row(
+                r["round__commune__area__name"] or r["round__commune__name"],
+                r["n"],
+                r["poor"],
+                r["near"],
+                key=r["round__commune__code"],
+            )
+            for r in qs.values("round__commune__area__name", "round__commune__name", "round__commune__code")
+            .annotate(
+                n=Count("id"),
+                poor=Count("id", filter=Q(category=Category.POOR)),
+                near=Count("id", filter=Q(category=Category.NEAR_POOR)),
+            )
+            .order_by("round__commune__area__name")
+        ]
+    )
     settings = dict(AdministrativeArea.Setting.choices)
     by_setting = [
         Row(str(settings[r["setting"]]), r["n"], r["poor"], r["near"], key=r["setting"])
-        for r in qs.values("setting").annotate(n=Count("id"), poor=Count("id", filter=Q(category=Category.POOR)),
-                                               near=Count("id", filter=Q(category=Category.NEAR_POOR)))
+        for r in qs.values("setting")
+        .annotate(
+            n=Count("id"),
+            poor=Count("id", filter=Q(category=Category.POOR)),
+            near=Count("id", filter=Q(category=Category.NEAR_POOR)),
+        )
         .order_by("setting")
     ]
-    movements = [(m, n) for m, n in qs.exclude(movement="").values_list("movement").annotate(n=Count("id"))
-                 .order_by("movement")]
-    stats = AreaStats(root, year, total, previous if previous.households else None, by_commune, by_setting, movements)
+    movements = [
+        (m, n)
+        for m, n in qs.exclude(movement="")
+        .values_list("movement")
+        .annotate(n=Count("id"))
+        .order_by("movement")
+    ]
+    stats = AreaStats(
+        root, year, total, previous if previous.households else None, by_commune, by_setting, movements
+    )
     stats.poor_with_social_protection = (
         qs.filter(category=Category.POOR, household__members__social_protection__gt="")
-        .order_by().values("household_id").distinct().count())
+        .order_by()
+        .values("household_id")
+        .distinct()
+        .count()
+    )
     if nationwide:
         # Communes sit under their province's People's Committee in the organisation tree.
         stats.by_province = [
             Row(r["round__commune__parent__area__name"] or "—", r["n"], r["poor"], r["near"])
             for r in qs.values("round__commune__parent__area__name")
-            .annotate(n=Count("id"), poor=Count("id", filter=Q(category=Category.POOR)),
-                      near=Count("id", filter=Q(category=Category.NEAR_POOR))).order_by("round__commune__parent__area__name")
+            .annotate(
+                n=Count("id"),
+                poor=Count("id", filter=Q(category=Category.POOR)),
+                near=Count("id", filter=Q(category=Category.NEAR_POOR)),
+            )
+            .order_by("round__commune__parent__area__name")
         ]
     standards = list(qs.order_by().values_list("standard_id", flat=True).distinct()[:2])
     if len(standards) == 1:  # indicator rates and AF need one indicator set
@@ -130,7 +172,9 @@ def area_stats(root: Agency | None, year: int, cutoff: float | None = None) -> A
 
 
 def _indicator_stats(stats: AreaStats, qs, standard_id: int, cutoff: float | None) -> None:
-    indicators = list(Indicator.objects.filter(standard_id=standard_id).select_related("standard").order_by("position"))
+    indicators = list(
+        Indicator.objects.filter(standard_id=standard_id).select_related("standard").order_by("position")
+    )
     codes = [i.code for i in indicators]
     index = {c: j for j, c in enumerate(codes)}
     deprived_lists = list(qs.values_list("deprived", flat=True))
@@ -139,8 +183,10 @@ def _indicator_stats(stats: AreaStats, qs, standard_id: int, cutoff: float | Non
         for code in dep:
             g0[i, index[code]] = 1
     counts = g0.sum(axis=0)
-    stats.indicators = [(ind, int(counts[j]), percent(int(counts[j]), len(deprived_lists)))
-                        for j, ind in enumerate(indicators)]
+    stats.indicators = [
+        (ind, int(counts[j]), percent(int(counts[j]), len(deprived_lists)))
+        for j, ind in enumerate(indicators)
+    ]
     standard = indicators[0].standard if indicators else None
     stats.standard = standard
     if standard is not None and len(deprived_lists):

@@ -23,16 +23,27 @@ from cchc.org.access import has_perm, require_perm, scope_q
 
 from . import access, selectors, services
 from .engine import classify_household
-from .mpi import parse_cutoff
-from .forms import (ApplicationForm, ApproveForm, DecideForm, HouseholdForm, ImportForm, MemberForm, ReturnForm,
-                    RoundOpenForm, SubmitForm)
+from .forms import (
+    ApplicationForm,
+    ApproveForm,
+    DecideForm,
+    HouseholdForm,
+    ImportForm,
+    MemberForm,
+    ReturnForm,
+    RoundOpenForm,
+    SubmitForm,
+)
 from .models import Category, Household, InYearApplication, Member, Movement, PovertyStandard, ReviewRound
+from .mpi import parse_cutoff
 from .standards import spec_of, standard_on
 
 
 def _household(request, pk) -> Household:
     """A household in the user's scope (404 otherwise); the access is audited."""
-    household = get_object_or_404(selectors.households_visible_to(request.user).select_related("commune__area"), pk=pk)
+    household = get_object_or_404(
+        selectors.households_visible_to(request.user).select_related("commune__area"), pk=pk
+    )
     services.household_viewed(actor=request.user, household=household)
     return household
 
@@ -41,24 +52,33 @@ def _household(request, pk) -> Household:
 def home(request):
     require_perm(request.user, access.VIEW)
     rounds = selectors.rounds_visible_to(request.user)[:20]
-    return render(request, "households/home.html", {
-        "rounds": rounds, "can_edit": has_perm(request.user, access.EDIT),
-        "can_stats": has_perm(request.user, access.STATS),
-        "standards": PovertyStandard.objects.all(),
-    })
+    return render(
+        request,
+        "households/home.html",
+        {
+            "rounds": rounds,
+            "can_edit": has_perm(request.user, access.EDIT),
+            "can_stats": has_perm(request.user, access.STATS),
+            "standards": PovertyStandard.objects.all(),
+        },
+    )
 
 
 @staff_required
 def household_list(request):
     require_perm(request.user, access.VIEW)
     qs = selectors.households_visible_to(request.user).prefetch_related(
-        Prefetch("members", queryset=Member.objects.only("id", "household_id", "identity_number", "relation")))
+        Prefetch("members", queryset=Member.objects.only("id", "household_id", "identity_number", "relation"))
+    )
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(head_name__icontains=q) | qs.filter(code__icontains=q)
     page = Paginator(qs.order_by("commune__name", "code"), 50).get_page(request.GET.get("page"))
-    return render(request, "households/household_list.html", {
-        "page": page, "q": q, "can_edit": has_perm(request.user, access.EDIT)})
+    return render(
+        request,
+        "households/household_list.html",
+        {"page": page, "q": q, "can_edit": has_perm(request.user, access.EDIT)},
+    )
 
 
 @staff_required
@@ -70,8 +90,12 @@ def household_create(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"code", "commune"}}
         try:
-            household = services.household_create(actor=request.user, commune=form.cleaned_data["commune"],
-                                                  code=form.cleaned_data["code"], **data)
+            household = services.household_create(
+                actor=request.user,
+                commune=form.cleaned_data["commune"],
+                code=form.cleaned_data["code"],
+                **data,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -93,11 +117,20 @@ def household_detail(request, pk):
     except (ValidationError, ValueError):
         pass
     classifications = household.classifications.select_related("standard", "round")
-    return render(request, "households/household_detail.html", {
-        "household": household, "members": members, "preview": preview, "classifications": classifications,
-        "can_edit": has_perm(request.user, access.EDIT, household.commune), "member_form": MemberForm(),
-        "application_form": ApplicationForm(), "applications": household.applications.all(),
-    })
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "preview": preview,
+            "classifications": classifications,
+            "can_edit": has_perm(request.user, access.EDIT, household.commune),
+            "member_form": MemberForm(),
+            "application_form": ApplicationForm(),
+            "applications": household.applications.all(),
+        },
+    )
 
 
 @staff_required
@@ -107,8 +140,9 @@ def household_edit(request, pk):
     form = HouseholdForm(request.POST or None, instance=household)
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_update(actor=request.user, household=Household.objects.get(pk=household.pk),
-                                      **form.cleaned_data)
+            services.household_update(
+                actor=request.user, household=Household.objects.get(pk=household.pk), **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -130,9 +164,18 @@ def member_add(request, pk):
         else:
             messages.success(request, _("Member added."))
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/household_detail.html", {
-        "household": household, "members": household.members.all(), "member_form": form, "can_edit": True,
-        "classifications": household.classifications.all()}, status=400)
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": household.members.all(),
+            "member_form": form,
+            "can_edit": True,
+            "classifications": household.classifications.all(),
+        },
+        status=400,
+    )
 
 
 @staff_required
@@ -148,34 +191,50 @@ def member_remove(request, pk):
 
 # ---------------------------------------------------------------- in-year applications
 
+
 @staff_required
 @require_POST
 def application_receive(request, pk):
     household = _household(request, pk)
     form = ApplicationForm(request.POST)
     if form.is_valid():
-        app = services.application_receive(actor=request.user, household=household, kind=form.cleaned_data["kind"])
-        messages.success(request, _("Application recorded; to be decided by %(due)s.") % {
-            "due": app.due_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y %H:%M")})
+        app = services.application_receive(
+            actor=request.user, household=household, kind=form.cleaned_data["kind"]
+        )
+        messages.success(
+            request,
+            _("Application recorded; to be decided by %(due)s.")
+            % {"due": app.due_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y %H:%M")},
+        )
     return redirect("households:detail", pk=household.pk)
 
 
 @staff_required
 def application_list(request):
     require_perm(request.user, access.VIEW)
-    apps = (InYearApplication.objects.filter(scope_q(request.user, access.VIEW, "household__commune"))
-            .select_related("household__commune", "classification").order_by("status", "due_at"))
+    apps = (
+        InYearApplication.objects.filter(scope_q(request.user, access.VIEW, "household__commune"))
+        .select_related("household__commune", "classification")
+        .order_by("status", "due_at")
+    )
     page = Paginator(apps, 50).get_page(request.GET.get("page"))
     approvable = {a.pk for a in page if has_perm(request.user, access.APPROVE, a.household.commune)}
-    return render(request, "households/applications.html", {
-        "page": page, "approvable": approvable, "decide_form": DecideForm(), "now": timezone.now()})
+    return render(
+        request,
+        "households/applications.html",
+        {"page": page, "approvable": approvable, "decide_form": DecideForm(), "now": timezone.now()},
+    )
 
 
 @staff_required
 @require_POST
 def application_decide(request, pk):
-    app = get_object_or_404(InYearApplication.objects.filter(scope_q(request.user, access.VIEW, "household__commune"))
-                            .select_related("household__commune__area"), pk=pk)
+    app = get_object_or_404(
+        InYearApplication.objects.filter(
+            scope_q(request.user, access.VIEW, "household__commune")
+        ).select_related("household__commune__area"),
+        pk=pk,
+    )
     form = DecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose to accept or refuse."))
@@ -185,12 +244,16 @@ def application_decide(request, pk):
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("Decided: %(status)s (%(category)s).") % {
-            "status": app.get_status_display(), "category": app.classification.get_category_display()})
+        messages.success(
+            request,
+            _("Decided: %(status)s (%(category)s).")
+            % {"status": app.get_status_display(), "category": app.classification.get_category_display()},
+        )
     return redirect("households:applications")
 
 
 # ---------------------------------------------------------------- review rounds
+
 
 @staff_required
 def round_list(request):
@@ -207,7 +270,9 @@ def round_list(request):
                 messages.success(request, _("Review round opened."))
                 return redirect("households:round", pk=rnd.pk)
     page = Paginator(selectors.rounds_visible_to(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "households/round_list.html", {"page": page, "form": form if communes.exists() else None})
+    return render(
+        request, "households/round_list.html", {"page": page, "form": form if communes.exists() else None}
+    )
 
 
 def _round(request, pk) -> ReviewRound:
@@ -217,7 +282,7 @@ def _round(request, pk) -> ReviewRound:
 @staff_required
 def round_detail(request, pk):
     rnd = _round(request, pk)
-    results = (rnd.classifications.select_related("household").order_by("household__code"))
+    results = rnd.classifications.select_related("household").order_by("household__code")
     category = request.GET.get("category", "")
     if category in Category.values:
         results = results.filter(category=category)
@@ -228,13 +293,24 @@ def round_detail(request, pk):
     indicators = {i.code: i.name for i in rnd.standard.indicators.all()}
     for c in page:
         c.deprived_names = [indicators.get(code, code) for code in c.deprived]
-    return render(request, "households/round_detail.html", {
-        "round": rnd, "page": page, "counts": counts, "category": category, "categories": Category.choices,
-        "indicators": indicators, "total": sum(counts.values()),
-        "can_edit": has_perm(request.user, access.EDIT, rnd.commune),
-        "can_approve": has_perm(request.user, access.APPROVE, rnd.commune),
-        "submit_form": SubmitForm(), "approve_form": ApproveForm(), "return_form": ReturnForm(),
-    })
+    return render(
+        request,
+        "households/round_detail.html",
+        {
+            "round": rnd,
+            "page": page,
+            "counts": counts,
+            "category": category,
+            "categories": Category.choices,
+            "indicators": indicators,
+            "total": sum(counts.values()),
+            "can_edit": has_perm(request.user, access.EDIT, rnd.commune),
+            "can_approve": has_perm(request.user, access.APPROVE, rnd.commune),
+            "submit_form": SubmitForm(),
+            "approve_form": ApproveForm(),
+            "return_form": ReturnForm(),
+        },
+    )
 
 
 def _round_action(request, pk, action):
@@ -251,8 +327,12 @@ def _round_action(request, pk, action):
 def round_classify(request, pk):
     def act(rnd):
         counts = services.round_classify(actor=request.user, round=rnd)
-        messages.success(request, _("Classified %(n)s households: %(poor)s poor, %(near)s near-poor.") % {
-            "n": sum(counts.values()), "poor": counts["poor"], "near": counts["near_poor"]})
+        messages.success(
+            request,
+            _("Classified %(n)s households: %(poor)s poor, %(near)s near-poor.")
+            % {"n": sum(counts.values()), "poor": counts["poor"], "near": counts["near_poor"]},
+        )
+
     return _round_action(request, pk, act)
 
 
@@ -262,6 +342,7 @@ def round_submit(request, pk):
     def act(rnd):
         services.round_submit(actor=request.user, round=rnd, board_note=request.POST.get("board_note", ""))
         messages.success(request, _("Sent to the commune chairperson for approval."))
+
     return _round_action(request, pk, act)
 
 
@@ -271,6 +352,7 @@ def round_approve(request, pk):
     def act(rnd):
         services.round_approve(actor=request.user, round=rnd, decision=request.POST.get("decision", ""))
         messages.success(request, _("The list is approved and published."))
+
     return _round_action(request, pk, act)
 
 
@@ -280,6 +362,7 @@ def round_return(request, pk):
     def act(rnd):
         services.round_return(actor=request.user, round=rnd, reason=request.POST.get("reason", ""))
         messages.success(request, _("Returned to the commune board."))
+
     return _round_action(request, pk, act)
 
 
@@ -288,16 +371,36 @@ def round_export(request, pk):
     rnd = _round(request, pk)
     services.round_exported(actor=request.user, round=rnd)
     names = dict(Category.choices)
-    rows = [(c.household.code, c.household.head_name, c.household.village, str(names[c.category]), c.deprivation_score,
-             ", ".join(c.deprived), c.get_movement_display() if c.movement else "")
-            for c in rnd.classifications.select_related("household").order_by("household__code")]
-    header = [_("Household code"), _("Head of household"), _("Village"), _("Classification"), _("Deprivation score"),
-              _("Deprived indicators"), _("Movement")]
-    return file_response(xlsx_bytes({_("Approved list"): (header, rows)}), f"ra-soat-{rnd.commune.code}-{rnd.year}.xlsx",
-                         XLSX_MIME)
+    rows = [
+        (
+            c.household.code,
+            c.household.head_name,
+            c.household.village,
+            str(names[c.category]),
+            c.deprivation_score,
+            ", ".join(c.deprived),
+            c.get_movement_display() if c.movement else "",
+        )
+        for c in rnd.classifications.select_related("household").order_by("household__code")
+    ]
+    header = [
+        _("Household code"),
+        _("Head of household"),
+        _("Village"),
+        _("Classification"),
+        _("Deprivation score"),
+        _("Deprived indicators"),
+        _("Movement"),
+    ]
+    return file_response(
+        xlsx_bytes({_("Approved list"): (header, rows)}),
+        f"ra-soat-{rnd.commune.code}-{rnd.year}.xlsx",
+        XLSX_MIME,
+    )
 
 
 # ---------------------------------------------------------------- statistics
+
 
 @staff_required
 def stats(request):
@@ -309,8 +412,10 @@ def stats(request):
         root = areas.first()
         if root is None:
             raise PermissionDenied(_("You may not view poverty statistics of any area."))
-    years = sorted(set(ReviewRound.objects.filter(status=ReviewRound.Status.APPROVED).values_list("year", flat=True)),
-                   reverse=True)
+    years = sorted(
+        set(ReviewRound.objects.filter(status=ReviewRound.Status.APPROVED).values_list("year", flat=True)),
+        reverse=True,
+    )
     try:
         year = int(request.GET.get("year") or (years[0] if years else date.today().year))
     except ValueError:
@@ -324,30 +429,64 @@ def stats(request):
     data = selectors.area_stats(root, year, cutoff)
     charts = {}
     if data.by_commune:
-        charts["communes"] = bar_chart([Bar(_short(r.label), r.poor_rate or 0) for r in data.by_commune],
-                                       title=_("Poor households by commune, %(year)s (%%)") % {"year": year}, unit="%")
+        charts["communes"] = bar_chart(
+            [Bar(_short(r.label), r.poor_rate or 0) for r in data.by_commune],
+            title=_("Poor households by commune, %(year)s (%%)") % {"year": year},
+            unit="%",
+        )
     if data.by_province:
-        charts["provinces"] = bar_chart([Bar(_short(r.label), r.poor_rate or 0) for r in data.by_province],
-                                        title=_("Poor households by province, %(year)s (%%)") % {"year": year}, unit="%")
+        charts["provinces"] = bar_chart(
+            [Bar(_short(r.label), r.poor_rate or 0) for r in data.by_province],
+            title=_("Poor households by province, %(year)s (%%)") % {"year": year},
+            unit="%",
+        )
     if data.indicators:
-        charts["indicators"] = bar_chart([Bar(_short(i.name), rate or 0) for i, _n, rate in data.indicators],
-                                         title=_("Households deprived, by indicator, in percent"), unit="%", max_value=100)
+        charts["indicators"] = bar_chart(
+            [Bar(_short(i.name), rate or 0) for i, _n, rate in data.indicators],
+            title=_("Households deprived, by indicator, in percent"),
+            unit="%",
+            max_value=100,
+        )
     poor, near = pgettext("poverty", "Poor"), pgettext("poverty", "Near-poor")
     if data.previous:
         charts["years"] = column_chart(
-            [(str(year - 1), [Bar(poor, data.previous.poor_rate or 0), Bar(near, data.previous.near_poor_rate or 0)]),
-             (str(year), [Bar(poor, data.total.poor_rate or 0), Bar(near, data.total.near_poor_rate or 0)])],
-            title=_("Poor and near-poor households, change between years, in percent"), unit="%")
-    return render(request, "households/stats.html", {
-        "data": data, "areas": areas, "root": root, "year": year, "years": years, "charts": charts,
-        "cutoff_text": cutoff_text,
-        # shares shown as percentages; indicator names rather than codes
-        "af_rows": [(i.name, u * 100, c * 100, share * 100) for (i, _n, _r), u, c, share in
-                    zip(data.indicators, data.af.uncensored, data.af.censored, data.af.contributions, strict=True)]
-        if data.af else [],
-        "palette": PALETTE,
-        "movements": [(Movement(m).label, n) for m, n in data.movements],
-    })
+            [
+                (
+                    str(year - 1),
+                    [Bar(poor, data.previous.poor_rate or 0), Bar(near, data.previous.near_poor_rate or 0)],
+                ),
+                (
+                    str(year),
+                    [Bar(poor, data.total.poor_rate or 0), Bar(near, data.total.near_poor_rate or 0)],
+                ),
+            ],
+            title=_("Poor and near-poor households, change between years, in percent"),
+            unit="%",
+        )
+    return render(
+        request,
+        "households/stats.html",
+        {
+            "data": data,
+            "areas": areas,
+            "root": root,
+            "year": year,
+            "years": years,
+            "charts": charts,
+            "cutoff_text": cutoff_text,
+            # shares shown as percentages; indicator names rather than codes
+            "af_rows": [
+                (i.name, u * 100, c * 100, share * 100)
+                for (i, _n, _r), u, c, share in zip(
+                    data.indicators, data.af.uncensored, data.af.censored, data.af.contributions, strict=True
+                )
+            ]
+            if data.af
+            else [],
+            "palette": PALETTE,
+            "movements": [(Movement(m).label, n) for m, n in data.movements],
+        },
+    )
 
 
 def _short(label: str, n: int = 30) -> str:
@@ -365,14 +504,25 @@ def stats_export(request):
     except ValueError:
         raise Http404 from None
     data = selectors.area_stats(root, year)
-    head = [pgettext("poverty", "Commune"), _("Households"), pgettext("poverty", "Poor"), pgettext("poverty", "Near-poor"), _("Poor (%)"),
-            _("Near-poor (%)")]
-    rows = [(r.label, r.households, r.poor, r.near_poor, float(r.poor_rate or 0), float(r.near_poor_rate or 0))
-            for r in [*data.by_commune, *data.by_setting, data.total]]
+    head = [
+        pgettext("poverty", "Commune"),
+        _("Households"),
+        pgettext("poverty", "Poor"),
+        pgettext("poverty", "Near-poor"),
+        _("Poor (%)"),
+        _("Near-poor (%)"),
+    ]
+    rows = [
+        (r.label, r.households, r.poor, r.near_poor, float(r.poor_rate or 0), float(r.near_poor_rate or 0))
+        for r in [*data.by_commune, *data.by_setting, data.total]
+    ]
     ind_head = [pgettext("poverty", "Indicator"), _("Households deprived"), _("Deprived (%)")]
     ind_rows = [(i.name, n, float(rate or 0)) for i, n, rate in data.indicators]
-    return file_response(xlsx_bytes({_("Poverty"): (head, rows), _("Indicators"): (ind_head, ind_rows)}),
-                         f"ho-ngheo-{root.code}-{year}.xlsx", XLSX_MIME)
+    return file_response(
+        xlsx_bytes({_("Poverty"): (head, rows), _("Indicators"): (ind_head, ind_rows)}),
+        f"ho-ngheo-{root.code}-{year}.xlsx",
+        XLSX_MIME,
+    )
 
 
 @staff_required
@@ -383,6 +533,7 @@ def standards(request):
 
 
 # ---------------------------------------------------------------- import
+
 
 @staff_required
 def import_upload(request):
@@ -410,4 +561,3 @@ def import_upload(request):
             job = job_enqueue("households.import", actor=request.user, params=paths)
             return redirect("core:job", pk=job.pk)
     return render(request, "households/import.html", {"form": form})
-

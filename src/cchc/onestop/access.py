@@ -9,15 +9,23 @@ from cchc.org.models import Role
 RECEIVE = define_permission("onestop.receive", _("Receive dossiers and return results"), {Role.ONESTOP_CLERK})
 PROCESS = define_permission("onestop.process", _("Process dossiers"), {Role.PROCESSING_OFFICER})
 APPROVE = define_permission("onestop.approve", _("Route, approve and stop dossiers"), {Role.UNIT_LEADER})
-VIEW = define_permission("onestop.view", _("View dossier queues"),
-                         {Role.ONESTOP_CLERK, Role.PROCESSING_OFFICER, Role.UNIT_LEADER})
-COMPLAINT = define_permission("onestop.complaint_record", _("Record verdicts on complaints about dossiers"),
-                              {Role.UNIT_LEADER, Role.REFORM_OFFICER})
-STATS = define_permission("onestop.stats", _("View one-stop statistics"),
-                          {Role.UNIT_LEADER, Role.REFORM_OFFICER, Role.VIEWER, Role.ONESTOP_CLERK})
+VIEW = define_permission(
+    "onestop.view", _("View dossier queues"), {Role.ONESTOP_CLERK, Role.PROCESSING_OFFICER, Role.UNIT_LEADER}
+)
+COMPLAINT = define_permission(
+    "onestop.complaint_record",
+    _("Record verdicts on complaints about dossiers"),
+    {Role.UNIT_LEADER, Role.REFORM_OFFICER},
+)
+STATS = define_permission(
+    "onestop.stats",
+    _("View one-stop statistics"),
+    {Role.UNIT_LEADER, Role.REFORM_OFFICER, Role.VIEWER, Role.ONESTOP_CLERK},
+)
 # Mẫu 06 lists every applicant's name, address and phone: only the desk and the unit's leaders.
-BOOK = define_permission("onestop.book", _("Keep the dossier tracking book (Mẫu 06)"),
-                         {Role.ONESTOP_CLERK, Role.UNIT_LEADER})
+BOOK = define_permission(
+    "onestop.book", _("Keep the dossier tracking book (Mẫu 06)"), {Role.ONESTOP_CLERK, Role.UNIT_LEADER}
+)
 RULES = define_permission("onestop.rules", _("Edit the one-stop rule sets"), {Role.REFORM_OFFICER})
 
 
@@ -29,7 +37,10 @@ def may_manage_rule_sets(user) -> bool:
     if user.is_superuser and user.is_active:
         return True
     from cchc.org.models import Agency
-    return any(has_perm(user, RULES, a) for a in Agency.objects.filter(parent__isnull=True, valid_to__isnull=True))
+
+    return any(
+        has_perm(user, RULES, a) for a in Agency.objects.filter(parent__isnull=True, valid_to__isnull=True)
+    )
 
 
 def handles(user, dossier) -> bool:
@@ -47,5 +58,6 @@ def handles(user, dossier) -> bool:
     if any(a == user.pk for a, _u in steps):
         return True
     from cchc.org.models import Agency
+
     units = Agency.objects.filter(pk__in={u for _a, u in steps} | ({dossier.handling_unit_id} - {None}))
     return any(has_perm(user, APPROVE, u) for u in units)

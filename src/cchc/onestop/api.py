@@ -17,10 +17,29 @@ class DossierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = ["code", "procedure_code", "agency_code", "handling_unit_code", "channel", "status", "outcome",
-                  "submitted_at", "received_at", "due_at", "legal_due_at", "evaluation_due_at", "finished_at",
-                  "returned_at", "on_time", "on_time_evaluation", "processing_working_days", "supplement_count",
-                  "paid_online", "has_e_result", "version"]
+        fields = [
+            "code",
+            "procedure_code",
+            "agency_code",
+            "handling_unit_code",
+            "channel",
+            "status",
+            "outcome",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "legal_due_at",
+            "evaluation_due_at",
+            "finished_at",
+            "returned_at",
+            "on_time",
+            "on_time_evaluation",
+            "processing_working_days",
+            "supplement_count",
+            "paid_online",
+            "has_e_result",
+            "version",
+        ]
 
 
 class DossierQueue(generics.ListAPIView):
@@ -32,8 +51,9 @@ class DossierQueue(generics.ListAPIView):
         require_perm(self.request.user, VIEW)
         p = self.request.query_params
         status = int(p["status"]) if p.get("status", "").isdigit() else None
-        return selectors.work_queue(self.request.user, scope=p.get("scope", "mine"), status=status,
-                                    overdue=p.get("overdue") == "1")
+        return selectors.work_queue(
+            self.request.user, scope=p.get("scope", "mine"), status=status, overdue=p.get("overdue") == "1"
+        )
 
 
 class DossierDetail(generics.RetrieveAPIView):
@@ -42,7 +62,9 @@ class DossierDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         require_perm(self.request.user, VIEW)
-        return selectors.dossiers_visible_to(self.request.user).select_related("procedure", "agency", "handling_unit")
+        return selectors.dossiers_visible_to(self.request.user).select_related(
+            "procedure", "agency", "handling_unit"
+        )
 
 
 urlpatterns = [

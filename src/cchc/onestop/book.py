@@ -36,10 +36,21 @@ CHUNK = 1000  # rows read per query by the exports (server-side cursor on Postgr
 SYNC_EXPORT_ROWS = 2000  # larger exports run as a background job (see docs/onestop.md)
 
 # Column titles of the form as printed (Vietnamese: it is the legal form).
-COLUMNS = ["STT", "Mã hồ sơ", "Tên TTHC", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại",
-           "Cơ quan chủ trì giải quyết", "Nhận hồ sơ (ngày, giờ)", "Hẹn trả kết quả",
-           "Chuyển hồ sơ đến cơ quan giải quyết", "Nhận kết quả từ cơ quan giải quyết",
-           "Trả kết quả cho cá nhân, tổ chức", "Ghi chú"]
+COLUMNS = [
+    "STT",
+    "Mã hồ sơ",
+    "Tên TTHC",
+    "Số lượng hồ sơ (bộ)",
+    "Tên cá nhân, tổ chức",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Nhận hồ sơ (ngày, giờ)",
+    "Hẹn trả kết quả",
+    "Chuyển hồ sơ đến cơ quan giải quyết",
+    "Nhận kết quả từ cơ quan giải quyết",
+    "Trả kết quả cho cá nhân, tổ chức",
+    "Ghi chú",
+]
 HANDOVER_KINDS = (DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER)
 
 
@@ -57,8 +68,9 @@ def year_bounds(year: int, month: int | None = None) -> tuple[datetime, datetime
 
 def received_in(agency_id: int, start: datetime, end: datetime):
     """The book's entries in [start, end), in book order (index onestop_stats_agency_idx)."""
-    return (Dossier.objects.filter(agency_id=agency_id, received_at__gte=start, received_at__lt=end)
-            .order_by("received_at", "id"))
+    return Dossier.objects.filter(agency_id=agency_id, received_at__gte=start, received_at__lt=end).order_by(
+        "received_at", "id"
+    )
 
 
 def entry_of(d: Dossier) -> tuple[int, int] | None:
@@ -67,8 +79,11 @@ def entry_of(d: Dossier) -> tuple[int, int] | None:
         return None
     year = timezone.localtime(d.received_at).year
     start, _end = year_bounds(year)
-    n = (Dossier.objects.filter(agency_id=d.agency_id, received_at__gte=start)
-         .filter(Q(received_at__lt=d.received_at) | Q(received_at=d.received_at, id__lte=d.pk)).count())
+    n = (
+        Dossier.objects.filter(agency_id=d.agency_id, received_at__gte=start)
+        .filter(Q(received_at__lt=d.received_at) | Q(received_at=d.received_at, id__lte=d.pk))
+        .count()
+    )
     return year, n
 
 
@@ -92,18 +107,36 @@ class Entry:
 
     def cells(self) -> list:
         """The 13 columns as text (exports)."""
-        return [f"{self.number:02d}", self.dossier.code, self.procedure, self.sets, self.applicant, self.address_phone,
-                self.lead_unit, format_datetime(self.received_at), format_datetime(self.due_at),
-                format_datetime(self.transferred_at), format_datetime(self.result_received_at),
-                format_datetime(self.returned_at), self.note]
+        return [
+            f"{self.number:02d}",
+            self.dossier.code,
+            self.procedure,
+            self.sets,
+            self.applicant,
+            self.address_phone,
+            self.lead_unit,
+            format_datetime(self.received_at),
+            format_datetime(self.due_at),
+            format_datetime(self.transferred_at),
+            format_datetime(self.result_received_at),
+            format_datetime(self.returned_at),
+            self.note,
+        ]
 
 
 def _rows(qs):
     """What every entry needs, read in a fixed number of queries: the procedure, the apology and the
     hand-overs from the desk (custody log), not the form data."""
-    steps = DossierStep.objects.filter(kind__in=HANDOVER_KINDS).select_related("unit").order_by("handed_over_at", "id")
-    return (qs.select_related("procedure", "handling_unit", "apology").defer("form_data")
-            .prefetch_related(Prefetch("steps", queryset=steps, to_attr="book_steps")))
+    steps = (
+        DossierStep.objects.filter(kind__in=HANDOVER_KINDS)
+        .select_related("unit")
+        .order_by("handed_over_at", "id")
+    )
+    return (
+        qs.select_related("procedure", "handling_unit", "apology")
+        .defer("form_data")
+        .prefetch_related(Prefetch("steps", queryset=steps, to_attr="book_steps"))
+    )
 
 
 def _note(d: Dossier) -> str:
@@ -116,8 +149,10 @@ def _note(d: Dossier) -> str:
         parts.append(_("on time") if d.on_time else _("late"))
     apology = getattr(d, "apology", None)  # read with the row (select_related)
     if apology is not None:
-        parts.append(_("new appointment after apology (Mẫu 04), first promised %(day)s")
-                     % {"day": format_datetime(apology.old_due_at)})
+        parts.append(
+            _("new appointment after apology (Mẫu 04), first promised %(day)s")
+            % {"day": format_datetime(apology.old_due_at)}
+        )
     if d.supplement_count:
         parts.append(_("supplemented %(n)s time(s)") % {"n": d.supplement_count})
     if d.channel != Channel.IN_PERSON:
@@ -129,10 +164,21 @@ def entry(number: int, d: Dossier) -> Entry:
     first = d.book_steps[0] if getattr(d, "book_steps", None) else None
     lead = first.unit.name if first else (d.handling_unit.name if d.handling_unit_id else "")
     result_back = d.finished_at if d.status in (Status.DONE, Status.RETURNED) else None
-    return Entry(number=number, dossier=d, procedure=d.procedure.name, sets=1, applicant=d.applicant_name,
-                 address_phone="; ".join(p for p in (d.applicant_address, d.applicant_phone) if p), lead_unit=lead,
-                 received_at=d.received_at, due_at=d.due_at, transferred_at=first.handed_over_at if first else None,
-                 result_received_at=result_back, returned_at=d.returned_at, note=_note(d))
+    return Entry(
+        number=number,
+        dossier=d,
+        procedure=d.procedure.name,
+        sets=1,
+        applicant=d.applicant_name,
+        address_phone="; ".join(p for p in (d.applicant_address, d.applicant_phone) if p),
+        lead_unit=lead,
+        received_at=d.received_at,
+        due_at=d.due_at,
+        transferred_at=first.handed_over_at if first else None,
+        result_received_at=result_back,
+        returned_at=d.returned_at,
+        note=_note(d),
+    )
 
 
 def first_number(agency_id: int, year: int, month: int | None) -> int:
@@ -141,13 +187,17 @@ def first_number(agency_id: int, year: int, month: int | None) -> int:
         return 0
     year_start, _e = year_bounds(year)
     month_start, _e = year_bounds(year, month)
-    return Dossier.objects.filter(agency_id=agency_id, received_at__gte=year_start, received_at__lt=month_start).count()
+    return Dossier.objects.filter(
+        agency_id=agency_id, received_at__gte=year_start, received_at__lt=month_start
+    ).count()
 
 
 def book_page(agency: Agency, year: int, month: int | None, page_number) -> tuple:
     """(page, entries) for the screen: one COUNT for the paginator, one for the month's offset, one
     page of rows with what its columns need — never the whole year."""
-    page = Paginator(_rows(received_in(agency.pk, *year_bounds(year, month))), PAGE_SIZE).get_page(page_number)
+    page = Paginator(_rows(received_in(agency.pk, *year_bounds(year, month))), PAGE_SIZE).get_page(
+        page_number
+    )
     base = first_number(agency.pk, year, month) + page.start_index()
     return page, [entry(base + i, d) for i, d in enumerate(page.object_list)]
 
@@ -209,9 +259,16 @@ def write_pdf(out, agency: Agency, year: int, month: int | None, entries, progre
     styles = pdf_styles()
     cell = styles["Normal"].clone("book-cell", fontSize=6.5, leading=8)
     head_cell = cell.clone("book-head", fontName=bold, alignment=1)
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                       ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                       ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)])
+    grid = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]
+    )
     header = Table([[Paragraph(h, head_cell) for h in COLUMNS]], colWidths=WIDTHS_PT)
     header.setStyle(grid)
     header.setStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#e8eef7"))])
@@ -230,11 +287,26 @@ def write_pdf(out, agency: Agency, year: int, month: int | None, entries, progre
         canvas.drawCentredString(page_w / 2, margin - 12, f"Trang {doc.page}")
         canvas.restoreState()
 
-    doc = BaseDocTemplate(out, pagesize=(page_w, page_h), title=title, author=agency.name,
-                          leftMargin=margin, rightMargin=margin, topMargin=margin + title_h + header_h,
-                          bottomMargin=margin)
-    frame = Frame(margin, margin, page_w - 2 * margin, page_h - 2 * margin - title_h - header_h,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        out,
+        pagesize=(page_w, page_h),
+        title=title,
+        author=agency.name,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin + title_h + header_h,
+        bottomMargin=margin,
+    )
+    frame = Frame(
+        margin,
+        margin,
+        page_w - 2 * margin,
+        page_h - 2 * margin - title_h - header_h,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="book", frames=[frame], onPage=decorate)])
     count = 0
 
@@ -250,7 +322,11 @@ def write_pdf(out, agency: Agency, year: int, month: int | None, entries, progre
                 if progress is not None:
                     progress.update(count)
         if batch or not count:
-            yield _rows_table(batch) if batch else Paragraph("Không có hồ sơ nào trong kỳ này.", styles["Normal"])
+            yield (
+                _rows_table(batch)
+                if batch
+                else Paragraph("Không có hồ sơ nào trong kỳ này.", styles["Normal"])
+            )
 
     def _rows_table(batch):
         t = Table(batch, colWidths=WIDTHS_PT)
@@ -271,15 +347,21 @@ def write_xlsx(out, agency: Agency, year: int, month: int | None, entries, progr
                 progress.update(n)
             yield e.cells()
 
-    return xlsx_write(out, "Mẫu 06", COLUMNS, rows(), widths=WIDTHS_XLSX, preamble=[title_of(agency, year, month)])
+    return xlsx_write(
+        out, "Mẫu 06", COLUMNS, rows(), widths=WIDTHS_XLSX, preamble=[title_of(agency, year, month)]
+    )
 
 
-WRITERS = {"pdf": (write_pdf, "application/pdf"),
-           "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+WRITERS = {
+    "pdf": (write_pdf, "application/pdf"),
+    "xlsx": (write_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 @register_job("onestop.book")
-def book_job(progress, *, job=None, agency: int, year: int, month: int | None = None, fmt: str = "pdf") -> dict:
+def book_job(
+    progress, *, job=None, agency: int, year: int, month: int | None = None, fmt: str = "pdf"
+) -> dict:
     """Write a large export to storage. The file is handed out only by the book's own download view
     (which checks the permission again and audits the access), not as the job's output file."""
     import tempfile
@@ -291,10 +373,15 @@ def book_job(progress, *, job=None, agency: int, year: int, month: int | None = 
     with translation.override(settings.LANGUAGE_CODE), tempfile.TemporaryFile() as tmp:
         rows = write(tmp, agency_obj, year, month, iter_entries(agency_obj, year, month), progress)
         tmp.seek(0)
-        name = default_storage.save(f"onestop/book/{job.pk if job else 'cli'}/{filename_of(agency_obj, year, month, fmt)}",
-                                    File(tmp))
+        name = default_storage.save(
+            f"onestop/book/{job.pk if job else 'cli'}/{filename_of(agency_obj, year, month, fmt)}", File(tmp)
+        )
     progress.update(total, total)
     url = reverse("onestop:book_file", args=[job.pk]) if job else ""
-    return {"file": name, "rows": rows, "next_url": url,
-            "summary": _("The tracking book (%(rows)s entries) is ready: follow “Continue” to download it.")
-            % {"rows": format_number(rows)}}
+    return {
+        "file": name,
+        "rows": rows,
+        "next_url": url,
+        "summary": _("The tracking book (%(rows)s entries) is ready: follow “Continue” to download it.")
+        % {"rows": format_number(rows)},
+    }

@@ -38,7 +38,9 @@ def add_working_days_with_cutoff(cal: Calendar, start: datetime, days: int, cuto
     local = to_local(start)
     if cutoff != time(15, 0) and local.time() >= cutoff:
         # a rule set with another cut-off: move the receipt to the next working day ourselves
-        start = datetime.combine(cal.next_working_day(local.date(), inclusive=False), time(8, 0), tzinfo=local_tz())
+        start = datetime.combine(
+            cal.next_working_day(local.date(), inclusive=False), time(8, 0), tzinfo=local_tz()
+        )
     return cal.add_working_days(start, days, apply_cutoff=cutoff == time(15, 0))
 
 

@@ -21,8 +21,12 @@ SYNTHETIC_COUNT = 400
 
 def _pdf(name: str) -> SimpleUploadedFile:
     from cchc.core.exports import pdf_table_document
-    return SimpleUploadedFile(name, pdf_table_document("Giấy tờ mẫu [mẫu]", ["Nội dung"], [["Tài liệu minh họa"]]),
-                              content_type="application/pdf")
+
+    return SimpleUploadedFile(
+        name,
+        pdf_table_document("Giấy tờ mẫu [mẫu]", ["Nội dung"], [["Tài liệu minh họa"]]),
+        content_type="application/pdf",
+    )
 
 
 def generator(agency_codes=None, seed: int = 2018) -> Generator:
@@ -50,34 +54,63 @@ def load(out) -> None:
     admin = User.objects.get(username="admin")
     citizen = User.objects.filter(username="citizen").first()
     vieclam = Agency.objects.get(code="000.00.12.G12")
-    division = Agency.objects.filter(parent=vieclam, valid_to__isnull=True).order_by("path").first() or vieclam
-    procedure = (Procedure.objects.filter(agency=vieclam, status="active").prefetch_related("versions__components")
-                 .order_by("code").first())
+    division = (
+        Agency.objects.filter(parent=vieclam, valid_to__isnull=True).order_by("path").first() or vieclam
+    )
+    procedure = (
+        Procedure.objects.filter(agency=vieclam, status="active")
+        .prefetch_related("versions__components")
+        .order_by("code")
+        .first()
+    )
     live = 0
     if procedure is not None:
         version = procedure.versions.order_by("-effective_from").first()
         files = {c.code: _pdf(f"{c.code}.pdf") for c in version.components.all() if c.required}
         if citizen is not None:
-            draft = services.dossier_draft_save(actor=citizen, procedure=procedure,
-                                                data={"noi_dung": "Đề nghị giải quyết [mẫu]",
-                                                      "applicant_address": "Số 12 Ngô Quyền, Hà Nội [mẫu]"},
-                                                files=dict(files))
-            online = services.dossier_submit_online(actor=citizen, dossier=draft, idempotency_key="demo-online-1")
+            draft = services.dossier_draft_save(
+                actor=citizen,
+                procedure=procedure,
+                data={
+                    "noi_dung": "Đề nghị giải quyết [mẫu]",
+                    "applicant_address": "Số 12 Ngô Quyền, Hà Nội [mẫu]",
+                },
+                files=dict(files),
+            )
+            services.dossier_submit_online(actor=citizen, dossier=draft, idempotency_key="demo-online-1")
             live += 1
         for i, stage in enumerate(["accepted", "supplement", "done", "returned"]):
-            d = services.dossier_register(actor=admin, agency=vieclam, procedure=procedure, channel=1,
-                                          applicant_name=f"Nguyễn Văn Mẫu {i + 1} [mẫu]", applicant_phone="0900000000",
-                                          files={c: _pdf(f"{c}.pdf") for c in files})
+            d = services.dossier_register(
+                actor=admin,
+                agency=vieclam,
+                procedure=procedure,
+                channel=1,
+                applicant_name=f"Nguyễn Văn Mẫu {i + 1} [mẫu]",
+                applicant_phone="0900000000",
+                files={c: _pdf(f"{c}.pdf") for c in files},
+            )
             d = services.dossier_accept(actor=admin, dossier=d, version=d.version, unit=division)
             if stage == "supplement":
-                services.dossier_request_supplement(actor=admin, dossier=d, version=d.version,
-                                                    items=[{"component": next(iter(files), ""), "reason": "Bản sao chưa chứng thực [mẫu]"}])
+                services.dossier_request_supplement(
+                    actor=admin,
+                    dossier=d,
+                    version=d.version,
+                    items=[{"component": next(iter(files), ""), "reason": "Bản sao chưa chứng thực [mẫu]"}],
+                )
             if stage in ("done", "returned"):
-                d = services.dossier_propose_result(actor=admin, dossier=d, version=d.version, outcome="granted",
-                                                    note="Đủ điều kiện [mẫu]", result_file=_pdf("ket-qua.pdf"))
+                d = services.dossier_propose_result(
+                    actor=admin,
+                    dossier=d,
+                    version=d.version,
+                    outcome="granted",
+                    note="Đủ điều kiện [mẫu]",
+                    result_file=_pdf("ket-qua.pdf"),
+                )
                 d = services.dossier_approve(actor=admin, dossier=d, version=d.version)
             if stage == "returned":
                 services.dossier_return_result(actor=admin, dossier=d, version=d.version)
             live += 1
-    out.write(f"onestop: {made} synthetic dossiers 2018–{yesterday.year} and {live} live ones "
-              f"({Dossier.objects.count()} in all) [mẫu]\n")
+    out.write(
+        f"onestop: {made} synthetic dossiers 2018–{yesterday.year} and {live} live ones "
+        f"({Dossier.objects.count()} in all) [mẫu]\n"
+    )

@@ -14,15 +14,22 @@ class VersionedForm(forms.Form):
 
 class RegisterForm(forms.Form):
     procedure = forms.ModelChoiceField(label=_("Procedure"), queryset=None)
-    channel = forms.TypedChoiceField(label=_("Channel"), coerce=int,
-                                     choices=[(Channel.IN_PERSON, Channel.IN_PERSON.label), (Channel.POSTAL, Channel.POSTAL.label)])
+    channel = forms.TypedChoiceField(
+        label=_("Channel"),
+        coerce=int,
+        choices=[(Channel.IN_PERSON, Channel.IN_PERSON.label), (Channel.POSTAL, Channel.POSTAL.label)],
+    )
     applicant_name = forms.CharField(label=_("Applicant name"), max_length=300)
     applicant_identity = forms.CharField(label=_("Identity number / tax code"), max_length=30, required=False)
     applicant_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
     applicant_address = forms.CharField(label=_("Address"), max_length=500, required=False)
-    note = forms.CharField(label=_("Content of the request"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    accept_now = forms.BooleanField(label=_("The dossier is complete: accept it now"), required=False, initial=True)
+    note = forms.CharField(
+        label=_("Content of the request"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    accept_now = forms.BooleanField(
+        label=_("The dossier is complete: accept it now"), required=False, initial=True
+    )
 
     def __init__(self, *args, procedures=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,8 +37,12 @@ class RegisterForm(forms.Form):
 
 
 class AcceptForm(VersionedForm):
-    unit = forms.ModelChoiceField(label=_("Hand over to unit"), queryset=Agency.objects.none(), required=False)
-    quota_days = forms.IntegerField(label=_("Time quota of the unit (working days)"), min_value=0, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Hand over to unit"), queryset=Agency.objects.none(), required=False
+    )
+    quota_days = forms.IntegerField(
+        label=_("Time quota of the unit (working days)"), min_value=0, required=False
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +102,11 @@ class PaymentRequestForm(VersionedForm):
 
 class ProposeForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    note = forms.CharField(label=_("Appraisal note / reasons for refusal"), widget=forms.Textarea(attrs={"rows": 2}),
-                           required=False)
+    note = forms.CharField(
+        label=_("Appraisal note / reasons for refusal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     result_file = forms.FileField(label=_("Electronic result (PDF)"), required=False)
 
 
@@ -108,9 +122,14 @@ class RuleSetForm(forms.ModelForm):
     class Meta:
         model = RuleSet
         fields = "__all__"
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "note": forms.Textarea(attrs={"rows": 3}), "legal_basis": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "legal_basis": forms.Textarea(attrs={"rows": 2}),
+        }
         error_messages = {
-            "effective_from": {"unique": _("Another rule set already takes effect on this date; choose another date.")},
+            "effective_from": {
+                "unique": _("Another rule set already takes effect on this date; choose another date.")
+            },
             "code": {"unique": _("Another rule set already has this code.")},
         }

@@ -28,34 +28,55 @@ from cchc.workdays.selectors import calendar
 
 from . import deadlines
 from .access import APPROVE, PROCESS, RECEIVE
-from .models import (OPEN_STATUSES, Apology, Channel, Dossier, DossierCodeCounter, DossierEvent,
-                     DossierFile, DossierPause, DossierStep, Outcome, RuleSet, Status)
+from .models import (
+    OPEN_STATUSES,
+    Apology,
+    Channel,
+    Dossier,
+    DossierCodeCounter,
+    DossierEvent,
+    DossierFile,
+    DossierPause,
+    DossierStep,
+    Outcome,
+    RuleSet,
+    Status,
+)
 from .signals import dossier_status_changed
 
-E = {code: event_type(f"onestop.dossier.{code}", label) for code, label in [
-    ("draft", gettext_lazy("Dossier draft saved")),
-    ("submit", gettext_lazy("Dossier submitted online")),
-    ("register", gettext_lazy("Dossier registered at the desk")),
-    ("accept", gettext_lazy("Dossier accepted")),
-    ("refuse", gettext_lazy("Dossier refused")),
-    ("supplement_request", gettext_lazy("Supplementation requested")),
-    ("supplement", gettext_lazy("Dossier supplemented")),
-    ("route", gettext_lazy("Dossier handed over")),
-    ("assign", gettext_lazy("Dossier assigned to an officer")),
-    ("consult", gettext_lazy("Consultation requested")),
-    ("consult_answer", gettext_lazy("Consultation answered")),
-    ("payment_request", gettext_lazy("Payment requested")),
-    ("payment", gettext_lazy("Payment confirmed")),
-    ("propose", gettext_lazy("Result proposed for approval")),
-    ("approve", gettext_lazy("Result approved")),
-    ("return", gettext_lazy("Result returned")),
-    ("withdraw", gettext_lazy("Dossier withdrawn")),
-    ("stop", gettext_lazy("Processing stopped")),
-    ("apology", gettext_lazy("Apology and new appointment issued")),
-    ("personal_view", gettext_lazy("Applicant's personal data viewed")),
-]}
+E = {
+    code: event_type(f"onestop.dossier.{code}", label)
+    for code, label in [
+        ("draft", gettext_lazy("Dossier draft saved")),
+        ("submit", gettext_lazy("Dossier submitted online")),
+        ("register", gettext_lazy("Dossier registered at the desk")),
+        ("accept", gettext_lazy("Dossier accepted")),
+        ("refuse", gettext_lazy("Dossier refused")),
+        ("supplement_request", gettext_lazy("Supplementation requested")),
+        ("supplement", gettext_lazy("Dossier supplemented")),
+        ("route", gettext_lazy("Dossier handed over")),
+        ("assign", gettext_lazy("Dossier assigned to an officer")),
+        ("consult", gettext_lazy("Consultation requested")),
+        ("consult_answer", gettext_lazy("Consultation answered")),
+        ("payment_request", gettext_lazy("Payment requested")),
+        ("payment", gettext_lazy("Payment confirmed")),
+        ("propose", gettext_lazy("Result proposed for approval")),
+        ("approve", gettext_lazy("Result approved")),
+        ("return", gettext_lazy("Result returned")),
+        ("withdraw", gettext_lazy("Dossier withdrawn")),
+        ("stop", gettext_lazy("Processing stopped")),
+        ("apology", gettext_lazy("Apology and new appointment issued")),
+        ("personal_view", gettext_lazy("Applicant's personal data viewed")),
+    ]
+}
 
-APPLICANT_FIELDS = ("applicant_name", "applicant_identity", "applicant_phone", "applicant_email", "applicant_address")
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_identity",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -69,23 +90,40 @@ def _user(actor):
 
 def _lock(dossier: Dossier, version: int | None) -> Dossier:
     """Re-read the dossier under a row lock; Conflict if someone changed it since `version`."""
-    fresh = (Dossier.objects.select_for_update(of=("self",)).select_related("rule_set", "agency", "procedure")
-             .get(pk=dossier.pk))
+    fresh = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("rule_set", "agency", "procedure")
+        .get(pk=dossier.pk)
+    )
     if version is not None and fresh.version != int(version):
-        raise Conflict(_("Dossier %(code)s was changed by someone else (version %(theirs)s, you saw %(yours)s). "
-                         "Reload it and repeat your action; nothing was saved.")
-                       % {"code": fresh, "theirs": fresh.version, "yours": version})
+        raise Conflict(
+            _(
+                "Dossier %(code)s was changed by someone else (version %(theirs)s, you saw %(yours)s). "
+                "Reload it and repeat your action; nothing was saved."
+            )
+            % {"code": fresh, "theirs": fresh.version, "yours": version}
+        )
     return fresh
 
 
 def _require_status(d: Dossier, *allowed) -> None:
     if d.status not in allowed:
-        raise InvalidTransition(_("Dossier %(code)s is “%(status)s”; this action is not possible now.")
-                                % {"code": d, "status": d.get_status_display()})
+        raise InvalidTransition(
+            _("Dossier %(code)s is “%(status)s”; this action is not possible now.")
+            % {"code": d, "status": d.get_status_display()}
+        )
 
 
-def _save(d: Dossier, actor, action: str, *, new_status: int | None = None, note: str = "", data=None,
-          at: datetime | None = None) -> None:
+def _save(
+    d: Dossier,
+    actor,
+    action: str,
+    *,
+    new_status: int | None = None,
+    note: str = "",
+    data=None,
+    at: datetime | None = None,
+) -> None:
     """Bump the version, write the history line and the audit event, announce a status change."""
     at = at or _now()
     old = d.status
@@ -99,23 +137,47 @@ def _save(d: Dossier, actor, action: str, *, new_status: int | None = None, note
 
 
 def _history(d: Dossier, actor, action: str, old: int, *, note: str = "", data=None, at: datetime) -> None:
-    DossierEvent.objects.create(dossier=d, at=at, actor=_user(actor), action=action, from_status=old,
-                                to_status=d.status, note=note, data=data or {})
+    DossierEvent.objects.create(
+        dossier=d,
+        at=at,
+        actor=_user(actor),
+        action=action,
+        from_status=old,
+        to_status=d.status,
+        note=note,
+        data=data or {},
+    )
 
 
 def _audit(d: Dossier, actor, action: str, old: int, *, data=None, earlier: tuple = ()) -> None:
     """The audit event of a saved change (after the `earlier` events of the same operation, all
     chained in one write); a status change is announced after the commit."""
-    audit_record_many([*earlier, audit_event(E[action], actor=actor, target=d, agency_id=d.agency_id, before={"status": old},
-                                             after={"status": d.status, "version": d.version, **(data or {})})])
+    audit_record_many(
+        [
+            *earlier,
+            audit_event(
+                E[action],
+                actor=actor,
+                target=d,
+                agency_id=d.agency_id,
+                before={"status": old},
+                after={"status": d.status, "version": d.version, **(data or {})},
+            ),
+        ]
+    )
     if d.status != old:
         new, who = d.status, _user(actor)  # bound now: several changes may commit together
-        transaction.on_commit(lambda: dossier_status_changed.send(
-            sender=Dossier, dossier=d, old_status=old, new_status=new, actor=who))
+        transaction.on_commit(
+            lambda: dossier_status_changed.send(
+                sender=Dossier, dossier=d, old_status=old, new_status=new, actor=who
+            )
+        )
 
 
 def rule_set_in_force(at: datetime) -> RuleSet | None:
-    return RuleSet.objects.filter(effective_from__lte=timezone.localdate(at)).order_by("-effective_from").first()
+    return (
+        RuleSet.objects.filter(effective_from__lte=timezone.localdate(at)).order_by("-effective_from").first()
+    )
 
 
 def _next_code(agency: Agency, at: datetime) -> str:
@@ -126,8 +188,10 @@ def _next_code(agency: Agency, at: datetime) -> str:
     first dossier of a day creates the row, and a concurrent creator that loses the race retries."""
     day = timezone.localdate(at)
     q = connection.ops.quote_name
-    increment = (f"UPDATE {q(DossierCodeCounter._meta.db_table)} SET {q('last')} = {q('last')} + 1 "
-                 f"WHERE {q('agency_id')} = %s AND {q('day')} = %s RETURNING {q('last')}")
+    increment = (
+        f"UPDATE {q(DossierCodeCounter._meta.db_table)} SET {q('last')} = {q('last')} + 1 "
+        f"WHERE {q('agency_id')} = %s AND {q('day')} = %s RETURNING {q('last')}"
+    )
     for _attempt in range(3):
         with connection.cursor() as cursor:
             cursor.execute(increment, [agency.pk, connection.ops.adapt_datefield_value(day)])
@@ -157,14 +221,24 @@ def _store_files(d: Dossier, files, actor, purpose: str, *, new: bool = False) -
     rows, month = [], timezone.localdate()
     for code, upload in pairs:
         if code and codes and code not in codes and component_files:
-            raise ValidationError({"files": _("%(code)s is not a component of this procedure.") % {"code": code}})
+            raise ValidationError(
+                {"files": _("%(code)s is not a component of this procedure.") % {"code": code}}
+            )
         checked = validate_upload(upload)
-        row = DossierFile(dossier=d, component_code=code or "", purpose=purpose, kind=checked.kind, size=checked.size,
-                          uploaded_by=_user(actor))
+        row = DossierFile(
+            dossier=d,
+            component_code=code or "",
+            purpose=purpose,
+            kind=checked.kind,
+            size=checked.size,
+            uploaded_by=_user(actor),
+        )
         # One folder a month, not one per dossier: a million dossiers are not a million folders.
         row.file.save(safe_upload_name(f"{month:%Y/%m}", checked.extension), upload, save=False)
         rows.append(row)
-    replaced = {row.component_code for row in rows if row.component_code} if component_files and not new else set()
+    replaced = (
+        {row.component_code for row in rows if row.component_code} if component_files and not new else set()
+    )
     if replaced:
         d.files.filter(component_code__in=replaced, replaced=False).update(replaced=True)
     return DossierFile.objects.bulk_create(rows)
@@ -189,8 +263,12 @@ def _fix_rules(d: Dossier, at: datetime, version=None) -> None:
     if version is None or version.procedure_id != d.procedure_id or not _in_force(version, at):
         version = procedure_version_in_force(d.procedure, at, legal_basis=False)
     if version is None:
-        raise ValidationError({"procedure": _("%(code)s has no version in force on %(day)s; it cannot be received.")
-                               % {"code": d.procedure.code, "day": timezone.localdate(at).strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "procedure": _("%(code)s has no version in force on %(day)s; it cannot be received.")
+                % {"code": d.procedure.code, "day": timezone.localdate(at).strftime("%d/%m/%Y")}
+            }
+        )
     d.procedure_version = version
     d.processing_days = version.processing_time_value
     d.processing_unit = version.processing_time_unit
@@ -206,8 +284,13 @@ def _complete_open_steps(d: Dossier, actor, at: datetime, kinds=None, answer: st
     for step in qs:
         step.completed_at, step.completed_by = at, _user(actor)
         local_done, local_due = timezone.localdate(at), timezone.localdate(step.due_at)
-        step.verdict = (DossierStep.Verdict.EARLY if local_done < local_due
-                        else DossierStep.Verdict.ON_TIME if local_done == local_due else DossierStep.Verdict.LATE)
+        step.verdict = (
+            DossierStep.Verdict.EARLY
+            if local_done < local_due
+            else DossierStep.Verdict.ON_TIME
+            if local_done == local_due
+            else DossierStep.Verdict.LATE
+        )
         if answer:
             step.answer = answer
         step.save(update_fields=["completed_at", "completed_by", "verdict", "answer"])
@@ -223,14 +306,33 @@ def _score_step(d: Dossier, step: DossierStep) -> None:
     d.step_score = score if d.step_score is None else min(d.step_score, score)
 
 
-def _open_step(d: Dossier, actor, at: datetime, *, kind: str, unit: Agency, quota_days: int, assignee=None,
-               task: str = "") -> DossierStep:
+def _open_step(
+    d: Dossier,
+    actor,
+    at: datetime,
+    *,
+    kind: str,
+    unit: Agency,
+    quota_days: int,
+    assignee=None,
+    task: str = "",
+) -> DossierStep:
     if quota_days is None or int(quota_days) < 0:
-        raise ValidationError({"quota_days": _("Give the time quota of the step in working days (0 or more).")})
+        raise ValidationError(
+            {"quota_days": _("Give the time quota of the step in working days (0 or more).")}
+        )
     due = calendar().add_working_days(at, int(quota_days))
-    return DossierStep.objects.create(dossier=d, kind=kind, unit=unit, assignee=assignee, task=task,
-                                      handed_over_at=at, handed_over_by=_user(actor), quota_days=int(quota_days),
-                                      due_at=due)
+    return DossierStep.objects.create(
+        dossier=d,
+        kind=kind,
+        unit=unit,
+        assignee=assignee,
+        task=task,
+        handed_over_at=at,
+        handed_over_by=_user(actor),
+        quota_days=int(quota_days),
+        due_at=due,
+    )
 
 
 def _finish(d: Dossier, at: datetime) -> None:
@@ -240,8 +342,9 @@ def _finish(d: Dossier, at: datetime) -> None:
         return
     cal = calendar()
     # counted from the day the dossier counts as received (15:00 cut-off), pauses subtracted
-    d.processing_working_days = max(0, cal.working_days_between(cal.receipt_day(d.received_at), at)
-                                    - d.paused_working_days)
+    d.processing_working_days = max(
+        0, cal.working_days_between(cal.receipt_day(d.received_at), at) - d.paused_working_days
+    )
     if d.legal_due_at:
         d.on_time = deadlines.verdict(at, d.legal_due_at)
     if d.evaluation_due_at:
@@ -258,7 +361,9 @@ def _end_pause(d: Dossier, at: datetime) -> DossierPause | None:
     pause.save(update_fields=["ended_at", "working_days"])
     if not pause.before_acceptance:
         d.paused_working_days += pause.working_days
-        d.evaluation_due_at = calendar().add_working_days(d.first_due_at, d.paused_working_days, apply_cutoff=False)
+        d.evaluation_due_at = calendar().add_working_days(
+            d.first_due_at, d.paused_working_days, apply_cutoff=False
+        )
     return pause
 
 
@@ -277,12 +382,18 @@ def _draft(actor, procedure, dossier: Dossier | None, data: dict) -> Dossier:
         raise PermissionDenied(_("Sign in to file a dossier online."))
     data = dict(data or {})
     if dossier is None:
-        d = Dossier(procedure=procedure, agency=procedure.agency, applicant=actor, channel=Channel.ONLINE,
-                    status=Status.DRAFT,
-                    applicant_kind=2 if getattr(actor, "kind", "") == "business" else 1,
-                    applicant_name=getattr(actor, "display_name", "") or str(actor),
-                    applicant_identity=getattr(actor, "identity_number", "") or getattr(actor, "tax_code", ""),
-                    applicant_phone=getattr(actor, "phone", ""), applicant_email=getattr(actor, "email", ""))
+        d = Dossier(
+            procedure=procedure,
+            agency=procedure.agency,
+            applicant=actor,
+            channel=Channel.ONLINE,
+            status=Status.DRAFT,
+            applicant_kind=2 if getattr(actor, "kind", "") == "business" else 1,
+            applicant_name=getattr(actor, "display_name", "") or str(actor),
+            applicant_identity=getattr(actor, "identity_number", "") or getattr(actor, "tax_code", ""),
+            applicant_phone=getattr(actor, "phone", ""),
+            applicant_email=getattr(actor, "email", ""),
+        )
     else:
         d = _lock(dossier, None)
         if not _is_applicant(actor, d):
@@ -299,8 +410,9 @@ def _draft(actor, procedure, dossier: Dossier | None, data: dict) -> Dossier:
 
 
 @transaction.atomic
-def dossier_draft_save(*, actor, procedure, data: dict, files=None, dossier: Dossier | None = None,
-                       version=None) -> Dossier:
+def dossier_draft_save(
+    *, actor, procedure, data: dict, files=None, dossier: Dossier | None = None, version=None
+) -> Dossier:
     """Create or update the applicant's draft (status 0). `data` is the form data; keys named like
     the applicant fields (applicant_name, applicant_identity, applicant_phone, applicant_email,
     applicant_address) fill those fields, the account's details fill the rest. `version`: the
@@ -356,8 +468,16 @@ def dossier_submit_online(*, actor, dossier: Dossier, idempotency_key: str) -> D
     return _once(actor, key, lambda: _submit(actor, dossier, key))
 
 
-def dossier_file_online(*, actor, procedure, data: dict, files=None, idempotency_key: str,
-                        dossier: Dossier | None = None, version=None) -> Dossier:
+def dossier_file_online(
+    *,
+    actor,
+    procedure,
+    data: dict,
+    files=None,
+    idempotency_key: str,
+    dossier: Dossier | None = None,
+    version=None,
+) -> Dossier:
     """Save the applicant's form and files and submit them at once (the portal's submit button and
     API): what dossier_draft_save then dossier_submit_online do — the same checks, the same
     history line and both audit events, the version and rule set in force at submission — with
@@ -377,7 +497,9 @@ def _file_online(actor, procedure, data, files, key: str, dossier: Dossier | Non
     current = set() if new else set(d.files.filter(replaced=False).values_list("component_code", flat=True))
     missing = _missing_components(d, current | uploaded)
     if missing:
-        raise ValidationError({"files": _("Missing required components: %(names)s.") % {"names": "; ".join(missing)}})
+        raise ValidationError(
+            {"files": _("Missing required components: %(names)s.") % {"names": "; ".join(missing)}}
+        )
     if not d.applicant_name:
         raise ValidationError({"applicant_name": _("The applicant's name is required.")})
     d.full_clean(exclude=TRUSTED_FIELDS)
@@ -391,7 +513,9 @@ def _file_online(actor, procedure, data, files, key: str, dossier: Dossier | Non
     # submission: taken last, so that they are held only for the few writes before it.
     d.code = _next_code(d.agency, now)
     Dossier.objects.filter(pk=d.pk).update(code=d.code)
-    draft = audit_event(E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": Status.DRAFT})
+    draft = audit_event(
+        E["draft"], actor=actor, target=d, agency_id=d.agency_id, after={"status": Status.DRAFT}
+    )
     _audit(d, actor, "submit", Status.DRAFT, earlier=(draft,))
     return d
 
@@ -407,7 +531,9 @@ def _submit(actor, dossier: Dossier, key: str) -> Dossier:
     _fix_rules(d, now)  # the version in force at submission, not at the first draft
     missing = _missing_components(d)
     if missing:
-        raise ValidationError({"files": _("Missing required components: %(names)s.") % {"names": "; ".join(missing)}})
+        raise ValidationError(
+            {"files": _("Missing required components: %(names)s.") % {"names": "; ".join(missing)}}
+        )
     if not d.applicant_name:
         raise ValidationError({"applicant_name": _("The applicant's name is required.")})
     d.submitted_at, d.idempotency_key = now, key
@@ -435,8 +561,15 @@ def dossier_supplement_submit(*, actor, dossier: Dossier, files, note: str = "")
     d.legal_due_at = deadlines.deadline_from(d, now)
     if not Apology.objects.filter(dossier=d).exists():  # an apology's new date stays the appointment
         d.due_at = d.legal_due_at
-    _save(d, actor, "supplement", new_status=Status.PROCESSING, note=note, at=now,
-          data={"legal_due_at": d.legal_due_at.isoformat(), "paused_working_days": d.paused_working_days})
+    _save(
+        d,
+        actor,
+        "supplement",
+        new_status=Status.PROCESSING,
+        note=note,
+        at=now,
+        data={"legal_due_at": d.legal_due_at.isoformat(), "paused_working_days": d.paused_working_days},
+    )
     return d
 
 
@@ -469,7 +602,10 @@ def dossier_payment_confirmed(*, dossier: Dossier, amount, reference: str) -> Do
     if d.payment_reference == reference:
         return d
     if d.payment_reference:
-        raise Conflict(_("Dossier %(code)s was already paid (reference %(ref)s).") % {"code": d, "ref": d.payment_reference})
+        raise Conflict(
+            _("Dossier %(code)s was already paid (reference %(ref)s).")
+            % {"code": d, "ref": d.payment_reference}
+        )
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be positive.")})
@@ -479,17 +615,36 @@ def dossier_payment_confirmed(*, dossier: Dossier, amount, reference: str) -> Do
     if d.status == Status.PAYMENT:
         _end_pause(d, now)
         new_status = Status.PROCESSING
-    _save(d, None, "payment", new_status=new_status, at=now,
-          data={"amount": str(amount), "reference": reference})
+    _save(
+        d,
+        None,
+        "payment",
+        new_status=new_status,
+        at=now,
+        data={"amount": str(amount), "reference": reference},
+    )
     return d
 
 
 # --- receiving desk ----------------------------------------------------------------------------
 @transaction.atomic
-def dossier_register(*, actor, agency: Agency, procedure, channel: int, applicant_name: str, applicant_identity: str = "",
-                     applicant_phone: str = "", applicant_email: str = "", applicant_address: str = "",
-                     applicant_kind: int = 1, form_data: dict | None = None, files=None, note: str = "",
-                     applicant=None) -> Dossier:
+def dossier_register(
+    *,
+    actor,
+    agency: Agency,
+    procedure,
+    channel: int,
+    applicant_name: str,
+    applicant_identity: str = "",
+    applicant_phone: str = "",
+    applicant_email: str = "",
+    applicant_address: str = "",
+    applicant_kind: int = 1,
+    form_data: dict | None = None,
+    files=None,
+    note: str = "",
+    applicant=None,
+) -> Dossier:
     """A dossier handed in at the desk or by post, entered by the clerk (status 1, with its code)."""
     require_perm(actor, RECEIVE, agency)
     if int(channel) not in (Channel.IN_PERSON, Channel.POSTAL):
@@ -497,11 +652,22 @@ def dossier_register(*, actor, agency: Agency, procedure, channel: int, applican
     if not (applicant_name or "").strip():
         raise ValidationError({"applicant_name": _("The applicant's name is required.")})
     now = _now()
-    d = Dossier(procedure=procedure, agency=agency, channel=int(channel), status=Status.DRAFT,
-                applicant=applicant, applicant_kind=applicant_kind, applicant_name=applicant_name.strip(),
-                applicant_identity=applicant_identity.strip(), applicant_phone=applicant_phone.strip(),
-                applicant_email=applicant_email.strip(), applicant_address=applicant_address.strip(),
-                form_data=form_data or {}, note=note, submitted_at=now)
+    d = Dossier(
+        procedure=procedure,
+        agency=agency,
+        channel=int(channel),
+        status=Status.DRAFT,
+        applicant=applicant,
+        applicant_kind=applicant_kind,
+        applicant_name=applicant_name.strip(),
+        applicant_identity=applicant_identity.strip(),
+        applicant_phone=applicant_phone.strip(),
+        applicant_email=applicant_email.strip(),
+        applicant_address=applicant_address.strip(),
+        form_data=form_data or {},
+        note=note,
+        submitted_at=now,
+    )
     _fix_rules(d, now)
     d.full_clean(exclude=["procedure_version", "rule_set", "version", "code"])
     d.save()
@@ -512,8 +678,15 @@ def dossier_register(*, actor, agency: Agency, procedure, channel: int, applican
 
 
 @transaction.atomic
-def dossier_accept(*, actor, dossier: Dossier, version: int, unit: Agency | None = None, quota_days: int | None = None,
-                   at: datetime | None = None) -> Dossier:
+def dossier_accept(
+    *,
+    actor,
+    dossier: Dossier,
+    version: int,
+    unit: Agency | None = None,
+    quota_days: int | None = None,
+    at: datetime | None = None,
+) -> Dossier:
     """Tiếp nhận (1 → 2): receipt time, due date (15:00 cut-off) and, when `unit` is given, the
     hand-over to the processing unit (→ 4). Issues the receipt and appointment slip (Mẫu 01)."""
     d = _lock(dossier, version)
@@ -523,14 +696,22 @@ def dossier_accept(*, actor, dossier: Dossier, version: int, unit: Agency | None
     _fix_rules(d, now)
     missing = _missing_components(d) if d.channel == Channel.ONLINE else []
     if missing:
-        raise ValidationError(_("Missing required components: %(names)s. Request supplementation instead.")
-                              % {"names": "; ".join(missing)})
+        raise ValidationError(
+            _("Missing required components: %(names)s. Request supplementation instead.")
+            % {"names": "; ".join(missing)}
+        )
     d.received_at = now
     d.first_due_at = d.legal_due_at = d.evaluation_due_at = d.due_at = deadlines.deadline_from(d, now)
     _save(d, actor, "accept", new_status=Status.ACCEPTED, at=now, data={"due_at": d.due_at.isoformat()})
     if unit is not None:
-        dossier_route(actor=actor, dossier=d, version=d.version, unit=unit,
-                      quota_days=quota_days if quota_days is not None else _default_quota(d), at=now)
+        dossier_route(
+            actor=actor,
+            dossier=d,
+            version=d.version,
+            unit=unit,
+            quota_days=quota_days if quota_days is not None else _default_quota(d),
+            at=now,
+        )
         d.refresh_from_db()
     return d
 
@@ -556,7 +737,9 @@ def dossier_refuse(*, actor, dossier: Dossier, version: int, reasons: str) -> Do
 
 
 @transaction.atomic
-def dossier_request_supplement(*, actor, dossier: Dossier, version: int, items: list[dict], note: str = "") -> Dossier:
+def dossier_request_supplement(
+    *, actor, dossier: Dossier, version: int, items: list[dict], note: str = ""
+) -> Dossier:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02): at the desk (1 → 5), or after appraisal
     (4 → 5) within the rule set's working days after receipt. `items`: [{component, reason}]."""
     d = _lock(dossier, version)
@@ -564,11 +747,17 @@ def dossier_request_supplement(*, actor, dossier: Dossier, version: int, items: 
     before_acceptance = d.status == Status.SUBMITTED
     if before_acceptance:
         require_perm(actor, RECEIVE, d.agency)
-    elif not (has_perm(actor, PROCESS, d.handling_unit) or has_perm(actor, APPROVE, d.handling_unit)
-              or has_perm(actor, RECEIVE, d.agency)):
+    elif not (
+        has_perm(actor, PROCESS, d.handling_unit)
+        or has_perm(actor, APPROVE, d.handling_unit)
+        or has_perm(actor, RECEIVE, d.agency)
+    ):
         require_perm(actor, PROCESS, d.handling_unit)
-    items = [{"component": str(i.get("component", "")).strip(), "reason": str(i.get("reason", "")).strip()}
-             for i in (items or []) if str(i.get("reason", "")).strip()]
+    items = [
+        {"component": str(i.get("component", "")).strip(), "reason": str(i.get("reason", "")).strip()}
+        for i in (items or [])
+        if str(i.get("reason", "")).strip()
+    ]
     if not items:
         raise ValidationError({"items": _("List what must be supplemented and why.")})
     now = _now()
@@ -576,30 +765,60 @@ def dossier_request_supplement(*, actor, dossier: Dossier, version: int, items: 
         limit = d.rule_set.supplement_request_days if d.rule_set_id else 3
         used = calendar().working_days_between(d.received_at, now)
         if used > limit:
-            raise ValidationError(_("Supplementation can only be requested within %(limit)s working days of receipt "
-                                    "(received %(day)s, %(used)s working days ago).")
-                                  % {"limit": limit, "day": timezone.localtime(d.received_at).strftime("%d/%m/%Y"),
-                                     "used": used})
+            raise ValidationError(
+                _(
+                    "Supplementation can only be requested within %(limit)s working days of receipt "
+                    "(received %(day)s, %(used)s working days ago)."
+                )
+                % {
+                    "limit": limit,
+                    "day": timezone.localtime(d.received_at).strftime("%d/%m/%Y"),
+                    "used": used,
+                }
+            )
         d.supplement_count += 1
-    DossierPause.objects.create(dossier=d, reason=DossierPause.Reason.SUPPLEMENT, started_at=now,
-                                requested_by=_user(actor), items=items, note=note, before_acceptance=before_acceptance)
-    _save(d, actor, "supplement_request", new_status=Status.SUPPLEMENT, note=note, at=now, data={"items": items})
+    DossierPause.objects.create(
+        dossier=d,
+        reason=DossierPause.Reason.SUPPLEMENT,
+        started_at=now,
+        requested_by=_user(actor),
+        items=items,
+        note=note,
+        before_acceptance=before_acceptance,
+    )
+    _save(
+        d, actor, "supplement_request", new_status=Status.SUPPLEMENT, note=note, at=now, data={"items": items}
+    )
     return d
 
 
 # --- processing ---------------------------------------------------------------------------------
 def _may_route(actor, d: Dossier) -> bool:
-    return has_perm(actor, RECEIVE, d.agency) or (d.handling_unit_id and has_perm(actor, APPROVE, d.handling_unit))
+    return has_perm(actor, RECEIVE, d.agency) or (
+        d.handling_unit_id and has_perm(actor, APPROVE, d.handling_unit)
+    )
 
 
 @transaction.atomic
-def dossier_route(*, actor, dossier: Dossier, version: int, unit: Agency, quota_days: int, assignee=None,
-                  task: str = "", kind: str = DossierStep.Kind.PROCESSING, at: datetime | None = None) -> Dossier:
+def dossier_route(
+    *,
+    actor,
+    dossier: Dossier,
+    version: int,
+    unit: Agency,
+    quota_days: int,
+    assignee=None,
+    task: str = "",
+    kind: str = DossierStep.Kind.PROCESSING,
+    at: datetime | None = None,
+) -> Dossier:
     """Hand the dossier over to a unit (or, kind=transfer, another agency's one-stop unit) with a
     time quota; the previous holder's step closes with its on-time verdict (Mẫu 05)."""
     d = _lock(dossier, version)
     if not _may_route(actor, d):
-        raise PermissionDenied(_("Only the receiving desk or a leader of the unit holding the dossier can hand it over."))
+        raise PermissionDenied(
+            _("Only the receiving desk or a leader of the unit holding the dossier can hand it over.")
+        )
     _require_status(d, Status.ACCEPTED, Status.PROCESSING)
     if kind not in (DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER):
         raise ValidationError({"kind": _("Use consultation for asking other units.")})
@@ -607,8 +826,14 @@ def dossier_route(*, actor, dossier: Dossier, version: int, unit: Agency, quota_
     _complete_open_steps(d, actor, now, kinds=[DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER])
     _open_step(d, actor, now, kind=kind, unit=unit, quota_days=quota_days, assignee=assignee, task=task)
     d.handling_unit, d.assignee = unit, assignee
-    _save(d, actor, "route", new_status=Status.PROCESSING, at=now,
-          data={"unit": unit.code, "quota_days": int(quota_days), "kind": kind})
+    _save(
+        d,
+        actor,
+        "route",
+        new_status=Status.PROCESSING,
+        at=now,
+        data={"unit": unit.code, "quota_days": int(quota_days), "kind": kind},
+    )
     return d
 
 
@@ -619,8 +844,12 @@ def dossier_assign(*, actor, dossier: Dossier, version: int, officer) -> Dossier
     require_perm(actor, APPROVE, d.handling_unit)
     _require_status(d, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
     if not has_perm(officer, PROCESS, d.handling_unit):
-        raise ValidationError({"officer": _("%(name)s is not a processing officer of %(unit)s.")
-                               % {"name": officer, "unit": d.handling_unit}})
+        raise ValidationError(
+            {
+                "officer": _("%(name)s is not a processing officer of %(unit)s.")
+                % {"name": officer, "unit": d.handling_unit}
+            }
+        )
     d.assignee = officer
     d.steps.filter(completed_at__isnull=True, kind=DossierStep.Kind.PROCESSING).update(assignee=officer)
     _save(d, actor, "assign", data={"officer": officer.username})
@@ -628,7 +857,9 @@ def dossier_assign(*, actor, dossier: Dossier, version: int, officer) -> Dossier
 
 
 @transaction.atomic
-def dossier_consult(*, actor, dossier: Dossier, version: int, unit: Agency, question: str, quota_days: int) -> DossierStep:
+def dossier_consult(
+    *, actor, dossier: Dossier, version: int, unit: Agency, question: str, quota_days: int
+) -> DossierStep:
     """Ask another unit for its opinion (Điều 19.5): content, deadline and answer are recorded."""
     d = _lock(dossier, version)
     if not (has_perm(actor, PROCESS, d.handling_unit) or has_perm(actor, APPROVE, d.handling_unit)):
@@ -636,8 +867,15 @@ def dossier_consult(*, actor, dossier: Dossier, version: int, unit: Agency, ques
     _require_status(d, Status.PROCESSING)
     if not (question or "").strip():
         raise ValidationError({"question": _("State what the unit is consulted on.")})
-    step = _open_step(d, actor, _now(), kind=DossierStep.Kind.CONSULTATION, unit=unit, quota_days=quota_days,
-                      task=question.strip())
+    step = _open_step(
+        d,
+        actor,
+        _now(),
+        kind=DossierStep.Kind.CONSULTATION,
+        unit=unit,
+        quota_days=quota_days,
+        task=question.strip(),
+    )
     _save(d, actor, "consult", data={"unit": unit.code, "quota_days": int(quota_days)})
     return step
 
@@ -674,15 +912,32 @@ def dossier_request_payment(*, actor, dossier: Dossier, version: int, amount, no
         raise ValidationError({"amount": _("The amount must be positive.")})
     now = _now()
     d.fee_amount = amount
-    DossierPause.objects.create(dossier=d, reason=DossierPause.Reason.PAYMENT, started_at=now,
-                                requested_by=_user(actor), note=note)
-    _save(d, actor, "payment_request", new_status=Status.PAYMENT, note=note, at=now, data={"amount": str(amount)})
+    DossierPause.objects.create(
+        dossier=d, reason=DossierPause.Reason.PAYMENT, started_at=now, requested_by=_user(actor), note=note
+    )
+    _save(
+        d,
+        actor,
+        "payment_request",
+        new_status=Status.PAYMENT,
+        note=note,
+        at=now,
+        data={"amount": str(amount)},
+    )
     return d
 
 
 @transaction.atomic
-def dossier_propose_result(*, actor, dossier: Dossier, version: int, outcome: str, note: str = "",
-                           result_file=None, quota_days: int = 1) -> Dossier:
+def dossier_propose_result(
+    *,
+    actor,
+    dossier: Dossier,
+    version: int,
+    outcome: str,
+    note: str = "",
+    result_file=None,
+    quota_days: int = 1,
+) -> Dossier:
     """The officer finishes appraisal and hands the draft result to the unit leader for approval."""
     d = _lock(dossier, version)
     require_perm(actor, PROCESS, d.handling_unit)
@@ -694,9 +949,12 @@ def dossier_propose_result(*, actor, dossier: Dossier, version: int, outcome: st
     if d.steps.filter(kind=DossierStep.Kind.APPROVAL, completed_at__isnull=True).exists():
         raise InvalidTransition(_("A result is already waiting for approval."))
     now = _now()
-    _complete_open_steps(d, actor, now, kinds=[DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER], answer=note)
-    _open_step(d, actor, now, kind=DossierStep.Kind.APPROVAL, unit=d.handling_unit, quota_days=quota_days,
-               task=note)
+    _complete_open_steps(
+        d, actor, now, kinds=[DossierStep.Kind.PROCESSING, DossierStep.Kind.TRANSFER], answer=note
+    )
+    _open_step(
+        d, actor, now, kind=DossierStep.Kind.APPROVAL, unit=d.handling_unit, quota_days=quota_days, task=note
+    )
     d.outcome = outcome
     if outcome == Outcome.REFUSED:
         d.refusal_reason = note.strip()
@@ -719,8 +977,15 @@ def dossier_approve(*, actor, dossier: Dossier, version: int, note: str = "") ->
     _complete_open_steps(d, actor, now)
     _open_step(d, actor, now, kind=DossierStep.Kind.RETURN, unit=d.agency, quota_days=0)
     _finish(d, now)
-    _save(d, actor, "approve", new_status=Status.DONE, note=note, at=now,
-          data={"on_time": d.on_time, "on_time_evaluation": d.on_time_evaluation})
+    _save(
+        d,
+        actor,
+        "approve",
+        new_status=Status.DONE,
+        note=note,
+        at=now,
+        data={"on_time": d.on_time, "on_time_evaluation": d.on_time_evaluation},
+    )
     return d
 
 
@@ -764,19 +1029,29 @@ def dossier_apology(*, actor, dossier: Dossier, version: int, reason: str, new_d
         require_perm(actor, RECEIVE, d.agency)
     _require_status(d, Status.PROCESSING, Status.ACCEPTED, Status.SUPPLEMENT, Status.PAYMENT)
     if Apology.objects.filter(dossier=d).exists():
-        raise InvalidTransition(_("An apology with a new appointment was already issued; it is allowed only once."))
+        raise InvalidTransition(
+            _("An apology with a new appointment was already issued; it is allowed only once.")
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("State the reason for the delay.")})
     now = _now()
     min_days = d.rule_set.apology_days_before_due if d.rule_set_id else 1
     days_left = (timezone.localdate(d.due_at) - timezone.localdate(now)).days
     if days_left < min_days:
-        raise ValidationError(_("The apology must be issued at least %(n)s day(s) before the due date %(due)s.")
-                              % {"n": min_days, "due": timezone.localtime(d.due_at).strftime("%d/%m/%Y")})
+        raise ValidationError(
+            _("The apology must be issued at least %(n)s day(s) before the due date %(due)s.")
+            % {"n": min_days, "due": timezone.localtime(d.due_at).strftime("%d/%m/%Y")}
+        )
     if new_due_at <= d.due_at:
         raise ValidationError({"new_due_at": _("The new appointment must be after the current one.")})
-    apology = Apology.objects.create(dossier=d, reason=reason.strip(), old_due_at=d.due_at, new_due_at=new_due_at,
-                                     issued_at=now, issued_by=_user(actor))
+    apology = Apology.objects.create(
+        dossier=d,
+        reason=reason.strip(),
+        old_due_at=d.due_at,
+        new_due_at=new_due_at,
+        issued_at=now,
+        issued_by=_user(actor),
+    )
     d.due_at = new_due_at
     _save(d, actor, "apology", note=reason, at=now, data={"new_due_at": new_due_at.isoformat()})
     return apology
@@ -803,28 +1078,52 @@ def dossier_warnings_record(*, actor=None, within_days: int = 2, progress=None) 
     from datetime import timedelta
 
     from .models import OPEN_STATUSES as OPEN
+
     limit = _now() + timedelta(days=within_days)
     due_soon = list(Dossier.objects.filter(status__in=OPEN, due_at__lt=limit).values_list("pk", "due_at"))
-    warned = set(DossierEvent.objects.filter(action="warning", dossier_id__in=[pk for pk, _ in due_soon])
-                 .values_list("dossier_id", "data__due_at"))
+    warned = set(
+        DossierEvent.objects.filter(action="warning", dossier_id__in=[pk for pk, _ in due_soon]).values_list(
+            "dossier_id", "data__due_at"
+        )
+    )
     now = _now()
-    rows = [DossierEvent(dossier_id=pk, at=now, actor=_user(actor), action="warning", data={"due_at": due.isoformat()},
-                         note="Quá hạn" if due < now else "Sắp đến hạn")
-            for pk, due in due_soon if (pk, due.isoformat()) not in warned]
+    rows = [
+        DossierEvent(
+            dossier_id=pk,
+            at=now,
+            actor=_user(actor),
+            action="warning",
+            data={"due_at": due.isoformat()},
+            note="Quá hạn" if due < now else "Sắp đến hạn",
+        )
+        for pk, due in due_soon
+        if (pk, due.isoformat()) not in warned
+    ]
     DossierEvent.objects.bulk_create(rows, batch_size=2000)
     digests, no_email = _warning_digests([r.dossier_id for r in rows], now)
     for to, subject, body in digests:  # queued with the warning lines: sent once, only if they commit
         mail_queue(to=[to], subject=subject, body=body)
     if progress is not None:
         progress.update(len(rows), len(rows))
-    audit_record(WARNINGS_RECORDED, actor=actor, target_type="onestop.dossier", target_label=f"{len(rows)} dossiers",
-                 after={"warned": len(rows), "within_days": within_days, "e_mails": len(digests),
-                        "no_email": no_email})
+    audit_record(
+        WARNINGS_RECORDED,
+        actor=actor,
+        target_type="onestop.dossier",
+        target_label=f"{len(rows)} dossiers",
+        after={
+            "warned": len(rows),
+            "within_days": within_days,
+            "e_mails": len(digests),
+            "no_email": no_email,
+        },
+    )
     return WarningsRun(warned=len(rows), e_mails=len(digests), no_email=len(no_email))
 
 
 # --- complaints about conduct (TT 01/2018 index 7) ---------------------------------------------------
-COMPLAINT_RECORDED = event_type("onestop.dossier.complaint", gettext_lazy("Complaint verdict recorded on the dossier"))
+COMPLAINT_RECORDED = event_type(
+    "onestop.dossier.complaint", gettext_lazy("Complaint verdict recorded on the dossier")
+)
 
 
 @transaction.atomic
@@ -842,12 +1141,27 @@ def dossier_complaint_record(*, actor, dossier: Dossier, upheld: bool, reference
     if upheld:
         Dossier.objects.filter(pk=d.pk).update(conduct_complaints_upheld=F("conduct_complaints_upheld") + 1)
         d.refresh_from_db(fields=["conduct_complaints_upheld"])
-    DossierEvent.objects.create(dossier=d, at=_now(), actor=_user(actor), action="complaint", from_status=d.status,
-                                to_status=d.status, note=f"{reference}: {'phản ánh đúng' if upheld else 'phản ánh không đúng'}",
-                                data={"upheld": bool(upheld), "reference": reference})
-    audit_record(COMPLAINT_RECORDED, actor=actor, target=d, agency_id=d.agency_id,
-                 after={"upheld": bool(upheld), "reference": reference,
-                        "conduct_complaints_upheld": d.conduct_complaints_upheld})
+    DossierEvent.objects.create(
+        dossier=d,
+        at=_now(),
+        actor=_user(actor),
+        action="complaint",
+        from_status=d.status,
+        to_status=d.status,
+        note=f"{reference}: {'phản ánh đúng' if upheld else 'phản ánh không đúng'}",
+        data={"upheld": bool(upheld), "reference": reference},
+    )
+    audit_record(
+        COMPLAINT_RECORDED,
+        actor=actor,
+        target=d,
+        agency_id=d.agency_id,
+        after={
+            "upheld": bool(upheld),
+            "reference": reference,
+            "conduct_complaints_upheld": d.conduct_complaints_upheld,
+        },
+    )
     return d
 
 
@@ -867,15 +1181,26 @@ def _unit_leaders(units) -> dict[int, list]:
     from django.db.models import Q
 
     from cchc.org.models import Role, RoleAssignment
+
     units = list(units)
     ids = {u.pk for u in units} | {a for u in units for a in u.ancestor_ids()}
     today = date.today()
-    grants = list(RoleAssignment.objects.filter(role=Role.UNIT_LEADER, agency_id__in=ids, agency__valid_to__isnull=True,
-                                                user__is_active=True)
-                  .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-                  .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today)).select_related("user"))
-    return {u.pk: [g.user for g in grants if g.agency_id == u.pk or (g.include_subtree and g.agency_id in u.ancestor_ids())]
-            for u in units}
+    grants = list(
+        RoleAssignment.objects.filter(
+            role=Role.UNIT_LEADER, agency_id__in=ids, agency__valid_to__isnull=True, user__is_active=True
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("user")
+    )
+    return {
+        u.pk: [
+            g.user
+            for g in grants
+            if g.agency_id == u.pk or (g.include_subtree and g.agency_id in u.ancestor_ids())
+        ]
+        for u in units
+    }
 
 
 def _warning_digests(dossier_ids: list[int], now: datetime) -> tuple[list, list[str]]:
@@ -889,8 +1214,11 @@ def _warning_digests(dossier_ids: list[int], now: datetime) -> tuple[list, list[
 
     if not dossier_ids:
         return [], []
-    dossiers = list(Dossier.objects.filter(pk__in=dossier_ids)
-                    .select_related("procedure", "assignee", "handling_unit", "agency").order_by("due_at", "id"))
+    dossiers = list(
+        Dossier.objects.filter(pk__in=dossier_ids)
+        .select_related("procedure", "assignee", "handling_unit", "agency")
+        .order_by("due_at", "id")
+    )
     needs_leader = {d.pk: d for d in dossiers if d.due_at < now or d.assignee_id is None}
     leaders = _unit_leaders({d.handling_unit or d.agency for d in needs_leader.values()})
     people: dict[int, tuple] = {}  # user id → (user, {dossier id: dossier})
@@ -908,52 +1236,92 @@ def _warning_digests(dossier_ids: list[int], now: datetime) -> tuple[list, list[
             if not user.email:
                 no_email.append(user.username)
                 continue
-            lines = [_("Dear %(name)s,") % {"name": user}, "",
-                     _("These dossiers you handle or supervise are due soon or overdue:"), ""]
+            lines = [
+                _("Dear %(name)s,") % {"name": user},
+                "",
+                _("These dossiers you handle or supervise are due soon or overdue:"),
+                "",
+            ]
             for d in mine.values():
                 state = _("OVERDUE") if d.due_at < now else _("due soon")
-                lines += [f"- {d.code} | {d.procedure.name} | "
-                          + _("due %(day)s") % {"day": timezone.localtime(d.due_at).strftime("%d/%m/%Y")}
-                          + f" | {state} | {d.handling_unit or d.agency}",
-                          f"  {site}{reverse('onestop:detail', args=[d.pk])}"]
-            lines += ["", _("An apology with a new appointment (Mẫu 04) must be issued at least one day before the due "
-                            "date. This message was sent automatically by the one-stop system.")]
-            subject = ngettext("Due-date warning: %(n)s dossier", "Due-date warnings: %(n)s dossiers",
-                               len(mine)) % {"n": len(mine)}
+                lines += [
+                    f"- {d.code} | {d.procedure.name} | "
+                    + _("due %(day)s") % {"day": timezone.localtime(d.due_at).strftime("%d/%m/%Y")}
+                    + f" | {state} | {d.handling_unit or d.agency}",
+                    f"  {site}{reverse('onestop:detail', args=[d.pk])}",
+                ]
+            lines += [
+                "",
+                _(
+                    "An apology with a new appointment (Mẫu 04) must be issued at least one day before the due "
+                    "date. This message was sent automatically by the one-stop system."
+                ),
+            ]
+            subject = ngettext(
+                "Due-date warning: %(n)s dossier", "Due-date warnings: %(n)s dossiers", len(mine)
+            ) % {"n": len(mine)}
             messages.append((user.email, subject, "\n".join(lines)))
     return messages, sorted(no_email)
 
 
 # --- dossier tracking book (Mẫu 06) ----------------------------------------------------------------
-BOOK_VIEWED = event_type("onestop.book.personal_view",
-                         gettext_lazy("Dossier tracking book (Mẫu 06) viewed or exported: applicants' personal data"))
+BOOK_VIEWED = event_type(
+    "onestop.book.personal_view",
+    gettext_lazy("Dossier tracking book (Mẫu 06) viewed or exported: applicants' personal data"),
+)
 
 
-def dossier_book_viewed(*, actor, agency: Agency, year: int, month: int | None = None, page: int | None = None,
-                        dossier_ids=(), export: str = "", rows: int | None = None) -> None:
+def dossier_book_viewed(
+    *,
+    actor,
+    agency: Agency,
+    year: int,
+    month: int | None = None,
+    page: int | None = None,
+    dossier_ids=(),
+    export: str = "",
+    rows: int | None = None,
+) -> None:
     """Record that someone saw the book's personal data: a page (its dossiers listed) or an export
     (its period and number of entries: the entries are fixed by the period, as dossiers are never
     deleted)."""
     from .access import BOOK
+
     require_perm(actor, BOOK, agency)
-    audit_record(BOOK_VIEWED, actor=actor, target=agency, agency_id=agency.pk,
-                 after={"year": year, "month": month, "page": page, "format": export or "page",
-                        "dossiers": list(dossier_ids), "rows": rows})
+    audit_record(
+        BOOK_VIEWED,
+        actor=actor,
+        target=agency,
+        agency_id=agency.pk,
+        after={
+            "year": year,
+            "month": month,
+            "page": page,
+            "format": export or "page",
+            "dossiers": list(dossier_ids),
+            "rows": rows,
+        },
+    )
 
 
 # --- one-stop rule sets (effective-dated; a rule set in force or frozen on dossiers never changes) ---
-RULE_SET_E = {code: event_type(f"onestop.ruleset.{code}", label) for code, label in [
-    ("create", gettext_lazy("One-stop rule set created")),
-    ("update", gettext_lazy("One-stop rule set changed before it took effect")),
-    ("delete", gettext_lazy("One-stop rule set deleted before it took effect")),
-]}
+RULE_SET_E = {
+    code: event_type(f"onestop.ruleset.{code}", label)
+    for code, label in [
+        ("create", gettext_lazy("One-stop rule set created")),
+        ("update", gettext_lazy("One-stop rule set changed before it took effect")),
+        ("delete", gettext_lazy("One-stop rule set deleted before it took effect")),
+    ]
+}
 
 
 def _require_rules_perm(actor) -> None:
     from .access import RULES, may_manage_rule_sets
+
     if not may_manage_rule_sets(actor):
-        raise PermissionDenied(_("You do not have the permission “%(perm)s” at the ministry level.")
-                               % {"perm": RULES.label})
+        raise PermissionDenied(
+            _("You do not have the permission “%(perm)s” at the ministry level.") % {"perm": RULES.label}
+        )
 
 
 def _rule_fields():
@@ -964,11 +1332,17 @@ def _rule_fields():
 def _rule_set_still_future(rs: RuleSet) -> None:
     today = timezone.localdate()
     if rs.effective_from <= today:
-        raise ValidationError(_("Rule set %(code)s took effect on %(day)s: rules in force are never edited; create a "
-                                "new rule set effective from a future date.")
-                              % {"code": rs.code, "day": rs.effective_from.strftime("%d/%m/%Y")})
+        raise ValidationError(
+            _(
+                "Rule set %(code)s took effect on %(day)s: rules in force are never edited; create a "
+                "new rule set effective from a future date."
+            )
+            % {"code": rs.code, "day": rs.effective_from.strftime("%d/%m/%Y")}
+        )
     if rs.dossiers.exists():
-        raise ValidationError(_("Rule set %(code)s is already fixed on dossiers and cannot change.") % {"code": rs.code})
+        raise ValidationError(
+            _("Rule set %(code)s is already fixed on dossiers and cannot change.") % {"code": rs.code}
+        )
 
 
 def _rule_set_fill(rs: RuleSet, data: dict) -> RuleSet:
@@ -977,14 +1351,23 @@ def _rule_set_fill(rs: RuleSet, data: dict) -> RuleSet:
             setattr(rs, f.name, data[f.name])
     today = timezone.localdate()
     if not rs.effective_from or rs.effective_from <= today:
-        raise ValidationError({"effective_from": _("The effective date must be after today (%(today)s): a new rule "
-                                                   "set applies to dossiers received from that day.")
-                               % {"today": today.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "The effective date must be after today (%(today)s): a new rule "
+                    "set applies to dossiers received from that day."
+                )
+                % {"today": today.strftime("%d/%m/%Y")}
+            }
+        )
     clash = RuleSet.objects.filter(effective_from=rs.effective_from).exclude(pk=rs.pk).first()
     if clash is not None:
-        raise ValidationError({"effective_from": _("Rule set %(code)s already takes effect on %(day)s; choose another "
-                                                   "date.") % {"code": clash.code,
-                                                               "day": rs.effective_from.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "effective_from": _("Rule set %(code)s already takes effect on %(day)s; choose another date.")
+                % {"code": clash.code, "day": rs.effective_from.strftime("%d/%m/%Y")}
+            }
+        )
     rs.full_clean()
     return rs
 
@@ -993,6 +1376,7 @@ def _rule_set_fill(rs: RuleSet, data: dict) -> RuleSet:
 def rule_set_create(*, actor, data: dict) -> RuleSet:
     """A new rule set effective from a future date (its fields by name, as the ModelForm gives them)."""
     from cchc.core.audit import snapshot
+
     _require_rules_perm(actor)
     rs = _rule_set_fill(RuleSet(), data)
     rs.save()
@@ -1004,6 +1388,7 @@ def rule_set_create(*, actor, data: dict) -> RuleSet:
 def rule_set_update(*, actor, rule_set: RuleSet, data: dict) -> RuleSet:
     """Change a rule set that has not yet taken effect (and so is on no dossier)."""
     from cchc.core.audit import snapshot
+
     _require_rules_perm(actor)
     rs = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     _rule_set_still_future(rs)
@@ -1018,6 +1403,7 @@ def rule_set_update(*, actor, rule_set: RuleSet, data: dict) -> RuleSet:
 def rule_set_delete(*, actor, rule_set: RuleSet) -> None:
     """Delete a rule set that has not yet taken effect."""
     from cchc.core.audit import snapshot
+
     _require_rules_perm(actor)
     rs = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     _rule_set_still_future(rs)

@@ -24,12 +24,18 @@ from .models import Channel, Dossier, RuleSet, Status
 
 def period_bounds(period: Period) -> tuple[datetime, datetime]:
     tz = timezone.get_current_timezone()
-    return (datetime.combine(period.start, time.min, tzinfo=tz),
-            datetime.combine(period.end, time.max, tzinfo=tz))
+    return (
+        datetime.combine(period.start, time.min, tzinfo=tz),
+        datetime.combine(period.end, time.max, tzinfo=tz),
+    )
 
 
-def received_in(period: Period, agency: Agency | None = None, procedure_id: int | None = None,
-                base: QuerySet | None = None) -> QuerySet[Dossier]:
+def received_in(
+    period: Period,
+    agency: Agency | None = None,
+    procedure_id: int | None = None,
+    base: QuerySet | None = None,
+) -> QuerySet[Dossier]:
     start, end = period_bounds(period)
     qs = (base if base is not None else Dossier.objects.all()).filter(received_at__range=(start, end))
     if agency is not None:
@@ -45,9 +51,12 @@ RESOLVED = FINISHED & Q(status__in=[Status.DONE, Status.RETURNED])
 # TT 01/2018 index 6: the procedure version frozen on the dossier was, on the day of receipt, posted at the
 # one-stop desks / published electronically (a publication decision, published in the public catalogue).
 _RECEIPT_DAY = TruncDate("received_at")
-POSTED = Q(procedure_version__posted_at_desk_on__isnull=False, procedure_version__posted_at_desk_on__lte=_RECEIPT_DAY)
-PUBLISHED = (Q(procedure_version__published_on__isnull=False, procedure_version__published_on__lte=_RECEIPT_DAY)
-             & ~Q(procedure_version__publication_decision=""))
+POSTED = Q(
+    procedure_version__posted_at_desk_on__isnull=False, procedure_version__posted_at_desk_on__lte=_RECEIPT_DAY
+)
+PUBLISHED = Q(
+    procedure_version__published_on__isnull=False, procedure_version__published_on__lte=_RECEIPT_DAY
+) & ~Q(procedure_version__publication_decision="")
 EARLY = Q(finished_at__date__lt=TruncDate(F("legal_due_at")))
 COMPLAINED = Q(conduct_complaints_upheld__gt=0)
 
@@ -81,7 +90,12 @@ _COUNTS = {
 
 
 def _score(expr_2: Q, expr_1: Q) -> Case:
-    return Case(When(expr_2, then=Value(2)), When(expr_1, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return Case(
+        When(expr_2, then=Value(2)),
+        When(expr_1, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _aggregates() -> dict:
@@ -93,7 +107,9 @@ def _aggregates() -> dict:
     agg["x_i6"] = Sum(_score(POSTED & PUBLISHED, POSTED | PUBLISHED), filter=scored)
     agg["x_i7"] = Sum(_score(~COMPLAINED & EARLY, ~COMPLAINED), filter=scored)
     agg["x_i3"] = Sum(_score(Q(supplement_count=0), Q(supplement_count=1)), filter=scored)
-    agg["x_i4"] = Sum(_score(Q(channel=Channel.ONLINE), Q(channel__in=[Channel.IN_PERSON, Channel.POSTAL])), filter=scored)
+    agg["x_i4"] = Sum(
+        _score(Q(channel=Channel.ONLINE), Q(channel__in=[Channel.IN_PERSON, Channel.POSTAL])), filter=scored
+    )
     return agg
 
 
@@ -179,8 +195,12 @@ CACHE_SECONDS = 120
 def _grouped_rows(qs: QuerySet[Dossier]) -> list[dict]:
     """The period's figures grouped by (month, agency, procedure): one scan, kept two minutes in the
     shared cache so that reloading the dashboard or exporting it does not scan again."""
-    rows = (qs.annotate(m=ExtractMonth("received_at")).values("m", "agency_id", "procedure_id")
-            .order_by().annotate(**_aggregates()))
+    rows = (
+        qs.annotate(m=ExtractMonth("received_at"))
+        .values("m", "agency_id", "procedure_id")
+        .order_by()
+        .annotate(**_aggregates())
+    )
     sql, params = rows.query.sql_with_params()
     key = "onestop.stats." + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
     cached = cache.get(key)
@@ -209,9 +229,12 @@ def breakdown(qs: QuerySet[Dossier], procedures_limit: int = 20) -> Breakdown:
         units[a.pk].label = a.name
     top = sorted(procs.values(), key=lambda s: -s.received)[:procedures_limit]
     from cchc.procedures.models import Procedure
+
     for p in Procedure.objects.filter(pk__in=[s.key for s in top]).only("id", "code", "name"):
         procs[p.pk].label = f"{p.code} – {p.name}"
-    return Breakdown(total, [months[k] for k in sorted(months)], sorted(units.values(), key=lambda s: s.label), top)
+    return Breakdown(
+        total, [months[k] for k in sorted(months)], sorted(units.values(), key=lambda s: s.label), top
+    )
 
 
 def by_month(qs):
@@ -250,13 +273,18 @@ class UnitFacts:
 
     def desk_threshold(self, level: str | None = None) -> int:
         level = level or self.level
-        return {LEVEL_DISTRICT: self.rules.desk_resolution_share_district,
-                LEVEL_COMMUNE: self.rules.desk_resolution_share_commune}.get(level, self.rules.desk_resolution_share_central)
+        return {
+            LEVEL_DISTRICT: self.rules.desk_resolution_share_district,
+            LEVEL_COMMUNE: self.rules.desk_resolution_share_commune,
+        }.get(level, self.rules.desk_resolution_share_central)
 
 
 def rule_set_for(period: Period) -> RuleSet:
     """The rule set in force on the last day of the period (an unsaved default before the first one)."""
-    return RuleSet.objects.filter(effective_from__lte=period.end).order_by("-effective_from").first() or RuleSet()
+    return (
+        RuleSet.objects.filter(effective_from__lte=period.end).order_by("-effective_from").first()
+        or RuleSet()
+    )
 
 
 def _sum_metric(name: str, agencies: list[Agency], period: Period) -> MetricValue | None:
@@ -286,17 +314,27 @@ def unit_facts(period: Period, agencies: list[Agency], level: str | None = None)
         levels = {agency_level(a.type) for a in roots}
         level = levels.pop() if len(levels) == 1 else LEVEL_CENTRAL
     online, total = online_offer_counts([a.path for a in roots], period.end)
-    return UnitFacts(rules=rule_set_for(period), level=level, procedures_total=total, procedures_online=online,
-                     feedback=_sum_metric("feedback.on_time_rate", roots, period),
-                     ratings=_sum_metric("portal.satisfaction_rate", roots, period))
+    return UnitFacts(
+        rules=rule_set_for(period),
+        level=level,
+        procedures_total=total,
+        procedures_online=online,
+        feedback=_sum_metric("feedback.on_time_rate", roots, period),
+        ratings=_sum_metric("portal.satisfaction_rate", roots, period),
+    )
 
 
 # --- TT 01/2018/TT-VPCP Điều 13: nine indices scored 2/1/0 --------------------------------------
 TT01_LABELS = {
-    1: "Tổng thời gian giải quyết so với quy định", 2: "Thời gian thực hiện của từng cơ quan so với quy định",
-    3: "Số lần liên hệ để hoàn thiện hồ sơ", 4: "Số cơ quan phải liên hệ",
-    5: "Giải quyết tại Bộ phận một cửa", 6: "Công khai thủ tục hành chính", 7: "Thái độ của công chức",
-    8: "Tiếp thu, xử lý phản ánh, kiến nghị", 9: "Dịch vụ công trực tuyến",
+    1: "Tổng thời gian giải quyết so với quy định",
+    2: "Thời gian thực hiện của từng cơ quan so với quy định",
+    3: "Số lần liên hệ để hoàn thiện hồ sơ",
+    4: "Số cơ quan phải liên hệ",
+    5: "Giải quyết tại Bộ phận một cửa",
+    6: "Công khai thủ tục hành chính",
+    7: "Thái độ của công chức",
+    8: "Tiếp thu, xử lý phản ánh, kiến nghị",
+    9: "Dịch vụ công trực tuyến",
 }
 
 
@@ -331,8 +369,11 @@ def index9(s: Summary, facts: UnitFacts | None = None) -> int | None:
     if not s.received:
         return None
     share = s.online_share
-    offered = (Decimal(facts.procedures_online) * 100 / facts.procedures_total
-               if facts is not None and facts.procedures_total else None)
+    offered = (
+        Decimal(facts.procedures_online) * 100 / facts.procedures_total
+        if facts is not None and facts.procedures_total
+        else None
+    )
     if facts is not None and offered is None:
         offered = Decimal(0)
     if share >= 30 and s.late == 0 and (offered is None or offered >= 20):
@@ -364,8 +405,18 @@ def tt01_indices(s: Summary, facts: UnitFacts | None = None) -> list[dict]:
 
     def row(i, score, basis, numerator=None, computed=True, note=""):
         # per-unit indices are whole scores; per-dossier ones are averages (two decimals)
-        rows.append({"index": i, "label": TT01_LABELS[i], "score": score, "basis": basis, "numerator": numerator,
-                     "computed": computed, "note": note, "places": 0 if i in (5, 8, 9) else 2})
+        rows.append(
+            {
+                "index": i,
+                "label": TT01_LABELS[i],
+                "score": score,
+                "basis": basis,
+                "numerator": numerator,
+                "computed": computed,
+                "note": note,
+                "places": 0 if i in (5, 8, 9) else 2,
+            }
+        )
 
     row(1, _avg(s.i1, s.tt01_n), s.tt01_n)
     row(2, _avg(s.i2, s.i2_n), s.i2_n)
@@ -375,10 +426,20 @@ def tt01_indices(s: Summary, facts: UnitFacts | None = None) -> list[dict]:
         row(5, None, s.resolved, s.at_desk, computed=False)
     else:
         threshold = facts.desk_threshold()
-        row(5, index5(s, threshold), s.resolved, s.at_desk,
-            note=f"ngưỡng {threshold} %; {s.returned}/{s.resolved} kết quả đã trả qua Bộ phận một cửa")
+        row(
+            5,
+            index5(s, threshold),
+            s.resolved,
+            s.at_desk,
+            note=f"ngưỡng {threshold} %; {s.returned}/{s.resolved} kết quả đã trả qua Bộ phận một cửa",
+        )
     row(6, _avg(s.i6, s.tt01_n), s.tt01_n)
-    row(7, _avg(s.i7, s.tt01_n), s.tt01_n, note=f"{s.complained} hồ sơ có phản ánh đúng về thái độ" if s.complained else "")
+    row(
+        7,
+        _avg(s.i7, s.tt01_n),
+        s.tt01_n,
+        note=f"{s.complained} hồ sơ có phản ánh đúng về thái độ" if s.complained else "",
+    )
     fb = facts.feedback if facts is not None else None
     if fb is None:
         row(8, None, 0, computed=False)
@@ -416,29 +477,73 @@ def qd766_indicators(s: Summary, facts: UnitFacts | None = None) -> list[dict]:
     if isinstance(s, QuerySet):
         s = summary(s)
     rows = [
-        {"code": "2.1", "label": "Tỷ lệ hồ sơ giải quyết đúng hạn (trừ thời gian tạm dừng)", "value": s.on_time_evaluation_rate,
-         "numerator": s.on_time_evaluation, "denominator": s.finished, "threshold": None},
-        {"code": "2.2", "label": "Thời gian giải quyết trung bình (ngày làm việc)", "value": s.avg_days,
-         "numerator": None, "denominator": s.finished, "threshold": None},
+        {
+            "code": "2.1",
+            "label": "Tỷ lệ hồ sơ giải quyết đúng hạn (trừ thời gian tạm dừng)",
+            "value": s.on_time_evaluation_rate,
+            "numerator": s.on_time_evaluation,
+            "denominator": s.finished,
+            "threshold": None,
+        },
+        {
+            "code": "2.2",
+            "label": "Thời gian giải quyết trung bình (ngày làm việc)",
+            "value": s.avg_days,
+            "numerator": None,
+            "denominator": s.finished,
+            "threshold": None,
+        },
     ]
     if facts is not None:
         total, online = facts.procedures_total, facts.procedures_online
-        rows.append({"code": "3.1", "label": "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến (toàn trình, một phần)",
-                     "value": percent(online, total) if total else None, "numerator": online, "denominator": total,
-                     "threshold": 80})
+        rows.append(
+            {
+                "code": "3.1",
+                "label": "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến (toàn trình, một phần)",
+                "value": percent(online, total) if total else None,
+                "numerator": online,
+                "denominator": total,
+                "threshold": 80,
+            }
+        )
     rows += [
-        {"code": "3.3", "label": "Tỷ lệ hồ sơ trực tuyến", "value": s.online_share, "numerator": s.online,
-         "denominator": s.received, "threshold": 50},
-        {"code": "3.5", "label": "Tỷ lệ hồ sơ thanh toán trực tuyến", "value": s.online_payment_share,
-         "numerator": s.paid_online, "denominator": s.with_fee, "threshold": None},
-        {"code": "4.1", "label": "Tỷ lệ hồ sơ có kết quả điện tử", "value": s.e_result_share,
-         "numerator": s.e_result, "denominator": s.finished, "threshold": None},
+        {
+            "code": "3.3",
+            "label": "Tỷ lệ hồ sơ trực tuyến",
+            "value": s.online_share,
+            "numerator": s.online,
+            "denominator": s.received,
+            "threshold": 50,
+        },
+        {
+            "code": "3.5",
+            "label": "Tỷ lệ hồ sơ thanh toán trực tuyến",
+            "value": s.online_payment_share,
+            "numerator": s.paid_online,
+            "denominator": s.with_fee,
+            "threshold": None,
+        },
+        {
+            "code": "4.1",
+            "label": "Tỷ lệ hồ sơ có kết quả điện tử",
+            "value": s.e_result_share,
+            "numerator": s.e_result,
+            "denominator": s.finished,
+            "threshold": None,
+        },
     ]
     value, overdue, bad = satisfaction_766(s, facts)
-    rows.append({"code": "5.x", "label": "Mức độ hài lòng: 100 % − (tỷ lệ quá hạn + tỷ lệ phản ánh đúng, "
-                                          "không hài lòng)",
-                 "value": value, "numerator": None, "denominator": s.finished, "threshold": 90,
-                 "detail": {"overdue": overdue, "complaints_dislikes": bad}})
+    rows.append(
+        {
+            "code": "5.x",
+            "label": "Mức độ hài lòng: 100 % − (tỷ lệ quá hạn + tỷ lệ phản ánh đúng, không hài lòng)",
+            "value": value,
+            "numerator": None,
+            "denominator": s.finished,
+            "threshold": 90,
+            "detail": {"overdue": overdue, "complaints_dislikes": bad},
+        }
+    )
     for r in rows:
         r["met"] = _met(r["value"], r["threshold"])
     return rows
@@ -447,29 +552,44 @@ def qd766_indicators(s: Summary, facts: UnitFacts | None = None) -> list[dict]:
 # --- platform metrics (registered in apps.py) ------------------------------------------------------
 def _records_url(agency, period) -> str:
     from django.urls import reverse
+
     return f"{reverse('onestop:statistics')}?start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}&agency={agency.pk if agency else ''}"
 
 
 def metric_on_time_rate(agency, period) -> MetricValue:
     s = summary(received_in(period, agency))
-    return MetricValue.ratio(s.on_time, s.finished, records_url=_records_url(agency, period)) if s.finished else MetricValue(None)
+    return (
+        MetricValue.ratio(s.on_time, s.finished, records_url=_records_url(agency, period))
+        if s.finished
+        else MetricValue(None)
+    )
 
 
 def metric_on_time_rate_evaluation(agency, period) -> MetricValue:
     s = summary(received_in(period, agency))
-    return (MetricValue.ratio(s.on_time_evaluation, s.finished, records_url=_records_url(agency, period))
-            if s.finished else MetricValue(None))
+    return (
+        MetricValue.ratio(s.on_time_evaluation, s.finished, records_url=_records_url(agency, period))
+        if s.finished
+        else MetricValue(None)
+    )
 
 
 def metric_online_share(agency, period) -> MetricValue:
     s = summary(received_in(period, agency))
-    return MetricValue.ratio(s.online, s.received, records_url=_records_url(agency, period)) if s.received else MetricValue(None)
+    return (
+        MetricValue.ratio(s.online, s.received, records_url=_records_url(agency, period))
+        if s.received
+        else MetricValue(None)
+    )
 
 
 def metric_online_payment_share(agency, period) -> MetricValue:
     s = summary(received_in(period, agency))
-    return (MetricValue.ratio(s.paid_online, s.with_fee, records_url=_records_url(agency, period))
-            if s.with_fee else MetricValue(None))
+    return (
+        MetricValue.ratio(s.paid_online, s.with_fee, records_url=_records_url(agency, period))
+        if s.with_fee
+        else MetricValue(None)
+    )
 
 
 def metric_average_days(agency, period) -> MetricValue:

@@ -19,9 +19,19 @@ from cchc.workdays.selectors import calendar
 
 from .models import Channel, Dossier, DossierCodeCounter, Outcome, RuleSet, Status
 
-FINISHED_STATUSES = [(Status.RETURNED, 82), (Status.DONE, 6), (Status.REFUSED, 5), (Status.WITHDRAWN, 4),
-                     (Status.STOPPED, 3)]
-OPEN_STATUSES_W = [(Status.PROCESSING, 70), (Status.SUPPLEMENT, 15), (Status.PAYMENT, 5), (Status.SUBMITTED, 10)]
+FINISHED_STATUSES = [
+    (Status.RETURNED, 82),
+    (Status.DONE, 6),
+    (Status.REFUSED, 5),
+    (Status.WITHDRAWN, 4),
+    (Status.STOPPED, 3),
+]
+OPEN_STATUSES_W = [
+    (Status.PROCESSING, 70),
+    (Status.SUPPLEMENT, 15),
+    (Status.PAYMENT, 5),
+    (Status.SUBMITTED, 10),
+]
 
 
 def _pick(rng, weighted):
@@ -35,8 +45,15 @@ def _pick(rng, weighted):
 
 
 class Generator:
-    def __init__(self, *, procedures, units_by_agency: dict, officers_by_unit: dict, seed: int = 2018,
-                 now: datetime | None = None):
+    def __init__(
+        self,
+        *,
+        procedures,
+        units_by_agency: dict,
+        officers_by_unit: dict,
+        seed: int = 2018,
+        now: datetime | None = None,
+    ):
         self.rng = random.Random(seed)
         self.cal = calendar()
         self.now = now or timezone.now()
@@ -84,7 +101,11 @@ class Generator:
         if version is None:
             return None
         year_share = min(0.65, 0.05 + 0.075 * max(0, day.year - 2018))
-        channel = Channel.ONLINE if rng.random() < year_share else (Channel.POSTAL if rng.random() < 0.1 else Channel.IN_PERSON)
+        channel = (
+            Channel.ONLINE
+            if rng.random() < year_share
+            else (Channel.POSTAL if rng.random() < 0.1 else Channel.IN_PERSON)
+        )
         days = int(version.processing_time_value)
         due = cal.add_working_days(received, days)
         agency = procedure.agency
@@ -93,14 +114,30 @@ class Generator:
         self.serial += 1
         fee = (version.fee or Decimal(0)) + (version.charge or Decimal(0))
         d = Dossier(
-            code=f"{agency.code}-{day:%y%m%d}-{self.counters[key]:04d}", procedure=procedure, procedure_version=version,
-            rule_set=self._rule_set(day), agency=agency, channel=channel, applicant_kind=1 if rng.random() < 0.8 else 2,
-            applicant_name=f"Người nộp mẫu {self.serial:07d} [mẫu]", applicant_identity=f"{rng.randint(0, 10**12 - 1):012d}",
-            applicant_phone=f"09{rng.randint(0, 10**8 - 1):08d}", applicant_address="Địa chỉ mẫu [mẫu]",
-            submitted_at=received - timedelta(minutes=rng.randint(0, 600)) if channel == Channel.ONLINE else received,
-            received_at=received, processing_days=version.processing_time_value,
-            processing_unit=version.processing_time_unit, first_due_at=due, legal_due_at=due, evaluation_due_at=due,
-            due_at=due, fee_amount=fee, is_synthetic=True, status=Status.PROCESSING,
+            code=f"{agency.code}-{day:%y%m%d}-{self.counters[key]:04d}",
+            procedure=procedure,
+            procedure_version=version,
+            rule_set=self._rule_set(day),
+            agency=agency,
+            channel=channel,
+            applicant_kind=1 if rng.random() < 0.8 else 2,
+            applicant_name=f"Người nộp mẫu {self.serial:07d} [mẫu]",
+            applicant_identity=f"{rng.randint(0, 10**12 - 1):012d}",
+            applicant_phone=f"09{rng.randint(0, 10**8 - 1):08d}",
+            applicant_address="Địa chỉ mẫu [mẫu]",
+            submitted_at=received - timedelta(minutes=rng.randint(0, 600))
+            if channel == Channel.ONLINE
+            else received,
+            received_at=received,
+            processing_days=version.processing_time_value,
+            processing_unit=version.processing_time_unit,
+            first_due_at=due,
+            legal_due_at=due,
+            evaluation_due_at=due,
+            due_at=due,
+            fee_amount=fee,
+            is_synthetic=True,
+            status=Status.PROCESSING,
         )
         # Pauses for supplementation: most dossiers none, some one, a few two.
         r = rng.random()
@@ -163,6 +200,11 @@ def generate(gen: Generator, *, count: int, start: date, end: date, chunk: int =
         if progress is not None:
             progress(made, count)
     with transaction.atomic():
-        DossierCodeCounter.objects.bulk_create(gen.counter_rows(), batch_size=5000, update_conflicts=True,
-                                               unique_fields=["agency", "day"], update_fields=["last"])
+        DossierCodeCounter.objects.bulk_create(
+            gen.counter_rows(),
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["agency", "day"],
+            update_fields=["last"],
+        )
     return made

@@ -38,16 +38,33 @@ def queue(request):
         procedure_id = int(request.GET.get("procedure") or 0) or None
     except ValueError:
         status = procedure_id = None
-    qs = selectors.work_queue(request.user, scope=scope, status=status, procedure_id=procedure_id,
-                              overdue=request.GET.get("overdue") == "1", q=request.GET.get("q", ""))
+    qs = selectors.work_queue(
+        request.user,
+        scope=scope,
+        status=status,
+        procedure_id=procedure_id,
+        overdue=request.GET.get("overdue") == "1",
+        q=request.GET.get("q", ""),
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "onestop/queue.html", {
-        "page": page, "scope": scope, "status": status, "procedure_id": procedure_id,
-        "statuses": [(s.value, s.label) for s in Status if s in OPEN_STATUSES],
-        "procedures": Procedure.objects.filter(status="active").order_by("code").only("id", "code", "name")[:500],
-        "q": request.GET.get("q", ""), "overdue": request.GET.get("overdue") == "1", "now": timezone.now(),
-        "can_receive": has_perm(request.user, RECEIVE),
-    })
+    return render(
+        request,
+        "onestop/queue.html",
+        {
+            "page": page,
+            "scope": scope,
+            "status": status,
+            "procedure_id": procedure_id,
+            "statuses": [(s.value, s.label) for s in Status if s in OPEN_STATUSES],
+            "procedures": Procedure.objects.filter(status="active")
+            .order_by("code")
+            .only("id", "code", "name")[:500],
+            "q": request.GET.get("q", ""),
+            "overdue": request.GET.get("overdue") == "1",
+            "now": timezone.now(),
+            "can_receive": has_perm(request.user, RECEIVE),
+        },
+    )
 
 
 @staff_required
@@ -62,8 +79,13 @@ def desk(request):
         accept_now = data.pop("accept_now")
         procedure = data.pop("procedure")
         try:
-            d = services.dossier_register(actor=request.user, agency=procedure.agency, procedure=procedure,
-                                          files=_component_files(request), **data)
+            d = services.dossier_register(
+                actor=request.user,
+                agency=procedure.agency,
+                procedure=procedure,
+                files=_component_files(request),
+                **data,
+            )
             if accept_now:
                 d = services.dossier_accept(actor=request.user, dossier=d, version=d.version)
         except ValidationError as exc:
@@ -71,8 +93,11 @@ def desk(request):
         else:
             messages.success(request, _("Dossier %(code)s registered.") % {"code": d.code})
             return redirect("onestop:detail", pk=d.pk)
-    waiting = (Dossier.objects.filter(scope_q(request.user, RECEIVE, "agency"), status=Status.SUBMITTED)
-               .select_related("procedure", "agency").order_by("submitted_at")[:100])
+    waiting = (
+        Dossier.objects.filter(scope_q(request.user, RECEIVE, "agency"), status=Status.SUBMITTED)
+        .select_related("procedure", "agency")
+        .order_by("submitted_at")[:100]
+    )
     return render(request, "onestop/desk.html", {"form": form, "waiting": waiting})
 
 
@@ -83,11 +108,16 @@ def _component_files(request):
 @staff_required
 def overdue(request):
     require_perm(request.user, VIEW)
-    return render(request, "onestop/overdue.html", {
-        "overdue": selectors.overdue_dossiers(request.user)[:200],
-        "by_unit": selectors.overdue_by_unit_and_officer(request.user),
-        "warnings": selectors.apology_due(request.user)[:200], "now": timezone.now(),
-    })
+    return render(
+        request,
+        "onestop/overdue.html",
+        {
+            "overdue": selectors.overdue_dossiers(request.user)[:200],
+            "by_unit": selectors.overdue_by_unit_and_officer(request.user),
+            "warnings": selectors.apology_due(request.user)[:200],
+            "now": timezone.now(),
+        },
+    )
 
 
 # --- one dossier ----------------------------------------------------------------------------------
@@ -96,8 +126,9 @@ def _visible_dossier(request, pk) -> Dossier:
         d = selectors.dossier_detail(pk)
     except Dossier.DoesNotExist:
         raise Http404 from None
-    if d.status == Status.DRAFT or not (selectors.dossiers_visible_to(request.user).filter(pk=pk).exists()
-                                        or handles(request.user, d)):
+    if d.status == Status.DRAFT or not (
+        selectors.dossiers_visible_to(request.user).filter(pk=pk).exists() or handles(request.user, d)
+    ):
         raise Http404
     return d
 
@@ -120,31 +151,50 @@ def detail(request, pk):
         "process": bool(d.handling_unit_id) and has_perm(user, PROCESS, d.handling_unit),
         "approve": bool(d.handling_unit_id) and has_perm(user, APPROVE, d.handling_unit),
     }
-    officers = get_user_model().objects.filter(role_assignments__role=Role.PROCESSING_OFFICER,
-                                               role_assignments__agency=d.handling_unit_id).distinct()
+    officers = (
+        get_user_model()
+        .objects.filter(
+            role_assignments__role=Role.PROCESSING_OFFICER, role_assignments__agency=d.handling_unit_id
+        )
+        .distinct()
+    )
     steps = list(d.steps.select_related("unit", "assignee", "handed_over_by", "completed_by"))
-    open_consultations = [s for s in steps if s.kind == DossierStep.Kind.CONSULTATION and not s.completed_at
-                          and (has_perm(user, PROCESS, s.unit) or has_perm(user, APPROVE, s.unit))]
+    open_consultations = [
+        s
+        for s in steps
+        if s.kind == DossierStep.Kind.CONSULTATION
+        and not s.completed_at
+        and (has_perm(user, PROCESS, s.unit) or has_perm(user, APPROVE, s.unit))
+    ]
     waiting_approval = any(s.kind == DossierStep.Kind.APPROVAL and not s.completed_at for s in steps)
-    return render(request, "onestop/detail.html", {
-        "d": d, "show_personal": show_personal, "can": can, "steps": steps,
-        "events": d.events.select_related("actor"), "pauses": d.pauses.all(),
-        "files": d.files.filter(replaced=False) if show_personal else [],
-        "apology": getattr(d, "apology", None) if hasattr(d, "apology") else None,
-        "waiting_approval": waiting_approval, "open_consultations": open_consultations,
-        "f_accept": forms.AcceptForm(initial=initial, units=units),
-        "f_refuse": forms.ReasonForm(initial=initial, auto_id="refuse_%s"),
-        "f_supplement": forms.SupplementRequestForm(initial=initial),
-        "f_route": forms.RouteForm(initial=initial, units=units, auto_id="route_%s"),
-        "f_assign": forms.AssignForm(initial=initial, officers=officers),
-        "f_consult": forms.ConsultForm(initial=initial, units=units, auto_id="consult_%s"),
-        "f_payment": forms.PaymentRequestForm(initial={**initial, "amount": d.fee_amount or None}),
-        "f_propose": forms.ProposeForm(initial=initial),
-        "f_apology": forms.ApologyForm(initial=initial, auto_id="apology_%s"),
-        "f_stop": forms.ReasonForm(initial=initial, auto_id="stop_%s"),
-        "f_version": forms.VersionedForm(initial=initial),
-        "Status": Status,
-    })
+    return render(
+        request,
+        "onestop/detail.html",
+        {
+            "d": d,
+            "show_personal": show_personal,
+            "can": can,
+            "steps": steps,
+            "events": d.events.select_related("actor"),
+            "pauses": d.pauses.all(),
+            "files": d.files.filter(replaced=False) if show_personal else [],
+            "apology": getattr(d, "apology", None) if hasattr(d, "apology") else None,
+            "waiting_approval": waiting_approval,
+            "open_consultations": open_consultations,
+            "f_accept": forms.AcceptForm(initial=initial, units=units),
+            "f_refuse": forms.ReasonForm(initial=initial, auto_id="refuse_%s"),
+            "f_supplement": forms.SupplementRequestForm(initial=initial),
+            "f_route": forms.RouteForm(initial=initial, units=units, auto_id="route_%s"),
+            "f_assign": forms.AssignForm(initial=initial, officers=officers),
+            "f_consult": forms.ConsultForm(initial=initial, units=units, auto_id="consult_%s"),
+            "f_payment": forms.PaymentRequestForm(initial={**initial, "amount": d.fee_amount or None}),
+            "f_propose": forms.ProposeForm(initial=initial),
+            "f_apology": forms.ApologyForm(initial=initial, auto_id="apology_%s"),
+            "f_stop": forms.ReasonForm(initial=initial, auto_id="stop_%s"),
+            "f_version": forms.VersionedForm(initial=initial),
+            "Status": Status,
+        },
+    )
 
 
 def _local_end_of(day: date) -> datetime:
@@ -153,33 +203,97 @@ def _local_end_of(day: date) -> datetime:
 
 ACTIONS = {
     # action: (form class, call(request, dossier, cleaned) → result)
-    "accept": (forms.AcceptForm, lambda r, d, c: services.dossier_accept(
-        actor=r.user, dossier=d, version=c["version"], unit=c.get("unit"), quota_days=c.get("quota_days"))),
-    "refuse": (forms.ReasonForm, lambda r, d, c: services.dossier_refuse(
-        actor=r.user, dossier=d, version=c["version"], reasons=c["reason"])),
-    "supplement": (forms.SupplementRequestForm, lambda r, d, c: services.dossier_request_supplement(
-        actor=r.user, dossier=d, version=c["version"], items=[{"component": c["component"], "reason": c["reason"]}])),
-    "route": (forms.RouteForm, lambda r, d, c: services.dossier_route(
-        actor=r.user, dossier=d, version=c["version"], unit=c["unit"], quota_days=c["quota_days"], task=c["task"],
-        kind=DossierStep.Kind.TRANSFER if c["transfer"] else DossierStep.Kind.PROCESSING)),
-    "assign": (forms.AssignForm, lambda r, d, c: services.dossier_assign(
-        actor=r.user, dossier=d, version=c["version"], officer=c["officer"])),
-    "consult": (forms.ConsultForm, lambda r, d, c: services.dossier_consult(
-        actor=r.user, dossier=d, version=c["version"], unit=c["unit"], question=c["question"],
-        quota_days=c["quota_days"])),
-    "payment": (forms.PaymentRequestForm, lambda r, d, c: services.dossier_request_payment(
-        actor=r.user, dossier=d, version=c["version"], amount=c["amount"], note=c["note"])),
-    "propose": (forms.ProposeForm, lambda r, d, c: services.dossier_propose_result(
-        actor=r.user, dossier=d, version=c["version"], outcome=c["outcome"], note=c["note"],
-        result_file=c.get("result_file"))),
-    "approve": (forms.VersionedForm, lambda r, d, c: services.dossier_approve(
-        actor=r.user, dossier=d, version=c["version"])),
-    "return": (forms.VersionedForm, lambda r, d, c: services.dossier_return_result(
-        actor=r.user, dossier=d, version=c["version"])),
-    "stop": (forms.ReasonForm, lambda r, d, c: services.dossier_stop(
-        actor=r.user, dossier=d, version=c["version"], reason=c["reason"])),
-    "apology": (forms.ApologyForm, lambda r, d, c: services.dossier_apology(
-        actor=r.user, dossier=d, version=c["version"], reason=c["reason"], new_due_at=_local_end_of(c["new_due"]))),
+    "accept": (
+        forms.AcceptForm,
+        lambda r, d, c: services.dossier_accept(
+            actor=r.user, dossier=d, version=c["version"], unit=c.get("unit"), quota_days=c.get("quota_days")
+        ),
+    ),
+    "refuse": (
+        forms.ReasonForm,
+        lambda r, d, c: services.dossier_refuse(
+            actor=r.user, dossier=d, version=c["version"], reasons=c["reason"]
+        ),
+    ),
+    "supplement": (
+        forms.SupplementRequestForm,
+        lambda r, d, c: services.dossier_request_supplement(
+            actor=r.user,
+            dossier=d,
+            version=c["version"],
+            items=[{"component": c["component"], "reason": c["reason"]}],
+        ),
+    ),
+    "route": (
+        forms.RouteForm,
+        lambda r, d, c: services.dossier_route(
+            actor=r.user,
+            dossier=d,
+            version=c["version"],
+            unit=c["unit"],
+            quota_days=c["quota_days"],
+            task=c["task"],
+            kind=DossierStep.Kind.TRANSFER if c["transfer"] else DossierStep.Kind.PROCESSING,
+        ),
+    ),
+    "assign": (
+        forms.AssignForm,
+        lambda r, d, c: services.dossier_assign(
+            actor=r.user, dossier=d, version=c["version"], officer=c["officer"]
+        ),
+    ),
+    "consult": (
+        forms.ConsultForm,
+        lambda r, d, c: services.dossier_consult(
+            actor=r.user,
+            dossier=d,
+            version=c["version"],
+            unit=c["unit"],
+            question=c["question"],
+            quota_days=c["quota_days"],
+        ),
+    ),
+    "payment": (
+        forms.PaymentRequestForm,
+        lambda r, d, c: services.dossier_request_payment(
+            actor=r.user, dossier=d, version=c["version"], amount=c["amount"], note=c["note"]
+        ),
+    ),
+    "propose": (
+        forms.ProposeForm,
+        lambda r, d, c: services.dossier_propose_result(
+            actor=r.user,
+            dossier=d,
+            version=c["version"],
+            outcome=c["outcome"],
+            note=c["note"],
+            result_file=c.get("result_file"),
+        ),
+    ),
+    "approve": (
+        forms.VersionedForm,
+        lambda r, d, c: services.dossier_approve(actor=r.user, dossier=d, version=c["version"]),
+    ),
+    "return": (
+        forms.VersionedForm,
+        lambda r, d, c: services.dossier_return_result(actor=r.user, dossier=d, version=c["version"]),
+    ),
+    "stop": (
+        forms.ReasonForm,
+        lambda r, d, c: services.dossier_stop(
+            actor=r.user, dossier=d, version=c["version"], reason=c["reason"]
+        ),
+    ),
+    "apology": (
+        forms.ApologyForm,
+        lambda r, d, c: services.dossier_apology(
+            actor=r.user,
+            dossier=d,
+            version=c["version"],
+            reason=c["reason"],
+            new_due_at=_local_end_of(c["new_due"]),
+        ),
+    ),
 }
 
 
@@ -192,8 +306,13 @@ def act(request, pk, action):
         form = forms.AnswerForm(request.POST)
         if form.is_valid():
             step = get_object_or_404(DossierStep, pk=form.cleaned_data["step"], dossier=d)
-            return _run(request, d, lambda: services.dossier_consult_answer(actor=request.user, step=step,
-                                                                            answer=form.cleaned_data["answer"]))
+            return _run(
+                request,
+                d,
+                lambda: services.dossier_consult_answer(
+                    actor=request.user, step=step, answer=form.cleaned_data["answer"]
+                ),
+            )
         messages.error(request, _("Write the answer."))
         return redirect("onestop:detail", pk=d.pk)
     if action not in ACTIONS:
@@ -206,8 +325,13 @@ def act(request, pk, action):
         kwargs["officers"] = get_user_model().objects.filter(kind="staff")
     form = form_class(request.POST, request.FILES, **kwargs)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
-                                         for f, e in form.errors.items()))
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                for f, e in form.errors.items()
+            ),
+        )
         return redirect("onestop:detail", pk=d.pk)
     return _run(request, d, lambda: call(request, d, form.cleaned_data))
 
@@ -248,14 +372,20 @@ def file_download(request, pk, file_id):
         raise Http404
     f = get_object_or_404(DossierFile, pk=file_id, dossier=d)
     services.dossier_personal_data_viewed(actor=request.user, dossier=d)
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f"{d.code}-{f.component_code or f.purpose}.{f.file.name.rsplit('.', 1)[-1]}")
+    return FileResponse(
+        f.file.open("rb"),
+        as_attachment=True,
+        filename=f"{d.code}-{f.component_code or f.purpose}.{f.file.name.rsplit('.', 1)[-1]}",
+    )
 
 
 # --- statistics -----------------------------------------------------------------------------------
 def _period(request) -> Period:
     today = date.today()
     try:
-        start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else date(today.year, 1, 1)
+        start = (
+            date.fromisoformat(request.GET["start"]) if request.GET.get("start") else date(today.year, 1, 1)
+        )
         end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else date(start.year, 12, 31)
     except ValueError:
         start, end = date(today.year, 1, 1), date(today.year, 12, 31)
@@ -275,44 +405,125 @@ def statistics_view(request):
     agencies = agencies_with_perm(request.user, STATS).order_by("path")
     agency = None
     if request.GET.get("agency"):
-        agency = agencies.filter(pk=request.GET["agency"]).first() if request.GET["agency"].isdigit() else None
+        agency = (
+            agencies.filter(pk=request.GET["agency"]).first() if request.GET["agency"].isdigit() else None
+        )
     base = Dossier.objects.filter(scope_q(request.user, STATS, "agency"))
     qs = statistics.received_in(period, agency, base=base)
     b = statistics.breakdown(qs)
     total, months, units, procs = b.total, b.months, b.units, b.procedures
     # indices 5, 8, 9 and QĐ 766 3.1 / 5.x also need facts of the unit (rules, procedures, feedback, ratings)
-    facts = statistics.unit_facts(period, [agency] if agency is not None else list(agencies),
-                                  level=statistics.agency_level(agency.type) if agency is not None else None)
+    facts = statistics.unit_facts(
+        period,
+        [agency] if agency is not None else list(agencies),
+        level=statistics.agency_level(agency.type) if agency is not None else None,
+    )
     tt01, qd766 = statistics.tt01_indices(total, facts), statistics.qd766_indicators(total, facts)
     if request.GET.get("format") == "xlsx":
-        header = [_("Group"), _("Received"), _("Finished"), _("On time"), _("Late"), _("On-time rate (%)"),
-                  _("On-time rate QĐ 766 (%)"), _("Average working days"), _("Online (%)"), _("Paid online (%)")]
+        header = [
+            _("Group"),
+            _("Received"),
+            _("Finished"),
+            _("On time"),
+            _("Late"),
+            _("On-time rate (%)"),
+            _("On-time rate QĐ 766 (%)"),
+            _("Average working days"),
+            _("Online (%)"),
+            _("Paid online (%)"),
+        ]
 
         def rows(items):
-            return [[s.label, s.received, s.finished, s.on_time, s.late, s.on_time_rate, s.on_time_evaluation_rate,
-                     s.avg_days, s.online_share, s.online_payment_share] for s in items]
-        indices = ([_("Index"), _("Score"), _("Counted"), _("Basis"), _("Note")],
-                   [[f"{r['index']}. {r['label']}", r["score"], r["numerator"], r["basis"], r["note"]] for r in tt01])
-        indicators = ([_("Code"), _("Indicator"), _("Value"), _("Counted"), _("Basis"), _("Full score at"), _("Met")],
-                      [[r["code"], r["label"], r["value"], r["numerator"], r["denominator"], r["threshold"],
-                        None if r["met"] is None else pgettext("threshold met", "yes" if r["met"] else "no")]
-                       for r in qd766])
-        content = xlsx_bytes({_("Units"): (header, rows(units)), _("Procedures"): (header, rows(procs)),
-                              _("Months"): (header, rows(months)), _("Total"): (header, rows([total])),
-                              "TT 01-2018": indices, "QĐ 766": indicators})
-        return file_response(content, f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", XLSX_MIME)
+            return [
+                [
+                    s.label,
+                    s.received,
+                    s.finished,
+                    s.on_time,
+                    s.late,
+                    s.on_time_rate,
+                    s.on_time_evaluation_rate,
+                    s.avg_days,
+                    s.online_share,
+                    s.online_payment_share,
+                ]
+                for s in items
+            ]
+
+        indices = (
+            [_("Index"), _("Score"), _("Counted"), _("Basis"), _("Note")],
+            [
+                [f"{r['index']}. {r['label']}", r["score"], r["numerator"], r["basis"], r["note"]]
+                for r in tt01
+            ],
+        )
+        indicators = (
+            [_("Code"), _("Indicator"), _("Value"), _("Counted"), _("Basis"), _("Full score at"), _("Met")],
+            [
+                [
+                    r["code"],
+                    r["label"],
+                    r["value"],
+                    r["numerator"],
+                    r["denominator"],
+                    r["threshold"],
+                    None if r["met"] is None else pgettext("threshold met", "yes" if r["met"] else "no"),
+                ]
+                for r in qd766
+            ],
+        )
+        content = xlsx_bytes(
+            {
+                _("Units"): (header, rows(units)),
+                _("Procedures"): (header, rows(procs)),
+                _("Months"): (header, rows(months)),
+                _("Total"): (header, rows([total])),
+                "TT 01-2018": indices,
+                "QĐ 766": indicators,
+            }
+        )
+        return file_response(
+            content, f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", XLSX_MIME
+        )
     chart_months = charts.column_chart(
-        [(m.label, [charts.Bar(_("Received"), m.received), charts.Bar(_("On time"), m.on_time),
-                    charts.Bar(_("Late"), m.late)]) for m in months],
-        title=_("Dossiers by month of receipt"), places=0)
-    chart_units = charts.bar_chart([charts.Bar(u.label, u.on_time_rate) for u in units],
-                                   title=_("On-time rate by unit"), unit="%", max_value=100)
-    return render(request, "onestop/statistics.html", {
-        "period": period, "agency": agency, "agencies": agencies, "total": total, "months": months, "units": units,
-        "procs": procs, "chart_months": chart_months, "chart_units": chart_units,
-        "tt01": tt01, "qd766": qd766,
-        "years": range(date.today().year, 2017, -1),
-    })
+        [
+            (
+                m.label,
+                [
+                    charts.Bar(_("Received"), m.received),
+                    charts.Bar(_("On time"), m.on_time),
+                    charts.Bar(_("Late"), m.late),
+                ],
+            )
+            for m in months
+        ],
+        title=_("Dossiers by month of receipt"),
+        places=0,
+    )
+    chart_units = charts.bar_chart(
+        [charts.Bar(u.label, u.on_time_rate) for u in units],
+        title=_("On-time rate by unit"),
+        unit="%",
+        max_value=100,
+    )
+    return render(
+        request,
+        "onestop/statistics.html",
+        {
+            "period": period,
+            "agency": agency,
+            "agencies": agencies,
+            "total": total,
+            "months": months,
+            "units": units,
+            "procs": procs,
+            "chart_months": chart_months,
+            "chart_units": chart_units,
+            "tt01": tt01,
+            "qd766": qd766,
+            "years": range(date.today().year, 2017, -1),
+        },
+    )
 
 
 # --- dossier tracking book (Mẫu 06) ------------------------------------------------------------------
@@ -343,12 +554,29 @@ def book_view(request):
         return _book_export(request, agency, year, month, fmt)
     page, entries = book.book_page(agency, year, month, request.GET.get("page"))
     if entries:
-        services.dossier_book_viewed(actor=request.user, agency=agency, year=year, month=month, page=page.number,
-                                     dossier_ids=[e.dossier.pk for e in entries])
-    return render(request, "onestop/book.html", {
-        "agencies": agencies, "agency": agency, "year": year, "month": month, "page": page, "entries": entries,
-        "years": range(this_year, 2017, -1), "months": range(1, 13), "sync_limit": book.SYNC_EXPORT_ROWS,
-    })
+        services.dossier_book_viewed(
+            actor=request.user,
+            agency=agency,
+            year=year,
+            month=month,
+            page=page.number,
+            dossier_ids=[e.dossier.pk for e in entries],
+        )
+    return render(
+        request,
+        "onestop/book.html",
+        {
+            "agencies": agencies,
+            "agency": agency,
+            "year": year,
+            "month": month,
+            "page": page,
+            "entries": entries,
+            "years": range(this_year, 2017, -1),
+            "months": range(1, 13),
+            "sync_limit": book.SYNC_EXPORT_ROWS,
+        },
+    )
 
 
 def _book_export(request, agency, year, month, fmt):
@@ -360,16 +588,22 @@ def _book_export(request, agency, year, month, fmt):
     from django.utils import translation
 
     from cchc.core.jobs import job_enqueue
+
     total = book.received_in(agency.pk, *book.year_bounds(year, month)).count()
     if total > book.SYNC_EXPORT_ROWS:
-        job = job_enqueue("onestop.book", actor=request.user,
-                          params={"agency": agency.pk, "year": year, "month": month, "fmt": fmt})
+        job = job_enqueue(
+            "onestop.book",
+            actor=request.user,
+            params={"agency": agency.pk, "year": year, "month": month, "fmt": fmt},
+        )
         return redirect("core:job", pk=job.pk)
     write, mime = book.WRITERS[fmt]
     buf = io.BytesIO()
     with translation.override(settings.LANGUAGE_CODE):  # the form is printed in Vietnamese
         rows = write(buf, agency, year, month, book.iter_entries(agency, year, month))
-    services.dossier_book_viewed(actor=request.user, agency=agency, year=year, month=month, export=fmt, rows=rows)
+    services.dossier_book_viewed(
+        actor=request.user, agency=agency, year=year, month=month, export=fmt, rows=rows
+    )
     return file_response(buf.getvalue(), book.filename_of(agency, year, month, fmt), mime)
 
 
@@ -380,21 +614,33 @@ def book_file(request, job_id):
     from django.core.files.storage import default_storage
 
     from cchc.core.models import Job
+
     job = get_object_or_404(Job, pk=job_id, kind="onestop.book", status=Job.Status.DONE)
     if job.created_by_id != request.user.pk or not (job.result or {}).get("file"):
         raise Http404
     agency = get_object_or_404(Agency, pk=job.params["agency"])
-    services.dossier_book_viewed(actor=request.user, agency=agency, year=job.params["year"],
-                                 month=job.params.get("month"), export=job.params["fmt"], rows=job.result["rows"])
+    services.dossier_book_viewed(
+        actor=request.user,
+        agency=agency,
+        year=job.params["year"],
+        month=job.params.get("month"),
+        export=job.params["fmt"],
+        rows=job.result["rows"],
+    )
     name = job.result["file"]
-    return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1])
+    return FileResponse(
+        default_storage.open(name, "rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1]
+    )
 
 
 # --- one-stop rule sets ------------------------------------------------------------------------------
 def _rules_allowed(request):
     if not may_manage_rule_sets(request.user):
         from django.core.exceptions import PermissionDenied
-        raise PermissionDenied(_("Only administrators and reform officers of the ministry edit the one-stop rule sets."))
+
+        raise PermissionDenied(
+            _("Only administrators and reform officers of the ministry edit the one-stop rule sets.")
+        )
 
 
 @staff_required
@@ -403,12 +649,21 @@ def rules_list(request):
     _rules_allowed(request)
     in_force = services.rule_set_in_force(timezone.now())
     today = timezone.localdate()
-    used = set(Dossier.objects.filter(rule_set__effective_from__gt=today).values_list("rule_set_id", flat=True)
-               .distinct())
+    used = set(
+        Dossier.objects.filter(rule_set__effective_from__gt=today)
+        .values_list("rule_set_id", flat=True)
+        .distinct()
+    )
     fields = [f for f in forms.RuleSetForm.base_fields if f not in ("code", "name", "effective_from", "note")]
-    rows = [{"rs": rs, "in_force": in_force is not None and rs.pk == in_force.pk,
-             "editable": rs.effective_from > today and rs.pk not in used,
-             "values": [getattr(rs, f) for f in fields]} for rs in RuleSet.objects.order_by("-effective_from")]
+    rows = [
+        {
+            "rs": rs,
+            "in_force": in_force is not None and rs.pk == in_force.pk,
+            "editable": rs.effective_from > today and rs.pk not in used,
+            "values": [getattr(rs, f) for f in fields],
+        }
+        for rs in RuleSet.objects.order_by("-effective_from")
+    ]
     headers = [forms.RuleSetForm.base_fields[f].label for f in fields]
     return render(request, "onestop/rules.html", {"rows": rows, "headers": headers, "today": today})
 
@@ -419,8 +674,11 @@ def _rule_form(request, rule_set=None):
     if rule_set is None:  # start from the numbers in force: a new version usually changes a few
         current = services.rule_set_in_force(timezone.now())
         if current is not None:
-            initial = {f: getattr(current, f) for f in forms.RuleSetForm.base_fields
-                       if f not in ("code", "name", "effective_from")}
+            initial = {
+                f: getattr(current, f)
+                for f in forms.RuleSetForm.base_fields
+                if f not in ("code", "name", "effective_from")
+            }
     form = forms.RuleSetForm(request.POST or None, instance=rule_set, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -431,8 +689,11 @@ def _rule_form(request, rule_set=None):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Rule set %(code)s saved; it takes effect on %(day)s.")
-                             % {"code": rs.code, "day": rs.effective_from.strftime("%d/%m/%Y")})
+            messages.success(
+                request,
+                _("Rule set %(code)s saved; it takes effect on %(day)s.")
+                % {"code": rs.code, "day": rs.effective_from.strftime("%d/%m/%Y")},
+            )
             return redirect("onestop:rules")
     return render(request, "onestop/rule_form.html", {"form": form, "rule_set": rule_set})
 
@@ -447,8 +708,14 @@ def rule_edit(request, pk):
     rule_set = get_object_or_404(RuleSet, pk=pk)
     _rules_allowed(request)
     if rule_set.effective_from <= timezone.localdate() or rule_set.dossiers.exists():
-        messages.error(request, _("Rule set %(code)s is in force or fixed on dossiers and is never edited; create a "
-                                  "new rule set instead.") % {"code": rule_set.code})
+        messages.error(
+            request,
+            _(
+                "Rule set %(code)s is in force or fixed on dossiers and is never edited; create a "
+                "new rule set instead."
+            )
+            % {"code": rule_set.code},
+        )
         return redirect("onestop:rules")
     return _rule_form(request, rule_set)
 

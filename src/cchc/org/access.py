@@ -92,7 +92,9 @@ def require_perm(user, perm, agency: Agency | None = None) -> None:
     if not has_perm(user, perm, agency):
         perm = _perm(perm)
         where = _(" in %(unit)s") % {"unit": agency} if agency is not None else ""
-        raise PermissionDenied(_("You do not have the permission “%(perm)s”%(where)s.") % {"perm": perm.label, "where": where})
+        raise PermissionDenied(
+            _("You do not have the permission “%(perm)s”%(where)s.") % {"perm": perm.label, "where": where}
+        )
 
 
 def scope_q(user, perm, field: str = "agency") -> Q:
@@ -106,7 +108,11 @@ def scope_q(user, perm, field: str = "agency") -> Q:
     for g in grants(user):
         if g.role not in perm.roles:
             continue
-        q |= Q(**{f"{field}__path__startswith": g.path}) if g.include_subtree else Q(**{f"{field}_id": g.agency_id})
+        q |= (
+            Q(**{f"{field}__path__startswith": g.path})
+            if g.include_subtree
+            else Q(**{f"{field}_id": g.agency_id})
+        )
     return q
 
 
@@ -133,6 +139,10 @@ def visible_nav_items(user, items) -> list:
 # Permissions of the organisation module itself.
 VIEW_ORG = define_permission("org.view", gettext_lazy("View the organisation tree"), set(Role))
 MANAGE_ORG = define_permission("org.manage", gettext_lazy("Manage units and restructuring"), set())
-VIEW_PEOPLE = define_permission("org.view_people", gettext_lazy("View people and their roles"), {Role.UNIT_LEADER, Role.REFORM_OFFICER})
-MANAGE_PEOPLE = define_permission("org.manage_people", gettext_lazy("Manage people and role assignments"), set())
+VIEW_PEOPLE = define_permission(
+    "org.view_people", gettext_lazy("View people and their roles"), {Role.UNIT_LEADER, Role.REFORM_OFFICER}
+)
+MANAGE_PEOPLE = define_permission(
+    "org.manage_people", gettext_lazy("Manage people and role assignments"), set()
+)
 VIEW_AUDIT = define_permission("core.view_audit", gettext_lazy("View the audit log"), {Role.UNIT_LEADER})

@@ -28,7 +28,15 @@ class AgencyChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AgencyChange
-        fields = ["agency_code", "kind", "effective_on", "decision", "successor_code", "old_value", "new_value"]
+        fields = [
+            "agency_code",
+            "kind",
+            "effective_on",
+            "decision",
+            "successor_code",
+            "old_value",
+            "new_value",
+        ]
 
 
 class AgencyList(generics.ListAPIView):
@@ -74,7 +82,8 @@ class Restructuring(APIView):
         require_perm(request.user, VIEW_ORG)
         agency = get_object_or_404(Agency, code=code)
         dates = serializers.DictField(child=serializers.DateField()).to_internal_value(
-            {"start": request.query_params.get("start", ""), "end": request.query_params.get("end", "")})
+            {"start": request.query_params.get("start", ""), "end": request.query_params.get("end", "")}
+        )
         summary = selectors.restructuring_summary(agency, dates["start"], dates["end"])
         return Response(RestructuringSerializer(summary).data)
 
@@ -122,8 +131,19 @@ class Me(APIView):
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["id", "occurred_at", "action", "actor_label", "target_type", "target_id", "target_label",
-                  "before", "after", "source_ip", "hash"]
+        fields = [
+            "id",
+            "occurred_at",
+            "action",
+            "actor_label",
+            "target_type",
+            "target_id",
+            "target_label",
+            "before",
+            "after",
+            "source_ip",
+            "hash",
+        ]
 
 
 class AuditList(generics.ListAPIView):

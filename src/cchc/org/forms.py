@@ -15,20 +15,29 @@ class RoleAssignForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class AgencyCreateForm(forms.Form):
-    code = forms.RegexField(label=_("Identifier code"), regex=r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$",
-                            help_text=_("Form of QĐ 20/2020/QĐ-TTg, e.g. 000.00.04.G18"),
-                            error_messages={"invalid": _("Use the form 000.00.04.G18.")})
+    code = forms.RegexField(
+        label=_("Identifier code"),
+        regex=r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$",
+        help_text=_("Form of QĐ 20/2020/QĐ-TTg, e.g. 000.00.04.G18"),
+        error_messages={"invalid": _("Use the form 000.00.04.G18.")},
+    )
     name = forms.CharField(label=_("Name"), max_length=300)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=AgencyType.choices)
     valid_from = forms.DateField(label=_("Established on"), widget=forms.DateInput(attrs={"type": "date"}))
-    decision = forms.CharField(label=_("Decision"), max_length=200, required=False,
-                               help_text=_("number and date of the deciding document"))
+    decision = forms.CharField(
+        label=_("Decision"),
+        max_length=200,
+        required=False,
+        help_text=_("number and date of the deciding document"),
+    )
 
 
 class AgencyChangeForm(forms.Form):
@@ -39,8 +48,9 @@ class AgencyChangeForm(forms.Form):
     new_name = forms.CharField(label=_("New name"), max_length=300, required=False)
     into = forms.ModelChoiceField(label=_("Merge into"), queryset=Agency.objects.none(), required=False)
     effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
-    decision = forms.CharField(label=_("Decision"), max_length=200,
-                               help_text=_("number and date of the deciding document"))
+    decision = forms.CharField(
+        label=_("Decision"), max_length=200, help_text=_("number and date of the deciding document")
+    )
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)

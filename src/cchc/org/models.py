@@ -41,10 +41,18 @@ class AdministrativeArea(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     setting = models.CharField(_("urban/rural"), max_length=5, choices=Setting.choices, default=Setting.RURAL)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("last day; empty while in force"))
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("last day; empty while in force")
+    )
 
     class Meta:
         verbose_name = _("administrative area")
@@ -67,16 +75,32 @@ class Agency(TimeStampedModel):
     prefix query. History is never deleted: a dissolved unit gets `valid_to` and an AgencyChange.
     """
 
-    code = models.CharField(_("identifier code"), max_length=40, unique=True,
-                            help_text=_("Electronic identifier (QĐ 20/2020/QĐ-TTg), e.g. 000.00.04.G18"))
+    code = models.CharField(
+        _("identifier code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Electronic identifier (QĐ 20/2020/QĐ-TTg), e.g. 000.00.04.G18"),
+    )
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     type = models.CharField(_("type"), max_length=30, choices=AgencyType.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("parent unit"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    area = models.ForeignKey(AdministrativeArea, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="agencies", verbose_name=_("administrative area"))
+    area = models.ForeignKey(
+        AdministrativeArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        verbose_name=_("administrative area"),
+    )
     valid_from = models.DateField(_("established on"))
     valid_to = models.DateField(_("ended on"), null=True, blank=True)
 
@@ -114,19 +138,35 @@ class AgencyChange(models.Model):
         RENAMED = "renamed", _("Renamed")
         MOVED = "moved", _("Moved under another unit")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="changes", verbose_name=_("unit"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="changes", verbose_name=_("unit")
+    )
     kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
     effective_on = models.DateField(_("effective on"), db_index=True)
-    decision = models.CharField(_("decision"), max_length=200, blank=True,
-                                help_text=_("number and date of the deciding document"))
-    parent_at_change = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                         verbose_name=_("parent unit at the time"))
-    successor = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed",
-                                  verbose_name=_("successor unit"))
+    decision = models.CharField(
+        _("decision"), max_length=200, blank=True, help_text=_("number and date of the deciding document")
+    )
+    parent_at_change = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("parent unit at the time"),
+    )
+    successor = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+        verbose_name=_("successor unit"),
+    )
     old_value = models.CharField(_("old value"), max_length=300, blank=True)
     new_value = models.CharField(_("new value"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -152,10 +192,16 @@ class Role(models.TextChoices):
 class RoleAssignment(TimeStampedModel):
     """A role a staff member holds in one unit (and, if asked, in all units below it)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments",
-                             verbose_name=_("person"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("person"),
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit")
+    )
     include_subtree = models.BooleanField(_("also units below"), default=False)
     valid_from = models.DateField(_("from"), null=True, blank=True)
     valid_to = models.DateField(_("until"), null=True, blank=True)

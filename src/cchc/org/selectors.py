@@ -32,7 +32,9 @@ class TreeNode:
     children: list["TreeNode"] = field(default_factory=list)
 
 
-def agency_tree(*, root: Agency | None = None, on: date | None = None, include_ended: bool = False) -> list[TreeNode]:
+def agency_tree(
+    *, root: Agency | None = None, on: date | None = None, include_ended: bool = False
+) -> list[TreeNode]:
     """The tree as nested nodes, built from one query."""
     qs = Agency.objects.all() if root is None else Agency.objects.filter(path__startswith=root.path)
     if not include_ended:
@@ -72,7 +74,9 @@ def restructuring_summary(root: Agency, start: date, end: date) -> Restructuring
     ending = [e for e in events if e.kind in (AgencyChange.Kind.DISSOLVED, AgencyChange.Kind.MERGED)]
     divisions = [e for e in ending if e.agency.type == AgencyType.DIVISION]
     parents = {e.parent_at_change_id: e.parent_at_change for e in divisions if e.parent_at_change_id}
-    created = [e for e in events if e.kind == AgencyChange.Kind.CREATED and e.agency.type != AgencyType.DIVISION]
+    created = [
+        e for e in events if e.kind == AgencyChange.Kind.CREATED and e.agency.type != AgencyType.DIVISION
+    ]
     return RestructuringSummary(
         root=root,
         start=start,
@@ -93,6 +97,8 @@ def people_visible_to(user):
         User.objects.filter(kind=User.Kind.STAFF)
         .filter(scope_q(user, VIEW_PEOPLE, "unit"))
         .select_related("unit")
-        .prefetch_related(Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("agency")))
+        .prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("agency"))
+        )
         .order_by("unit__path", "full_name")
     )

@@ -11,8 +11,16 @@ from django.views.decorators.http import require_POST
 from cchc.core.views import staff_required
 
 from . import selectors, services
-from .access import (MANAGE_ORG, MANAGE_PEOPLE, VIEW_ORG, VIEW_PEOPLE, agencies_with_perm, has_perm, require_perm,
-                     scope_q)
+from .access import (
+    MANAGE_ORG,
+    MANAGE_PEOPLE,
+    VIEW_ORG,
+    VIEW_PEOPLE,
+    agencies_with_perm,
+    has_perm,
+    require_perm,
+    scope_q,
+)
 from .forms import AgencyChangeForm, AgencyCreateForm, PeriodForm, RoleAssignForm, StaffCreateForm
 from .models import Agency, RoleAssignment
 
@@ -21,8 +29,11 @@ from .models import Agency, RoleAssignment
 def tree(request):
     require_perm(request.user, VIEW_ORG)
     include_ended = request.GET.get("ended") == "1"
-    return render(request, "org/tree.html", {"roots": selectors.agency_tree(include_ended=include_ended),
-                                             "include_ended": include_ended})
+    return render(
+        request,
+        "org/tree.html",
+        {"roots": selectors.agency_tree(include_ended=include_ended), "include_ended": include_ended},
+    )
 
 
 @staff_required
@@ -30,16 +41,25 @@ def agency_detail(request, code):
     require_perm(request.user, VIEW_ORG)
     agency = get_object_or_404(Agency.objects.select_related("parent", "area"), code=code)
     children = agency.children.order_by("valid_to", "name")
-    changes = (agency.changes.select_related("successor", "parent_at_change")
-               | agency.absorbed.select_related("successor", "parent_at_change")).order_by("-effective_on")
+    changes = (
+        agency.changes.select_related("successor", "parent_at_change")
+        | agency.absorbed.select_related("successor", "parent_at_change")
+    ).order_by("-effective_on")
     ancestors = Agency.objects.filter(pk__in=agency.ancestor_ids()).order_by("path")
     can_manage = agency.is_active and has_perm(request.user, MANAGE_ORG, agency)
-    return render(request, "org/agency_detail.html", {
-        "agency": agency, "children": children, "changes": changes, "ancestors": ancestors,
-        "can_view_people": has_perm(request.user, VIEW_PEOPLE, agency),
-        "create_form": AgencyCreateForm() if can_manage else None,
-        "change_form": AgencyChangeForm(agency=agency) if can_manage else None,
-    })
+    return render(
+        request,
+        "org/agency_detail.html",
+        {
+            "agency": agency,
+            "children": children,
+            "changes": changes,
+            "ancestors": ancestors,
+            "can_view_people": has_perm(request.user, VIEW_PEOPLE, agency),
+            "create_form": AgencyCreateForm() if can_manage else None,
+            "change_form": AgencyChangeForm(agency=agency) if can_manage else None,
+        },
+    )
 
 
 def _form_errors(request, form) -> None:
@@ -77,7 +97,12 @@ def agency_change(request, code):
         _form_errors(request, form)
         return redirect("org:agency", code=agency.code)
     data = form.cleaned_data
-    common = {"actor": request.user, "agency": agency, "effective_on": data["effective_on"], "decision": data["decision"]}
+    common = {
+        "actor": request.user,
+        "agency": agency,
+        "effective_on": data["effective_on"],
+        "decision": data["decision"],
+    }
     try:
         if data["action"] == "rename":
             services.agency_rename(name=data["new_name"], **common)
@@ -98,7 +123,11 @@ def restructuring(request, code):
     agency = get_object_or_404(Agency, code=code)
     year = date.today().year
     form = PeriodForm(request.GET or {"start": date(year, 1, 1), "end": date(year, 12, 31)})
-    summary = selectors.restructuring_summary(agency, form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else None
+    summary = (
+        selectors.restructuring_summary(agency, form.cleaned_data["start"], form.cleaned_data["end"])
+        if form.is_valid()
+        else None
+    )
     return render(request, "org/restructuring.html", {"agency": agency, "form": form, "summary": summary})
 
 
@@ -122,7 +151,9 @@ def person_create(request):
         try:
             person = services.staff_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+            for field, errors in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Account created."))
@@ -133,12 +164,20 @@ def person_create(request):
 @staff_required
 def person_detail(request, pk):
     User = get_user_model()
-    person = get_object_or_404(User.objects.filter(kind=User.Kind.STAFF).filter(scope_q(request.user, VIEW_PEOPLE, "unit")), pk=pk)
+    person = get_object_or_404(
+        User.objects.filter(kind=User.Kind.STAFF).filter(scope_q(request.user, VIEW_PEOPLE, "unit")), pk=pk
+    )
     assignable = agencies_with_perm(request.user, MANAGE_PEOPLE)
     form = RoleAssignForm(agencies=assignable) if has_perm(request.user, MANAGE_PEOPLE) else None
-    return render(request, "org/person_detail.html", {
-        "person": person, "roles": person.role_assignments.select_related("agency"), "form": form,
-    })
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "roles": person.role_assignments.select_related("agency"),
+            "form": form,
+        },
+    )
 
 
 @staff_required

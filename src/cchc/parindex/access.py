@@ -15,8 +15,9 @@ from cchc.org.access import define_permission, has_perm
 from cchc.org.models import Role
 
 MANAGE = define_permission("parindex.manage", _("Manage PAR index cycles and methodologies"), set())
-SELF_ASSESS = define_permission("parindex.self_assess", _("Self-assess and explain PAR index scores"),
-                                {Role.REFORM_OFFICER})
+SELF_ASSESS = define_permission(
+    "parindex.self_assess", _("Self-assess and explain PAR index scores"), {Role.REFORM_OFFICER}
+)
 APPRAISE = define_permission("parindex.appraise", _("Appraise PAR index scores"), {Role.APPRAISER})
 VIEW = define_permission("parindex.view", _("View the PAR index"), set(Role))
 
@@ -39,5 +40,6 @@ def can_see_subject(user, subject) -> bool:
     """Before publication: the subject's own staff, its appraisers and the cycle's managers."""
     if subject.cycle.is_published:
         return True
-    return (has_perm(user, VIEW, subject.agency) or can_manage(user, subject.cycle)
-            or is_assigned(user, subject))
+    return (
+        has_perm(user, VIEW, subject.agency) or can_manage(user, subject.cycle) or is_assigned(user, subject)
+    )

@@ -34,8 +34,21 @@ class ItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Item
-        fields = ["code", "parent_code", "name", "max_points", "assessment", "rule", "rule_params", "metric",
-                  "evidence_required", "exemptible", "blocks", "official", "guidance"]
+        fields = [
+            "code",
+            "parent_code",
+            "name",
+            "max_points",
+            "assessment",
+            "rule",
+            "rule_params",
+            "metric",
+            "evidence_required",
+            "exemptible",
+            "blocks",
+            "official",
+            "guidance",
+        ]
 
 
 class MethodologySerializer(serializers.ModelSerializer):
@@ -43,8 +56,20 @@ class MethodologySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Methodology
-        fields = ["code", "name", "level", "legal_basis", "effective_from", "effective_to", "status", "status_note",
-                  "max_points", "bonus_cap", "penalty_cap", "blocks"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "legal_basis",
+            "effective_from",
+            "effective_to",
+            "status",
+            "status_note",
+            "max_points",
+            "bonus_cap",
+            "penalty_cap",
+            "blocks",
+        ]
 
     def get_blocks(self, m) -> list:
         return [{"code": b.code, "name": b.name, "max_points": str(b.max_points)} for b in m.blocks.all()]
@@ -56,9 +81,23 @@ class CycleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cycle
-        fields = ["code", "name", "year", "methodology", "owner", "status", "is_synthetic", "self_deadline",
-                  "appraisal1_deadline", "explanation_deadline", "appraisal2_deadline", "survey_deadline", "groups",
-                  "computed_at", "published_at"]
+        fields = [
+            "code",
+            "name",
+            "year",
+            "methodology",
+            "owner",
+            "status",
+            "is_synthetic",
+            "self_deadline",
+            "appraisal1_deadline",
+            "explanation_deadline",
+            "appraisal2_deadline",
+            "survey_deadline",
+            "groups",
+            "computed_at",
+            "published_at",
+        ]
 
 
 class MethodologyList(APIView):
@@ -83,14 +122,25 @@ class MethodologyImport(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-                   responses=MethodologySerializer)
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=MethodologySerializer,
+    )
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": ["required"]})
-        m = services.methodology_import(actor=request.user, filename=upload.name, data=upload.read(),
-                                        allow_unavailable_metrics=request.data.get("allow_unavailable_metrics") in ("true", "1", True))
+        m = services.methodology_import(
+            actor=request.user,
+            filename=upload.name,
+            data=upload.read(),
+            allow_unavailable_metrics=request.data.get("allow_unavailable_metrics") in ("true", "1", True),
+        )
         return Response(MethodologySerializer(m).data, status=status.HTTP_201_CREATED)
 
 
@@ -117,9 +167,15 @@ class CycleList(APIView):
         from django.db import transaction
 
         with transaction.atomic():
-            cycle = services.cycle_create(actor=request.user, code=d["code"], name=d["name"], year=d["year"],
-                                          methodology=get_object_or_404(Methodology, code=d["methodology"]),
-                                          owner=get_object_or_404(Agency, code=d["owner"]), groups=d.get("groups"))
+            cycle = services.cycle_create(
+                actor=request.user,
+                code=d["code"],
+                name=d["name"],
+                year=d["year"],
+                methodology=get_object_or_404(Methodology, code=d["methodology"]),
+                owner=get_object_or_404(Agency, code=d["owner"]),
+                groups=d.get("groups"),
+            )
             if d["add_subjects"]:
                 services.subjects_add_all(actor=request.user, cycle=cycle)
         return Response(CycleSerializer(cycle).data, status=status.HTTP_201_CREATED)
@@ -130,10 +186,17 @@ class CycleDetail(APIView):
     def get(self, request, code):
         cycle = _cycle(request, code)
         data = CycleSerializer(cycle).data
-        data["subjects"] = [{"code": s.agency.code, "name": s.agency.name, "block": s.block, "ranked": s.ranked,
-                             "self_submitted_at": s.self_submitted_at,
-                             "explanation_submitted_at": s.explanation_submitted_at}
-                            for s in selectors.subjects_visible(request.user, cycle)]
+        data["subjects"] = [
+            {
+                "code": s.agency.code,
+                "name": s.agency.name,
+                "block": s.block,
+                "ranked": s.ranked,
+                "self_submitted_at": s.self_submitted_at,
+                "explanation_submitted_at": s.explanation_submitted_at,
+            }
+            for s in selectors.subjects_visible(request.user, cycle)
+        ]
         data["unavailable_metrics"] = selectors.unavailable_metrics(cycle)
         return Response(data)
 
@@ -186,34 +249,55 @@ class CycleAction(APIView):
         if action == "timeline":
             s = TimelineSerializer(data=request.data)
             s.is_valid(raise_exception=True)
-            return Response(CycleSerializer(services.cycle_set_timeline(actor=user, cycle=cycle, **s.validated_data)).data)
+            return Response(
+                CycleSerializer(services.cycle_set_timeline(actor=user, cycle=cycle, **s.validated_data)).data
+            )
         if action == "reopen":
             s = ReopenSerializer(data=request.data)
             s.is_valid(raise_exception=True)
             d = s.validated_data
-            r = services.stage_reopen(actor=user, cycle=cycle, stage=d["stage"], until=d["until"], reason=d["reason"],
-                                      subject=self._subject(cycle, d.get("subject_code")))
+            r = services.stage_reopen(
+                actor=user,
+                cycle=cycle,
+                stage=d["stage"],
+                until=d["until"],
+                reason=d["reason"],
+                subject=self._subject(cycle, d.get("subject_code")),
+            )
             return Response({"id": r.pk}, status=status.HTTP_201_CREATED)
         if action == "appraisers":
             s = AssignSerializer(data=request.data)
             s.is_valid(raise_exception=True)
             d = s.validated_data
-            a = services.appraiser_assign(actor=user, cycle=cycle,
-                                          user=get_object_or_404(get_user_model(), username=d["username"]),
-                                          subject=self._subject(cycle, d.get("subject_code")), area_code=d["area_code"])
+            a = services.appraiser_assign(
+                actor=user,
+                cycle=cycle,
+                user=get_object_or_404(get_user_model(), username=d["username"]),
+                subject=self._subject(cycle, d.get("subject_code")),
+                area_code=d["area_code"],
+            )
             return Response({"id": a.pk}, status=status.HTTP_201_CREATED)
         if action == "survey-points":
             s = SurveyPointsSerializer(data=request.data)
             s.is_valid(raise_exception=True)
             d = s.validated_data
-            e = services.survey_points_record(actor=user, cycle=cycle, subject=get_object_or_404(Agency, code=d["subject_code"]),
-                                              item_code=d["item_code"], points=d["points"], source=d["source"], note=d["note"])
+            e = services.survey_points_record(
+                actor=user,
+                cycle=cycle,
+                subject=get_object_or_404(Agency, code=d["subject_code"]),
+                item_code=d["item_code"],
+                points=d["points"],
+                source=d["source"],
+                note=d["note"],
+            )
             return Response({"item_code": d["item_code"], "points": _dec(e.points)})
         if action == "scores-import":
             upload = request.FILES.get("file")
             if upload is None:
                 raise serializers.ValidationError({"file": ["required"]})
-            return Response(imports.scores_import(actor=user, cycle=cycle, filename=upload.name, data=upload.read()))
+            return Response(
+                imports.scores_import(actor=user, cycle=cycle, filename=upload.name, data=upload.read())
+            )
         raise Http404
 
 
@@ -230,14 +314,36 @@ class Ranking(APIView):
         try:
             rows = selectors.ranking(cycle, component=by)
         except (ValueError, KeyError):
-            raise serializers.ValidationError({"by": ["index, points, appraised, survey or area:<code>"]}) from None
-        return Response({"cycle": cycle.code, "synthetic": cycle.is_synthetic, "by": by, "results": [{
-            "rank": r.rank, "subject_code": r.subject.agency.code, "subject_name": r.subject.agency.name,
-            "points": _dec(r.result.points), "max_points": _dec(r.result.max_points), "index": _dec(r.result.index),
-            "appraised_points": _dec(r.result.appraised_points), "survey_points": _dec(r.result.survey_points),
-            "bonus": _dec(r.result.bonus), "penalty": _dec(r.result.penalty), "areas": r.result.areas,
-            "group": r.group, "value": _dec(r.value), "change": _dec(r.change), "previous_rank": r.previous_rank,
-        } for r in rows]})
+            raise serializers.ValidationError(
+                {"by": ["index, points, appraised, survey or area:<code>"]}
+            ) from None
+        return Response(
+            {
+                "cycle": cycle.code,
+                "synthetic": cycle.is_synthetic,
+                "by": by,
+                "results": [
+                    {
+                        "rank": r.rank,
+                        "subject_code": r.subject.agency.code,
+                        "subject_name": r.subject.agency.name,
+                        "points": _dec(r.result.points),
+                        "max_points": _dec(r.result.max_points),
+                        "index": _dec(r.result.index),
+                        "appraised_points": _dec(r.result.appraised_points),
+                        "survey_points": _dec(r.result.survey_points),
+                        "bonus": _dec(r.result.bonus),
+                        "penalty": _dec(r.result.penalty),
+                        "areas": r.result.areas,
+                        "group": r.group,
+                        "value": _dec(r.value),
+                        "change": _dec(r.change),
+                        "previous_rank": r.previous_rank,
+                    }
+                    for r in rows
+                ],
+            }
+        )
 
 
 class EntrySerializer(serializers.Serializer):
@@ -255,17 +361,40 @@ class SubjectSheet(APIView):
         cycle = _cycle(request, code)
         subject = selectors.subject_for(request.user, cycle, agency)
         rows = selectors.subject_sheet(subject)
-        return Response({"subject": subject.agency.code, "block": subject.block,
-                         "self_submitted_at": subject.self_submitted_at,
-                         "explanation_submitted_at": subject.explanation_submitted_at, "items": [{
-                             "code": r.item.code, "max_points": _dec(r.item.max_points), "applicable": r.applicable,
-                             "final": _dec(r.final),
-                             "stages": {s: {"points": _dec(e.points), "value": _dec(e.value), "comment": e.comment}
-                                        for s, e in r.stages.items()},
-                             "evidence": [{"title": ev.title, "link": ev.link, "file": bool(ev.file)} for ev in r.evidence],
-                             "metrics": [{"name": n, "available": bool(m and mv), "value": _dec(mv.value) if mv else None,
-                                          "records_url": mv.records_url if mv else ""} for n, m, mv in r.metrics],
-                             "suggested": _dec(r.suggested)} for r in rows]})
+        return Response(
+            {
+                "subject": subject.agency.code,
+                "block": subject.block,
+                "self_submitted_at": subject.self_submitted_at,
+                "explanation_submitted_at": subject.explanation_submitted_at,
+                "items": [
+                    {
+                        "code": r.item.code,
+                        "max_points": _dec(r.item.max_points),
+                        "applicable": r.applicable,
+                        "final": _dec(r.final),
+                        "stages": {
+                            s: {"points": _dec(e.points), "value": _dec(e.value), "comment": e.comment}
+                            for s, e in r.stages.items()
+                        },
+                        "evidence": [
+                            {"title": ev.title, "link": ev.link, "file": bool(ev.file)} for ev in r.evidence
+                        ],
+                        "metrics": [
+                            {
+                                "name": n,
+                                "available": bool(m and mv),
+                                "value": _dec(mv.value) if mv else None,
+                                "records_url": mv.records_url if mv else "",
+                            }
+                            for n, m, mv in r.metrics
+                        ],
+                        "suggested": _dec(r.suggested),
+                    }
+                    for r in rows
+                ],
+            }
+        )
 
 
 class SubjectAction(APIView):
@@ -281,25 +410,47 @@ class SubjectAction(APIView):
             s = EntrySerializer(data=d)
             s.is_valid(raise_exception=True)
             v = s.validated_data
-            e = services.entry_record(actor=user, subject=subject, item_code=v["item_code"], stage=v["stage"],
-                                      points=v.get("points") or None, value=v.get("value") or None, comment=v["comment"])
-            return Response({"item_code": v["item_code"], "stage": e.stage, "points": _dec(e.points)},
-                            status=status.HTTP_201_CREATED)
+            e = services.entry_record(
+                actor=user,
+                subject=subject,
+                item_code=v["item_code"],
+                stage=v["stage"],
+                points=v.get("points") or None,
+                value=v.get("value") or None,
+                comment=v["comment"],
+            )
+            return Response(
+                {"item_code": v["item_code"], "stage": e.stage, "points": _dec(e.points)},
+                status=status.HTTP_201_CREATED,
+            )
         if action == "evidence":
-            ev = services.evidence_add(actor=user, subject=subject, item_code=d.get("item_code", ""),
-                                       title=d.get("title", ""), upload=request.FILES.get("file"),
-                                       link=d.get("link", ""), stage=d.get("stage", "self"))
+            ev = services.evidence_add(
+                actor=user,
+                subject=subject,
+                item_code=d.get("item_code", ""),
+                title=d.get("title", ""),
+                upload=request.FILES.get("file"),
+                link=d.get("link", ""),
+                stage=d.get("stage", "self"),
+            )
             return Response({"id": ev.pk, "title": ev.title}, status=status.HTTP_201_CREATED)
         if action == "submit":
             fn = services.explanation_submit if d.get("stage") == "explanation" else services.self_submit
             fn(actor=user, subject=subject)
             return Response({"submitted": d.get("stage", "self")})
         if action == "adjustments":
-            a = services.adjustment_add(actor=user, subject=subject, kind=d.get("kind", ""), points=d.get("points", ""),
-                                        reason=d.get("reason", ""))
+            a = services.adjustment_add(
+                actor=user,
+                subject=subject,
+                kind=d.get("kind", ""),
+                points=d.get("points", ""),
+                reason=d.get("reason", ""),
+            )
             return Response({"id": a.pk}, status=status.HTTP_201_CREATED)
         if action == "exemptions":
-            services.exemption_set(actor=user, subject=subject, item_code=d.get("item_code", ""), reason=d.get("reason", ""))
+            services.exemption_set(
+                actor=user, subject=subject, item_code=d.get("item_code", ""), reason=d.get("reason", "")
+            )
             return Response({"item_code": d.get("item_code")}, status=status.HTTP_201_CREATED)
         raise Http404
 
@@ -315,5 +466,9 @@ urlpatterns = [
     path("cycles/<str:code>/ranking/", Ranking.as_view(), name="api-ranking"),
     path("cycles/<str:code>/do/<str:action>/", CycleAction.as_view(), name="api-cycle-action"),
     path("cycles/<str:code>/subjects/<str:agency>/", SubjectSheet.as_view(), name="api-subject"),
-    path("cycles/<str:code>/subjects/<str:agency>/<str:action>/", SubjectAction.as_view(), name="api-subject-action"),
+    path(
+        "cycles/<str:code>/subjects/<str:agency>/<str:action>/",
+        SubjectAction.as_view(),
+        name="api-subject-action",
+    ),
 ]

@@ -12,10 +12,20 @@ class ParindexConfig(AppConfig):
 
         from . import access, jobs  # noqa: F401 — jobs registers the import and report jobs
 
-        register_nav(NavItem(
-            key="parindex", label=_("PAR index"), url_name="parindex:index", permission=access.VIEW.code,
-            description=_("Administrative reform index: methodology, self-assessment, appraisal, rankings."),
-            order=40, summary=_summary, public=True))
+        register_nav(
+            NavItem(
+                key="parindex",
+                label=_("PAR index"),
+                url_name="parindex:index",
+                permission=access.VIEW.code,
+                description=_(
+                    "Administrative reform index: methodology, self-assessment, appraisal, rankings."
+                ),
+                order=40,
+                summary=_summary,
+                public=True,
+            )
+        )
 
 
 def _summary(user):
@@ -24,5 +34,7 @@ def _summary(user):
     from .selectors import cycles_visible
 
     cycles = cycles_visible(user)
-    return [(_("Cycles"), format_number(cycles.count())),
-            (_("Published"), format_number(cycles.filter(status="published").count()))]
+    return [
+        (_("Cycles"), format_number(cycles.count())),
+        (_("Published"), format_number(cycles.filter(status="published").count())),
+    ]

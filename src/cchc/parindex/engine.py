@@ -34,8 +34,11 @@ class Tree:
 
     @classmethod
     def of(cls, methodology) -> "Tree":
-        items = list(Item.objects.filter(methodology=methodology).order_by("position")
-                     .values_list("id", "code", "parent_id", "max_points", "assessment", "blocks"))
+        items = list(
+            Item.objects.filter(methodology=methodology)
+            .order_by("position")
+            .values_list("id", "code", "parent_id", "max_points", "assessment", "blocks")
+        )
         parents = {i[2] for i in items if i[2]}
         leaves = [i for i in items if i[0] not in parents]
         ancestors = {}
@@ -75,12 +78,20 @@ def final_points(stages: dict, assessment: str) -> Decimal:
     return ZERO
 
 
-def score_subject(tree: Tree, subject_id: int, block: str, entries: dict, exempt: set, adjustments: list,
-                  bonus_cap: Decimal, penalty_cap: Decimal) -> SubjectScore:
+def score_subject(
+    tree: Tree,
+    subject_id: int,
+    block: str,
+    entries: dict,
+    exempt: set,
+    adjustments: list,
+    bonus_cap: Decimal,
+    penalty_cap: Decimal,
+) -> SubjectScore:
     """entries: item id → {stage: points}; exempt: exempted item codes; adjustments: [(kind, points)]."""
     s = SubjectScore(subject_id)
     root_blocks = tree.root_blocks()
-    for item_id, code, _parent, mx, assessment, _blocks in tree.leaves:
+    for item_id, _code, _parent, mx, assessment, _blocks in tree.leaves:
         chain = tree.ancestors[item_id]
         area = chain[0]
         if root_blocks.get(area) and block not in root_blocks[area]:
@@ -112,23 +123,46 @@ def compute(cycle: Cycle) -> list[tuple[Subject, SubjectScore]]:
     tree = Tree.of(cycle.methodology)
     subjects = list(cycle.subjects.select_related("agency").order_by("agency__code"))
     entries: dict = defaultdict(lambda: defaultdict(dict))
-    for subject_id, item_id, stage, points in Entry.objects.filter(subject__cycle=cycle).exclude(
-            stage=Stage.EXPLANATION).values_list("subject_id", "item_id", "stage", "points"):
+    for subject_id, item_id, stage, points in (
+        Entry.objects.filter(subject__cycle=cycle)
+        .exclude(stage=Stage.EXPLANATION)
+        .values_list("subject_id", "item_id", "stage", "points")
+    ):
         entries[subject_id][item_id][stage] = points
     exempt = defaultdict(set)
-    for subject_id, code in Exemption.objects.filter(subject__cycle=cycle).values_list("subject_id", "item__code"):
+    for subject_id, code in Exemption.objects.filter(subject__cycle=cycle).values_list(
+        "subject_id", "item__code"
+    ):
         exempt[subject_id].add(code)
     adjustments = defaultdict(list)
-    for subject_id, kind, points in Adjustment.objects.filter(subject__cycle=cycle).values_list("subject_id", "kind", "points"):
+    for subject_id, kind, points in Adjustment.objects.filter(subject__cycle=cycle).values_list(
+        "subject_id", "kind", "points"
+    ):
         adjustments[subject_id].append((kind, points))
     m = cycle.methodology
-    return [(s, score_subject(tree, s.pk, s.block, entries[s.pk], exempt[s.pk], adjustments[s.pk],
-                              m.bonus_cap, m.penalty_cap)) for s in subjects]
+    return [
+        (
+            s,
+            score_subject(
+                tree,
+                s.pk,
+                s.block,
+                entries[s.pk],
+                exempt[s.pk],
+                adjustments[s.pk],
+                m.bonus_cap,
+                m.penalty_cap,
+            ),
+        )
+        for s in subjects
+    ]
 
 
 def rank(values: list[tuple[int, Decimal | None]]) -> dict[int, int]:
     """Competition ranking on the published (half-up, two decimals) value: 1, 1, 3."""
-    shown = sorted(((round_half_up(v, 2), k) for k, v in values if v is not None), key=lambda t: t[0], reverse=True)
+    shown = sorted(
+        ((round_half_up(v, 2), k) for k, v in values if v is not None), key=lambda t: t[0], reverse=True
+    )
     ranks, previous, current = {}, None, 0
     for position, (value, key) in enumerate(shown, start=1):
         if value != previous:
@@ -152,14 +186,25 @@ def compute_and_store(cycle: Cycle) -> int:
     scored = compute(cycle)
     ranks = rank([(subj.pk, sc.index) for subj, sc in scored if subj.ranked])
     Result.objects.filter(subject__cycle=cycle).delete()
-    Result.objects.bulk_create([
-        Result(subject=subj, points=sc.points, max_points=sc.max_points,
-               index=(sc.index or ZERO).quantize(INDEX_PLACES), appraised_points=sc.appraised,
-               survey_points=sc.survey, self_points=sc.self_points, bonus=sc.bonus, penalty=sc.penalty,
-               areas={k: [str(v[0]), str(v[1])] for k, v in sc.areas.items()},
-               rank=ranks.get(subj.pk), group=group_of(sc.index, cycle.groups))
-        for subj, sc in scored
-    ])
+    Result.objects.bulk_create(
+        [
+            Result(
+                subject=subj,
+                points=sc.points,
+                max_points=sc.max_points,
+                index=(sc.index or ZERO).quantize(INDEX_PLACES),
+                appraised_points=sc.appraised,
+                survey_points=sc.survey,
+                self_points=sc.self_points,
+                bonus=sc.bonus,
+                penalty=sc.penalty,
+                areas={k: [str(v[0]), str(v[1])] for k, v in sc.areas.items()},
+                rank=ranks.get(subj.pk),
+                group=group_of(sc.index, cycle.groups),
+            )
+            for subj, sc in scored
+        ]
+    )
     cycle.computed_at = timezone.now()
     cycle.save(update_fields=["computed_at"])
     return len(scored)

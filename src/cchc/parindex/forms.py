@@ -13,7 +13,8 @@ class UploadForm(forms.Form):
 
 class MethodologyImportForm(UploadForm):
     allow_unavailable_metrics = forms.BooleanField(
-        label=_("Accept metrics no module supplies yet (shown as unavailable)"), required=False)
+        label=_("Accept metrics no module supplies yet (shown as unavailable)"), required=False
+    )
 
 
 class CycleForm(forms.Form):
@@ -32,12 +33,22 @@ class CycleForm(forms.Form):
 
 class TimelineForm(forms.Form):
     self_deadline = forms.DateTimeField(label=_("Self-assessment deadline"), required=False, widget=DATETIME)
-    appraisal1_deadline = forms.DateTimeField(label=_("Appraisal round 1 deadline"), required=False, widget=DATETIME)
-    explanation_deadline = forms.DateTimeField(label=_("Explanation deadline"), required=False, widget=DATETIME)
-    appraisal2_deadline = forms.DateTimeField(label=_("Appraisal round 2 deadline"), required=False, widget=DATETIME)
+    appraisal1_deadline = forms.DateTimeField(
+        label=_("Appraisal round 1 deadline"), required=False, widget=DATETIME
+    )
+    explanation_deadline = forms.DateTimeField(
+        label=_("Explanation deadline"), required=False, widget=DATETIME
+    )
+    appraisal2_deadline = forms.DateTimeField(
+        label=_("Appraisal round 2 deadline"), required=False, widget=DATETIME
+    )
     survey_deadline = forms.DateTimeField(label=_("Survey points deadline"), required=False, widget=DATETIME)
-    groups = forms.CharField(label=_("Ranking groups"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text=_("One per line: name; lower limit in %, e.g. “Nhóm A; 90”."))
+    groups = forms.CharField(
+        label=_("Ranking groups"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: name; lower limit in %, e.g. “Nhóm A; 90”."),
+    )
 
     def clean_groups(self):
         groups = []
@@ -70,7 +81,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args, subjects, areas, **kwargs):
         super().__init__(*args, **kwargs)
         User = get_user_model()
-        self.fields["user"].queryset = User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by("username")
+        self.fields["user"].queryset = User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by(
+            "username"
+        )
         self.fields["subject"].queryset = subjects
         self.fields["area_code"].choices = [("", "—")] + [(a.code, f"{a.code}. {a.name}") for a in areas]
 
@@ -84,8 +97,12 @@ class EntryForm(forms.Form):
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title (number, date, subject)"), max_length=300)
     file = forms.FileField(label=_("File (PDF, Word, Excel, image)"), required=False)
-    link = forms.CharField(label=_("…or link to a record on this platform"), required=False, max_length=500,
-                           help_text=_("a path starting with /"))
+    link = forms.CharField(
+        label=_("…or link to a record on this platform"),
+        required=False,
+        max_length=500,
+        help_text=_("a path starting with /"),
+    )
 
 
 class AdjustmentForm(forms.Form):

@@ -26,19 +26,27 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
         try:
             ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many types for a bad file
-            raise ImportRejected([RowError(None, "", _("The Excel file cannot be read: %(e)s") % {"e": exc})]) from None
+            raise ImportRejected(
+                [RowError(None, "", _("The Excel file cannot be read: %(e)s") % {"e": exc})]
+            ) from None
         rows = list(ws.iter_rows(values_only=True))
         if not rows:
             return []
         names = [str(c or "").strip().lower() for c in rows[0]]
-        return [{names[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(names)}
-                for r in rows[1:] if any(v not in (None, "") for v in r)]
+        return [
+            {names[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(names)}
+            for r in rows[1:]
+            if any(v not in (None, "") for v in r)
+        ]
     if filename.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportRejected([RowError(None, "", _("The CSV file must be UTF-8."))]) from None
-        return [{(k or "").strip().lower(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(io.StringIO(text))]
+        return [
+            {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
+            for r in csv.DictReader(io.StringIO(text))
+        ]
     raise ImportRejected([RowError(None, "file", _("Give a .csv or .xlsx file."))])
 
 
@@ -58,25 +66,41 @@ def scores_import(*, actor, cycle: Cycle, filename: str, data: bytes, progress=N
             code, stage = str(r.get("subject_code", "")).strip(), str(r.get("stage", "")).strip()
             subject = subjects.get(code)
             if subject is None:
-                errors.append(RowError(n, "subject_code", _("%(c)s is not a subject of this cycle") % {"c": code}))
+                errors.append(
+                    RowError(n, "subject_code", _("%(c)s is not a subject of this cycle") % {"c": code})
+                )
                 continue
             if stage not in Stage.values:
-                errors.append(RowError(n, "stage", _("must be one of %(v)s") % {"v": ", ".join(Stage.values)}))
+                errors.append(
+                    RowError(n, "stage", _("must be one of %(v)s") % {"v": ", ".join(Stage.values)})
+                )
                 continue
             try:
                 with transaction.atomic():
                     if stage == Stage.SURVEY:
-                        services.survey_points_record(actor=actor, cycle=cycle, subject=subject.agency,
-                                                      item_code=str(r.get("item_code", "")).strip(),
-                                                      points=r.get("points"), source="import",
-                                                      note=str(r.get("comment", "")))
+                        services.survey_points_record(
+                            actor=actor,
+                            cycle=cycle,
+                            subject=subject.agency,
+                            item_code=str(r.get("item_code", "")).strip(),
+                            points=r.get("points"),
+                            source="import",
+                            note=str(r.get("comment", "")),
+                        )
                     else:
-                        services.entry_record(actor=actor, subject=subject, item_code=str(r.get("item_code", "")).strip(),
-                                              stage=stage, points=r.get("points") if r.get("points") != "" else None,
-                                              value=r.get("value") if r.get("value") != "" else None,
-                                              comment=str(r.get("comment", "") or ""))
+                        services.entry_record(
+                            actor=actor,
+                            subject=subject,
+                            item_code=str(r.get("item_code", "")).strip(),
+                            stage=stage,
+                            points=r.get("points") if r.get("points") != "" else None,
+                            value=r.get("value") if r.get("value") != "" else None,
+                            comment=str(r.get("comment", "") or ""),
+                        )
             except ValidationError as exc:
-                for field, messages in (exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]):
+                for field, messages in (
+                    exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+                ):
                     errors.extend(RowError(n, field, m) for m in messages)
                 continue
             except (InvalidTransition, PermissionDenied) as exc:
@@ -87,6 +111,11 @@ def scores_import(*, actor, cycle: Cycle, filename: str, data: bytes, progress=N
                 progress.advance()
         if errors:
             raise ImportRejected(errors)
-        services.audit_record(services.SCORES_IMPORTED, actor=actor, target=cycle, agency_id=cycle.owner_id,
-                              after={"file": filename, "rows": len(rows), "by_stage": counts})
+        services.audit_record(
+            services.SCORES_IMPORTED,
+            actor=actor,
+            target=cycle,
+            agency_id=cycle.owner_id,
+            after={"file": filename, "rows": len(rows), "by_stage": counts},
+        )
     return {"rows": len(rows), "by_stage": counts}

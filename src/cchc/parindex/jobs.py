@@ -19,15 +19,26 @@ def _read(path: str) -> bytes:
 
 
 @register_job("parindex.import_methodology")
-def import_methodology(progress, *, job=None, path: str, filename: str, allow_unavailable_metrics: bool = False):
+def import_methodology(
+    progress, *, job=None, path: str, filename: str, allow_unavailable_metrics: bool = False
+):
     progress.update(0, 1, "methodology")
-    m = services.methodology_import(actor=_actor(job), filename=filename, data=_read(path),
-                                    allow_unavailable_metrics=allow_unavailable_metrics)
+    m = services.methodology_import(
+        actor=_actor(job),
+        filename=filename,
+        data=_read(path),
+        allow_unavailable_metrics=allow_unavailable_metrics,
+    )
     progress.update(1)
     return {"methodology": m.code, "items": m.items.count()}
 
 
 @register_job("parindex.import_scores")
 def import_scores(progress, *, job=None, path: str, filename: str, cycle: str):
-    return imports.scores_import(actor=_actor(job), cycle=Cycle.objects.get(code=cycle), filename=filename,
-                                 data=_read(path), progress=progress)
+    return imports.scores_import(
+        actor=_actor(job),
+        cycle=Cycle.objects.get(code=cycle),
+        filename=filename,
+        data=_read(path),
+        progress=progress,
+    )

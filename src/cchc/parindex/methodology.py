@@ -22,16 +22,40 @@ from . import rules
 from .models import Item, Methodology
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "methodologies"
-HEADER_FIELDS = ["code", "name", "level", "legal_basis", "effective_from", "effective_to", "status", "status_note",
-                 "max_points", "bonus_cap", "penalty_cap"]
-ITEM_COLUMNS = ["code", "name", "max_points", "assessment", "rule", "rule_params", "metric", "evidence_required",
-                "exemptible", "blocks", "official", "guidance"]
+HEADER_FIELDS = [
+    "code",
+    "name",
+    "level",
+    "legal_basis",
+    "effective_from",
+    "effective_to",
+    "status",
+    "status_note",
+    "max_points",
+    "bonus_cap",
+    "penalty_cap",
+]
+ITEM_COLUMNS = [
+    "code",
+    "name",
+    "max_points",
+    "assessment",
+    "rule",
+    "rule_params",
+    "metric",
+    "evidence_required",
+    "exemptible",
+    "blocks",
+    "official",
+    "guidance",
+]
 BLOCK_COLUMNS = ["code", "name", "max_points"]
 CODE_RE = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
 METRIC_RE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 
 
 # ---- reading -------------------------------------------------------------------------------------------------
+
 
 def read_yaml(data: bytes | str) -> dict:
     try:
@@ -54,7 +78,11 @@ def read_yaml(data: bytes | str) -> dict:
 
     walk(doc.get("items"), None)
     header = {k: doc.get(k) for k in HEADER_FIELDS}
-    blocks = [dict(b, _row=i + 1, _sheet="blocks") for i, b in enumerate(doc.get("blocks") or []) if isinstance(b, dict)]
+    blocks = [
+        dict(b, _row=i + 1, _sheet="blocks")
+        for i, b in enumerate(doc.get("blocks") or [])
+        if isinstance(b, dict)
+    ]
     return {"header": header, "blocks": blocks, "items": items}
 
 
@@ -65,11 +93,15 @@ def read_xlsx(data: bytes) -> dict:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise ImportRejected([RowError(None, "", _("The Excel file cannot be read: %(e)s") % {"e": exc})]) from None
+        raise ImportRejected(
+            [RowError(None, "", _("The Excel file cannot be read: %(e)s") % {"e": exc})]
+        ) from None
     sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
     missing = [s for s in ("methodology", "items") if s not in sheets]
     if missing:
-        raise ImportRejected([RowError(None, "", _("Sheet “%(s)s” is missing.") % {"s": s}, sheet=s) for s in missing])
+        raise ImportRejected(
+            [RowError(None, "", _("Sheet “%(s)s” is missing.") % {"s": s}, sheet=s) for s in missing]
+        )
     header = {}
     for row in sheets["methodology"].iter_rows(min_row=1, values_only=True):
         if row and row[0]:
@@ -103,6 +135,7 @@ def read_xlsx(data: bytes) -> dict:
 
 
 # ---- validation ----------------------------------------------------------------------------------------------
+
 
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
@@ -142,7 +175,10 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         if not clean[f]:
             herr(f, _("required"))
     if clean["code"] and Methodology.objects.filter(code=clean["code"]).exists():
-        herr("code", _("a methodology with code %(c)s exists; a new version needs a new code") % {"c": clean["code"]})
+        herr(
+            "code",
+            _("a methodology with code %(c)s exists; a new version needs a new code") % {"c": clean["code"]},
+        )
     clean["level"] = str(h.get("level") or "")
     if clean["level"] not in Methodology.Level.values:
         herr("level", _("must be one of %(v)s") % {"v": ", ".join(Methodology.Level.values)})
@@ -155,9 +191,13 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         herr("effective_from", _("a date (YYYY-MM-DD) is required"))
     clean["effective_to"] = _date(h.get("effective_to")) if h.get("effective_to") else None
     for f in ("max_points", "bonus_cap", "penalty_cap"):
-        value = _decimal(h.get(f)) if h.get(f) not in (None, "") else (None if f == "max_points" else Decimal(0))
+        value = (
+            _decimal(h.get(f)) if h.get(f) not in (None, "") else (None if f == "max_points" else Decimal(0))
+        )
         if value is None or value < 0 or (f == "max_points" and value == 0):
-            herr(f, _("a positive number is required") if f == "max_points" else _("a number ≥ 0 is required"))
+            herr(
+                f, _("a positive number is required") if f == "max_points" else _("a number ≥ 0 is required")
+            )
         clean[f] = value
 
     blocks = []
@@ -166,7 +206,9 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         if not code:
             errors.append(RowError(b["_row"], "code", _("required"), sheet="blocks"))
         if mx is None or mx <= 0:
-            errors.append(RowError(b["_row"], "max_points", _("a positive number is required"), sheet="blocks"))
+            errors.append(
+                RowError(b["_row"], "max_points", _("a positive number is required"), sheet="blocks")
+            )
         blocks.append({"code": code, "name": str(b.get("name") or code), "max_points": mx, "_row": b["_row"]})
     block_codes = {b["code"] for b in blocks}
 
@@ -187,7 +229,11 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         seen[code] = row
         parent = code.rsplit(".", 1)[0] if "." in code else None
         if r.get("_parent") is not None and r["_parent"] != parent:
-            err("code", _("%(c)s is listed under %(p)s; its code must start with “%(p)s.”") % {"c": code, "p": r["_parent"]})
+            err(
+                "code",
+                _("%(c)s is listed under %(p)s; its code must start with “%(p)s.”")
+                % {"c": code, "p": r["_parent"]},
+            )
         name = str(r.get("name") or "").strip()
         if not name:
             err("name", _("required"))
@@ -228,19 +274,38 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         for b in item_blocks:
             if b not in block_codes:
                 err("blocks", _("unknown block “%(b)s”") % {"b": b})
-        items.append({
-            "code": code, "parent": parent, "name": name, "max_points": mx, "assessment": assessment, "rule": rule,
-            "rule_params": params, "metric": metric, "evidence_required": _bool(r.get("evidence_required")),
-            "exemptible": _bool(r.get("exemptible")), "blocks": list(item_blocks), "official": _bool(r.get("official")),
-            "guidance": str(r.get("guidance") or ""), "_row": row, "_sheet": sheet,
-        })
+        items.append(
+            {
+                "code": code,
+                "parent": parent,
+                "name": name,
+                "max_points": mx,
+                "assessment": assessment,
+                "rule": rule,
+                "rule_params": params,
+                "metric": metric,
+                "evidence_required": _bool(r.get("evidence_required")),
+                "exemptible": _bool(r.get("exemptible")),
+                "blocks": list(item_blocks),
+                "official": _bool(r.get("official")),
+                "guidance": str(r.get("guidance") or ""),
+                "_row": row,
+                "_sheet": sheet,
+            }
+        )
 
     by_code = {i["code"]: i for i in items}
     children: dict[str | None, list[dict]] = {}
     for i in items:
         if i["parent"] is not None and i["parent"] not in by_code:
-            errors.append(RowError(i["_row"], "code", _("its parent %(p)s is not in the table") % {"p": i["parent"]},
-                                   sheet=i["_sheet"]))
+            errors.append(
+                RowError(
+                    i["_row"],
+                    "code",
+                    _("its parent %(p)s is not in the table") % {"p": i["parent"]},
+                    sheet=i["_sheet"],
+                )
+            )
             continue
         children.setdefault(i["parent"], []).append(i)
     for code, kids in children.items():
@@ -249,20 +314,35 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         total = sum(k["max_points"] for k in kids)
         parent = by_code[code]
         if total != parent["max_points"]:
-            errors.append(RowError(parent["_row"], "max_points", _(
-                "the maxima of the items under %(c)s add up to %(t)s, not %(m)s") % {
-                "c": code, "t": total.normalize(), "m": parent["max_points"].normalize()}, sheet=parent["_sheet"]))
+            errors.append(
+                RowError(
+                    parent["_row"],
+                    "max_points",
+                    _("the maxima of the items under %(c)s add up to %(t)s, not %(m)s")
+                    % {"c": code, "t": total.normalize(), "m": parent["max_points"].normalize()},
+                    sheet=parent["_sheet"],
+                )
+            )
     roots = children.get(None, [])
     if clean["max_points"] is not None and all(r["max_points"] is not None for r in roots):
-        targets = [(b["code"], b["max_points"]) for b in blocks if b["max_points"] is not None] or [(None, clean["max_points"])]
+        targets = [(b["code"], b["max_points"]) for b in blocks if b["max_points"] is not None] or [
+            (None, clean["max_points"])
+        ]
         for block, target in targets:
-            total = sum(r["max_points"] for r in roots if block is None or not r["blocks"] or block in r["blocks"])
+            total = sum(
+                r["max_points"] for r in roots if block is None or not r["blocks"] or block in r["blocks"]
+            )
             if total != target:
                 where = _("for block %(b)s") % {"b": block} if block else ""
-                errors.append(RowError(None, "max_points", _(
-                    "the areas add up to %(t)s %(where)s, not %(m)s") % {
-                    "t": total.normalize(), "where": where, "m": target.normalize()},
-                    sheet="blocks" if block else "methodology"))
+                errors.append(
+                    RowError(
+                        None,
+                        "max_points",
+                        _("the areas add up to %(t)s %(where)s, not %(m)s")
+                        % {"t": total.normalize(), "where": where, "m": target.normalize()},
+                        sheet="blocks" if block else "methodology",
+                    )
+                )
     if not items:
         errors.append(RowError(None, "items", _("the methodology has no items"), sheet="items"))
     if errors:
@@ -279,22 +359,36 @@ def create(clean: dict) -> Methodology:
     for position, i in enumerate(clean["items"], start=1):
         fields = {k: v for k, v in i.items() if not k.startswith("_") and k != "parent"}
         created[i["code"]] = Item.objects.create(
-            methodology=m, parent=created.get(i["parent"]), position=position, depth=i["code"].count("."), **fields)
+            methodology=m,
+            parent=created.get(i["parent"]),
+            position=position,
+            depth=i["code"].count("."),
+            **fields,
+        )
     return m
 
 
 # ---- writing -------------------------------------------------------------------------------------------------
+
 
 def _num(d: Decimal):
     return int(d) if d == d.to_integral_value() else float(d)
 
 
 def _header(m: Methodology) -> dict:
-    return {"code": m.code, "name": m.name, "level": m.level, "legal_basis": m.legal_basis,
-            "effective_from": m.effective_from.isoformat(),
-            "effective_to": m.effective_to.isoformat() if m.effective_to else None, "status": m.status,
-            "status_note": m.status_note, "max_points": _num(m.max_points), "bonus_cap": _num(m.bonus_cap),
-            "penalty_cap": _num(m.penalty_cap)}
+    return {
+        "code": m.code,
+        "name": m.name,
+        "level": m.level,
+        "legal_basis": m.legal_basis,
+        "effective_from": m.effective_from.isoformat(),
+        "effective_to": m.effective_to.isoformat() if m.effective_to else None,
+        "status": m.status,
+        "status_note": m.status_note,
+        "max_points": _num(m.max_points),
+        "bonus_cap": _num(m.bonus_cap),
+        "penalty_cap": _num(m.penalty_cap),
+    }
 
 
 def _item_dict(i: Item) -> dict:
@@ -318,8 +412,13 @@ def export_yaml(m: Methodology) -> str:
     roots = []
     for i in items:
         (nodes[i.parent_id].setdefault("children", []) if i.parent_id else roots).append(nodes[i.pk])
-    doc = {**_header(m), "blocks": [{"code": b.code, "name": b.name, "max_points": _num(b.max_points)}
-                                    for b in m.blocks.all()], "items": roots}
+    doc = {
+        **_header(m),
+        "blocks": [
+            {"code": b.code, "name": b.name, "max_points": _num(b.max_points)} for b in m.blocks.all()
+        ],
+        "items": roots,
+    }
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
 
 
@@ -329,15 +428,29 @@ def export_xlsx(m: Methodology) -> bytes:
     header = _header(m)
     items = []
     for i in m.items.order_by("position"):
-        items.append([i.code, i.name, _num(i.max_points), i.assessment, i.rule,
-                      json.dumps(i.rule_params, ensure_ascii=False) if i.rule_params else "", i.metric,
-                      "x" if i.evidence_required else "", "x" if i.exemptible else "", ",".join(i.blocks),
-                      "x" if i.official else "", i.guidance])
-    return xlsx_bytes({
-        "methodology": (["field", "value"], [[k, "" if v is None else v] for k, v in header.items()]),
-        "blocks": (BLOCK_COLUMNS, [[b.code, b.name, _num(b.max_points)] for b in m.blocks.all()]),
-        "items": (ITEM_COLUMNS, items),
-    })
+        items.append(
+            [
+                i.code,
+                i.name,
+                _num(i.max_points),
+                i.assessment,
+                i.rule,
+                json.dumps(i.rule_params, ensure_ascii=False) if i.rule_params else "",
+                i.metric,
+                "x" if i.evidence_required else "",
+                "x" if i.exemptible else "",
+                ",".join(i.blocks),
+                "x" if i.official else "",
+                i.guidance,
+            ]
+        )
+    return xlsx_bytes(
+        {
+            "methodology": (["field", "value"], [[k, "" if v is None else v] for k, v in header.items()]),
+            "blocks": (BLOCK_COLUMNS, [[b.code, b.name, _num(b.max_points)] for b in m.blocks.all()]),
+            "items": (ITEM_COLUMNS, items),
+        }
+    )
 
 
 def template_files() -> list[Path]:
@@ -350,4 +463,3 @@ def read_any(filename: str, data: bytes) -> dict:
     if filename.lower().endswith(".xlsx"):
         return read_xlsx(data)
     raise ImportRejected([RowError(None, "file", _("Give a .yaml or .xlsx file."))])
-

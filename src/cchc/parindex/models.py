@@ -32,8 +32,9 @@ class Methodology(TimeStampedModel):
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
     level = models.CharField(_("assessed level"), max_length=10, choices=Level.choices)
-    legal_basis = models.CharField(_("legal basis"), max_length=300,
-                                   help_text=_("governing decision, e.g. 1149/QĐ-BNV ngày 30/12/2020"))
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=300, help_text=_("governing decision, e.g. 1149/QĐ-BNV ngày 30/12/2020")
+    )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
@@ -83,20 +84,25 @@ class Item(models.Model):
         FORMULA = "formula", _("Formula over metrics")
 
     methodology = models.ForeignKey(Methodology, on_delete=models.CASCADE, related_name="items")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     code = models.CharField(_("code"), max_length=30)
     name = models.TextField(_("name"))
     position = models.PositiveIntegerField(pgettext_lazy("ordering", "position"))
     depth = models.PositiveSmallIntegerField(_("depth"), default=0)
     max_points = models.DecimalField(_("maximum points"), **POINTS)
-    assessment = models.CharField(_("assessed by"), max_length=10, choices=Assessment.choices, default=Assessment.SELF)
+    assessment = models.CharField(
+        _("assessed by"), max_length=10, choices=Assessment.choices, default=Assessment.SELF
+    )
     rule = models.CharField(_("scoring rule"), max_length=10, choices=Rule.choices, default=Rule.ENTERED)
     rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
     metric = models.CharField(_("platform metric"), max_length=100, blank=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
     exemptible = models.BooleanField(_("may be exempted"), default=False)
-    blocks = models.JSONField(_("blocks it applies to"), default=list, blank=True,
-                              help_text=_("empty: every block"))
+    blocks = models.JSONField(
+        _("blocks it applies to"), default=list, blank=True, help_text=_("empty: every block")
+    )
     official = models.BooleanField(_("from the official text"), default=False)
     guidance = models.TextField(_("guidance"), blank=True)
 
@@ -124,11 +130,18 @@ class Cycle(TimeStampedModel):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=300)
     year = models.PositiveIntegerField(_("index year"))
-    methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="cycles",
-                                    verbose_name=_("methodology"))
+    methodology = models.ForeignKey(
+        Methodology, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("methodology")
+    )
     owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by"))
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("previous cycle"))
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("previous cycle"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     self_deadline = models.DateTimeField(_("self-assessment deadline"), null=True, blank=True)
     appraisal1_deadline = models.DateTimeField(_("appraisal round 1 deadline"), null=True, blank=True)
@@ -157,7 +170,9 @@ class Subject(models.Model):
     """Đối tượng đánh giá: a ministry, province or unit assessed in a cycle."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="subjects")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed unit"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed unit")
+    )
     block = models.CharField(_("block"), max_length=30, blank=True)
     ranked = models.BooleanField(_("in the common ranking"), default=True)
     self_submitted_at = models.DateTimeField(_("self-assessment submitted"), null=True, blank=True)
@@ -186,18 +201,27 @@ class Entry(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="entries")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
-    value = models.DecimalField(_("entered value"), null=True, blank=True, max_digits=12, decimal_places=4,
-                                help_text=_("the ratio or yes/no answer the points were derived from"))
+    value = models.DecimalField(
+        _("entered value"),
+        null=True,
+        blank=True,
+        max_digits=12,
+        decimal_places=4,
+        help_text=_("the ratio or yes/no answer the points were derived from"),
+    )
     points = models.DecimalField(_("points"), null=True, blank=True, **POINTS)
     comment = models.TextField(_("comment"), blank=True)
     source = models.CharField(_("source"), max_length=20, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("score entry")
-        constraints = [models.UniqueConstraint(fields=["subject", "item", "stage"], name="parindex_entry_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "item", "stage"], name="parindex_entry_once")
+        ]
 
 
 class EntryHistory(models.Model):
@@ -210,8 +234,9 @@ class EntryHistory(models.Model):
     points = models.DecimalField(null=True, blank=True, **POINTS)
     comment = models.TextField(blank=True)
     source = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -228,7 +253,9 @@ class Evidence(models.Model):
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to="parindex/evidence/", blank=True)
     link = models.CharField(_("link to a platform record"), max_length=500, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,7 +286,9 @@ class Adjustment(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     points = models.DecimalField(_("points"), **POINTS)
     reason = models.CharField(_("reason"), max_length=500)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -271,10 +300,17 @@ class AppraiserAssignment(models.Model):
     """Who appraises what: a person for a subject, an area, or both (empty = all)."""
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="appraisers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("appraiser"))
-    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                                verbose_name=pgettext_lazy("assessed", "subject"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("appraiser")
+    )
+    subject = models.ForeignKey(
+        Subject,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=pgettext_lazy("assessed", "subject"),
+    )
     area_code = models.CharField(_("area"), max_length=30, blank=True)
 
     class Meta:
@@ -289,7 +325,9 @@ class Reopening(models.Model):
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
     until = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=500)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -30,8 +30,14 @@ def ranking_table(cycle, *, component: str = "index") -> tuple[list[str], list[l
     """Machine-readable rows (dot decimals, two places half-up) for CSV and scripts."""
     rows = []
     for r in selectors.ranking(cycle, component=component):
-        row = [r.rank or "", r.subject.agency.code, r.subject.agency.name, _plain(r.result.points),
-               _plain(r.result.index), r.group]
+        row = [
+            r.rank or "",
+            r.subject.agency.code,
+            r.subject.agency.name,
+            _plain(r.result.points),
+            _plain(r.result.index),
+            r.group,
+        ]
         rows.append(row if component == "index" else row + [_plain(r.value)])
     return ranking_header(component), rows
 
@@ -39,25 +45,47 @@ def ranking_table(cycle, *, component: str = "index") -> tuple[list[str], list[l
 def _display_rows(cycle, component="index"):
     out = []
     for r in selectors.ranking(cycle, component=component):
-        out.append([r.rank or "—", r.subject.agency.name, format_number(r.result.points, 2),
-                    format_number(r.result.max_points, 2), format_percent(r.result.index), r.group,
-                    "" if r.change is None else format_number(r.change, 2)])
+        out.append(
+            [
+                r.rank or "—",
+                r.subject.agency.name,
+                format_number(r.result.points, 2),
+                format_number(r.result.max_points, 2),
+                format_percent(r.result.index),
+                r.group,
+                "" if r.change is None else format_number(r.change, 2),
+            ]
+        )
     return out
 
 
 def display_header():
-    return [_("Rank"), _("Subject"), _("Points"), _("Applicable maximum"), _("Index"), _("Group"),
-            _("Change vs previous cycle (points of %)")]
+    return [
+        _("Rank"),
+        _("Subject"),
+        _("Points"),
+        _("Applicable maximum"),
+        _("Index"),
+        _("Group"),
+        _("Change vs previous cycle (points of %)"),
+    ]
 
 
 def ranking_xlsx(cycle, component: str = "index") -> bytes:
     header, rows = ranking_table(cycle, component=component)
     heat_header, heat_rows = heatmap_table(cycle)
-    return xlsx_bytes({
-        _("Ranking"): (header, [[*r[:3], float(r[3]) if r[3] else None, float(r[4]) if r[4] else None, *r[5:]]
-                                for r in rows]),
-        _("Areas"): (heat_header, heat_rows),
-    })
+    return xlsx_bytes(
+        {
+            _("Ranking"): (
+                header,
+                [
+                    [*r[:3], float(r[3]) if r[3] else None, float(r[4]) if r[4] else None, *r[5:]]
+                    for r in rows
+                ],
+            ),
+            _("Areas"): (heat_header, heat_rows),
+        }
+    )
 
 
 def title_of(cycle) -> str:
@@ -68,8 +96,9 @@ def ranking_pdf(cycle) -> bytes:
     subtitle = f"{cycle.methodology.name} — {cycle.methodology.legal_basis}"
     if cycle.is_synthetic:
         subtitle += " — " + _("synthetic demonstration data")
-    return pdf_table_document(title_of(cycle), display_header(), _display_rows(cycle), subtitle=subtitle,
-                              landscape_page=True)
+    return pdf_table_document(
+        title_of(cycle), display_header(), _display_rows(cycle), subtitle=subtitle, landscape_page=True
+    )
 
 
 def heatmap(cycle) -> tuple[list, list]:
@@ -99,7 +128,9 @@ def heat_class(percent) -> str:
 def heatmap_table(cycle):
     areas, rows = heatmap(cycle)
     header = ["subject_code", "subject_name"] + [f"{a.code} ({a.max_points.normalize()})" for a in areas]
-    return header, [[r.subject.agency.code, r.subject.agency.name] + [_plain(c[2]) for c in cells] for r, cells in rows]
+    return header, [
+        [r.subject.agency.code, r.subject.agency.name] + [_plain(c[2]) for c in cells] for r, cells in rows
+    ]
 
 
 def area_chart(cycle, result):
@@ -112,8 +143,10 @@ def area_chart(cycle, result):
 
 
 def ranking_chart(cycle):
-    bars = [charts.Bar(r.subject.agency.short_name or r.subject.agency.name, r.result.index)
-            for r in selectors.ranking(cycle)]
+    bars = [
+        charts.Bar(r.subject.agency.short_name or r.subject.agency.name, r.result.index)
+        for r in selectors.ranking(cycle)
+    ]
     return charts.bar_chart(bars, title=_("PAR index by subject (%)"), unit="%", max_value=100)
 
 
@@ -128,20 +161,33 @@ def summary_docx(cycle) -> bytes:
     if cycle.is_synthetic:
         doc.add_paragraph(_("All scores in this report are synthetic demonstration data."))
     m = cycle.methodology
-    doc.add_paragraph(_("Methodology: %(m)s (%(b)s); status: %(s)s.") % {
-        "m": m.name, "b": m.legal_basis, "s": m.get_status_display()})
+    doc.add_paragraph(
+        _("Methodology: %(m)s (%(b)s); status: %(s)s.")
+        % {"m": m.name, "b": m.legal_basis, "s": m.get_status_display()}
+    )
     if ranked:
         indices = [r.result.index for r in ranked]
         avg = sum(indices) / len(indices)
-        doc.add_paragraph(_("%(n)s subjects were ranked. The average index is %(avg)s; the highest %(hi)s (%(top)s), "
-                            "the lowest %(lo)s (%(bottom)s).") % {
-            "n": len(ranked), "avg": format_percent(avg), "hi": format_percent(ranked[0].result.index),
-            "top": ranked[0].subject.agency.name, "lo": format_percent(ranked[-1].result.index),
-            "bottom": ranked[-1].subject.agency.name})
+        doc.add_paragraph(
+            _(
+                "%(n)s subjects were ranked. The average index is %(avg)s; the highest %(hi)s (%(top)s), "
+                "the lowest %(lo)s (%(bottom)s)."
+            )
+            % {
+                "n": len(ranked),
+                "avg": format_percent(avg),
+                "hi": format_percent(ranked[0].result.index),
+                "top": ranked[0].subject.agency.name,
+                "lo": format_percent(ranked[-1].result.index),
+                "bottom": ranked[-1].subject.agency.name,
+            }
+        )
     for g in cycle.groups:
         members = [r.subject.agency.name for r in ranked if r.group == g["label"]]
-        doc.add_paragraph(f"{g['label']} (≥ {format_number(Decimal(g['min']), 2)}%): "
-                          + (", ".join(members) or _("none")), style="List Bullet")
+        doc.add_paragraph(
+            f"{g['label']} (≥ {format_number(Decimal(g['min']), 2)}%): " + (", ".join(members) or _("none")),
+            style="List Bullet",
+        )
     doc.add_heading(_("Ranking"), level=2)
     header = display_header()
     table = doc.add_table(rows=1, cols=len(header))
@@ -158,8 +204,9 @@ def summary_docx(cycle) -> bytes:
         for i, a in enumerate(areas):
             values = [cells[i][2] for _r, cells in heat_rows if cells[i][2] is not None]
             if values:
-                doc.add_paragraph(f"{a.code}. {a.name}: {format_percent(sum(values) / len(values))}",
-                                  style="List Bullet")
+                doc.add_paragraph(
+                    f"{a.code}. {a.name}: {format_percent(sum(values) / len(values))}", style="List Bullet"
+                )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -20,8 +20,12 @@ from django.utils.translation import gettext as _
 from cchc.core.metrics import Period, get_metric
 
 log = logging.getLogger(__name__)
-_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-           ast.Div: lambda a, b: a / b if b else Decimal(0)}
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b if b else Decimal(0),
+}
 _FUNCS = {"min": min, "max": max}
 
 
@@ -54,10 +58,28 @@ def formula_check(params: dict) -> list[str]:
         return [_("the formula “%(f)s” cannot be read") % {"f": expression}]
     problems = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id not in variables and node.id not in ("max_points",) + tuple(_FUNCS):
-            problems.append(_("the formula uses “%(name)s”, which is not one of its variables") % {"name": node.id})
-        elif not isinstance(node, (ast.Expression, ast.BinOp, ast.UnaryOp, ast.USub, ast.Constant, ast.Name,
-                                   ast.Call, ast.Load, *_BINOPS)):
+        if (
+            isinstance(node, ast.Name)
+            and node.id not in variables
+            and node.id not in ("max_points",) + tuple(_FUNCS)
+        ):
+            problems.append(
+                _("the formula uses “%(name)s”, which is not one of its variables") % {"name": node.id}
+            )
+        elif not isinstance(
+            node,
+            (
+                ast.Expression,
+                ast.BinOp,
+                ast.UnaryOp,
+                ast.USub,
+                ast.Constant,
+                ast.Name,
+                ast.Call,
+                ast.Load,
+                *_BINOPS,
+            ),
+        ):
             problems.append(_("the formula may use only numbers, variables, + - * / and min/max"))
         elif isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             problems.append(_("the formula may use only numbers, variables, + - * / and min/max"))

@@ -25,8 +25,9 @@ def cycle_get(code: str) -> Cycle:
 
 def survey_items(cycle: Cycle):
     """Items of the cycle's methodology assessed by the sociological survey (code, name, max_points)."""
-    return (Item.objects.filter(methodology_id=cycle.methodology_id, assessment=Item.Assessment.SURVEY,
-                                children__isnull=True).order_by("position"))
+    return Item.objects.filter(
+        methodology_id=cycle.methodology_id, assessment=Item.Assessment.SURVEY, children__isnull=True
+    ).order_by("position")
 
 
 def cycle_period(cycle: Cycle) -> Period:
@@ -77,14 +78,18 @@ def subjects_visible(user, cycle: Cycle):
 
 
 def subject_for(user, cycle: Cycle, agency_code: str) -> Subject:
-    subject = cycle.subjects.select_related("agency", "cycle__methodology", "cycle__owner").filter(
-        agency__code=agency_code).first()
+    subject = (
+        cycle.subjects.select_related("agency", "cycle__methodology", "cycle__owner")
+        .filter(agency__code=agency_code)
+        .first()
+    )
     if subject is None or not can_see_subject(user, subject):
         raise Http404
     return subject
 
 
 # ---- rankings --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class RankRow:
@@ -129,17 +134,30 @@ def ranking(cycle: Cycle, *, component: str = "index", limit: int | None = None)
     results = list(Result.objects.filter(subject__cycle=cycle).select_related("subject__agency"))
     previous = {}
     if cycle.previous_id:
-        previous = {r.subject.agency_id: r for r in
-                    Result.objects.filter(subject__cycle_id=cycle.previous_id).select_related("subject")}
+        previous = {
+            r.subject.agency_id: r
+            for r in Result.objects.filter(subject__cycle_id=cycle.previous_id).select_related("subject")
+        }
     values = {r.subject_id: component_value(r, component) for r in results}
-    ranks = (engine.rank([(r.subject_id, values[r.subject_id]) for r in results if r.subject.ranked])
-             if component != "index" else {r.subject_id: r.rank for r in results})
+    ranks = (
+        engine.rank([(r.subject_id, values[r.subject_id]) for r in results if r.subject.ranked])
+        if component != "index"
+        else {r.subject_id: r.rank for r in results}
+    )
     rows = []
     for r in results:
         prev = previous.get(r.subject.agency_id)
-        rows.append(RankRow(rank=ranks.get(r.subject_id), subject=r.subject, result=r, value=values[r.subject_id],
-                            group=r.group, previous_index=prev.index if prev else None,
-                            previous_rank=prev.rank if prev else None))
+        rows.append(
+            RankRow(
+                rank=ranks.get(r.subject_id),
+                subject=r.subject,
+                result=r,
+                value=values[r.subject_id],
+                group=r.group,
+                previous_index=prev.index if prev else None,
+                previous_rank=prev.rank if prev else None,
+            )
+        )
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.subject.agency.code))
     return rows[:limit] if limit else rows
 
@@ -149,6 +167,7 @@ def area_items(cycle: Cycle) -> list[Item]:
 
 
 # ---- a subject's scoring sheet and report card --------------------------------------------------------------
+
 
 @dataclass
 class SheetRow:
@@ -186,8 +205,12 @@ def subject_sheet(subject: Subject, *, with_metrics: bool = True) -> list[SheetR
     period = cycle_period(subject.cycle)
     rows, by_id = [], {}
     for i in items:
-        row = SheetRow(item=i, applicable=i.pk in applicable, stages=entries.get(i.pk, {}),
-                       evidence=evidence.get(i.pk, []))
+        row = SheetRow(
+            item=i,
+            applicable=i.pk in applicable,
+            stages=entries.get(i.pk, {}),
+            evidence=evidence.get(i.pk, []),
+        )
         if i.pk not in parents and row.applicable:
             row.final = engine.final_points({s: e.points for s, e in row.stages.items()}, i.assessment)
             if with_metrics and (i.metric or i.rule == Item.Rule.FORMULA):

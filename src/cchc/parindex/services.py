@@ -18,8 +18,20 @@ from cchc.org.models import Agency, AgencyType
 
 from . import engine, methodology, rules
 from .access import MANAGE, SELF_ASSESS, can_manage, is_assigned
-from .models import (Adjustment, AppraiserAssignment, Cycle, Entry, EntryHistory, Evidence, Exemption, Item,
-                     Methodology, Reopening, Stage, Subject)
+from .models import (
+    Adjustment,
+    AppraiserAssignment,
+    Cycle,
+    Entry,
+    EntryHistory,
+    Evidence,
+    Exemption,
+    Item,
+    Methodology,
+    Reopening,
+    Stage,
+    Subject,
+)
 
 METHODOLOGY_IMPORTED = event_type("parindex.methodology.import", gettext_lazy("PAR methodology imported"))
 CYCLE_CREATED = event_type("parindex.cycle.create", gettext_lazy("PAR cycle created"))
@@ -28,7 +40,9 @@ SUBJECT_ADDED = event_type("parindex.subject.add", gettext_lazy("PAR subject add
 APPRAISER_ASSIGNED = event_type("parindex.appraiser.assign", gettext_lazy("PAR appraiser assigned"))
 ENTRY_RECORDED = event_type("parindex.entry.record", gettext_lazy("PAR score recorded"))
 EVIDENCE_ADDED = event_type("parindex.evidence.add", gettext_lazy("PAR evidence added"))
-STAGE_SUBMITTED = event_type("parindex.stage.submit", gettext_lazy("PAR self-assessment or explanation submitted"))
+STAGE_SUBMITTED = event_type(
+    "parindex.stage.submit", gettext_lazy("PAR self-assessment or explanation submitted")
+)
 EXEMPTION_SET = event_type("parindex.exemption.set", gettext_lazy("PAR item exempted"))
 ADJUSTMENT_ADDED = event_type("parindex.adjustment.add", gettext_lazy("PAR bonus or penalty added"))
 STAGE_REOPENED = event_type("parindex.stage.reopen", gettext_lazy("PAR stage reopened after its deadline"))
@@ -36,23 +50,38 @@ CYCLE_COMPUTED = event_type("parindex.cycle.compute", gettext_lazy("PAR results 
 CYCLE_PUBLISHED = event_type("parindex.cycle.publish", gettext_lazy("PAR results published"))
 SCORES_IMPORTED = event_type("parindex.scores.import", gettext_lazy("PAR scores imported"))
 
-DEADLINE_FIELD = {Stage.SELF: "self_deadline", Stage.APPRAISAL1: "appraisal1_deadline",
-                  Stage.EXPLANATION: "explanation_deadline", Stage.APPRAISAL2: "appraisal2_deadline",
-                  Stage.SURVEY: "survey_deadline"}
-SUBJECT_TYPES = {Methodology.Level.MINISTRY: {AgencyType.MINISTRY}, Methodology.Level.PROVINCE: {AgencyType.PROVINCE}}
+DEADLINE_FIELD = {
+    Stage.SELF: "self_deadline",
+    Stage.APPRAISAL1: "appraisal1_deadline",
+    Stage.EXPLANATION: "explanation_deadline",
+    Stage.APPRAISAL2: "appraisal2_deadline",
+    Stage.SURVEY: "survey_deadline",
+}
+SUBJECT_TYPES = {
+    Methodology.Level.MINISTRY: {AgencyType.MINISTRY},
+    Methodology.Level.PROVINCE: {AgencyType.PROVINCE},
+}
 
 
 # ---- methodology and cycle set-up -----------------------------------------------------------------------------
 
+
 @transaction.atomic
-def methodology_import(*, actor, filename: str, data: bytes, allow_unavailable_metrics: bool = False) -> Methodology:
+def methodology_import(
+    *, actor, filename: str, data: bytes, allow_unavailable_metrics: bool = False
+) -> Methodology:
     """Import a methodology from YAML or Excel; ImportRejected lists every problem and nothing is written."""
     require_perm(actor, MANAGE)
-    clean = methodology.validate(methodology.read_any(filename, data),
-                                 allow_unavailable_metrics=allow_unavailable_metrics)
+    clean = methodology.validate(
+        methodology.read_any(filename, data), allow_unavailable_metrics=allow_unavailable_metrics
+    )
     m = methodology.create(clean)
-    audit_record(METHODOLOGY_IMPORTED, actor=actor, target=m,
-                 after={**snapshot(m), "items": len(clean["items"]), "file": filename})
+    audit_record(
+        METHODOLOGY_IMPORTED,
+        actor=actor,
+        target=m,
+        after={**snapshot(m), "items": len(clean["items"]), "file": filename},
+    )
     return m
 
 
@@ -72,8 +101,19 @@ def _groups(groups) -> list[dict]:
 
 
 @transaction.atomic
-def cycle_create(*, actor, code: str, name: str, year: int, methodology: Methodology, owner: Agency,
-                 groups=None, previous: Cycle | None = None, is_synthetic: bool = False, **deadlines) -> Cycle:
+def cycle_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    year: int,
+    methodology: Methodology,
+    owner: Agency,
+    groups=None,
+    previous: Cycle | None = None,
+    is_synthetic: bool = False,
+    **deadlines,
+) -> Cycle:
     require_perm(actor, MANAGE, owner)
     if Cycle.objects.filter(code=code).exists():
         raise ValidationError({"code": _("The cycle code %(c)s is already used.") % {"c": code}})
@@ -81,11 +121,26 @@ def cycle_create(*, actor, code: str, name: str, year: int, methodology: Methodo
     from datetime import date
 
     year_end = date(year, 12, 31)
-    if methodology.effective_from > year_end or (methodology.effective_to and methodology.effective_to < date(year, 1, 1)):
-        raise ValidationError({"methodology": _("%(m)s is not in force for the index year %(y)s.") % {
-            "m": methodology.code, "y": year}})
-    cycle = Cycle(code=code, name=name, year=year, methodology=methodology, owner=owner, previous=previous,
-                  groups=_groups(groups), is_synthetic=is_synthetic, **_deadlines(deadlines))
+    if methodology.effective_from > year_end or (
+        methodology.effective_to and methodology.effective_to < date(year, 1, 1)
+    ):
+        raise ValidationError(
+            {
+                "methodology": _("%(m)s is not in force for the index year %(y)s.")
+                % {"m": methodology.code, "y": year}
+            }
+        )
+    cycle = Cycle(
+        code=code,
+        name=name,
+        year=year,
+        methodology=methodology,
+        owner=owner,
+        previous=previous,
+        groups=_groups(groups),
+        is_synthetic=is_synthetic,
+        **_deadlines(deadlines),
+    )
     cycle.full_clean()
     cycle.save()
     audit_record(CYCLE_CREATED, actor=actor, target=cycle, agency_id=owner.pk, after=snapshot(cycle))
@@ -108,8 +163,14 @@ def cycle_set_timeline(*, actor, cycle: Cycle, groups=None, **deadlines) -> Cycl
     if groups is not None:
         cycle.groups = _groups(groups)
     cycle.save()
-    audit_record(CYCLE_TIMELINE, actor=actor, target=cycle, agency_id=cycle.owner_id, before=before,
-                 after=snapshot(cycle))
+    audit_record(
+        CYCLE_TIMELINE,
+        actor=actor,
+        target=cycle,
+        agency_id=cycle.owner_id,
+        before=before,
+        after=snapshot(cycle),
+    )
     return cycle
 
 
@@ -119,12 +180,20 @@ def subject_add(*, actor, cycle: Cycle, agency: Agency, block: str = "", ranked:
     require_perm(actor, MANAGE, cycle.owner)
     level = cycle.methodology.level
     if level in SUBJECT_TYPES and agency.type not in SUBJECT_TYPES[level]:
-        raise ValidationError({"agency": _("%(a)s is not a %(t)s.") % {"a": agency, "t": cycle.methodology.get_level_display()}})
-    if level == Methodology.Level.UNIT and (agency.pk == cycle.owner_id or not agency.path.startswith(cycle.owner.path)):
-        raise ValidationError({"agency": _("%(a)s is not a unit of %(o)s.") % {"a": agency, "o": cycle.owner}})
+        raise ValidationError(
+            {"agency": _("%(a)s is not a %(t)s.") % {"a": agency, "t": cycle.methodology.get_level_display()}}
+        )
+    if level == Methodology.Level.UNIT and (
+        agency.pk == cycle.owner_id or not agency.path.startswith(cycle.owner.path)
+    ):
+        raise ValidationError(
+            {"agency": _("%(a)s is not a unit of %(o)s.") % {"a": agency, "o": cycle.owner}}
+        )
     blocks = set(cycle.methodology.blocks.values_list("code", flat=True))
     if blocks and block not in blocks:
-        raise ValidationError({"block": _("Choose one of the blocks %(b)s.") % {"b": ", ".join(sorted(blocks))}})
+        raise ValidationError(
+            {"block": _("Choose one of the blocks %(b)s.") % {"b": ", ".join(sorted(blocks))}}
+        )
     if not blocks and block:
         raise ValidationError({"block": _("This methodology has no blocks.")})
     if cycle.subjects.filter(agency=agency).exists():
@@ -155,25 +224,37 @@ def subjects_add_all(*, actor, cycle: Cycle, on=None) -> list[Subject]:
     blocks = set(cycle.methodology.blocks.values_list("code", flat=True))
     added = []
     for agency in agencies.filter(Agency.valid_on(on)).exclude(pk__in=existing).order_by("code"):
-        block = (BLOCK_BY_TYPE.get(agency.type, "VU") if blocks else "")
-        added.append(subject_add(actor=actor, cycle=cycle, agency=agency, block=block if block in blocks or not blocks else ""))
+        block = BLOCK_BY_TYPE.get(agency.type, "VU") if blocks else ""
+        added.append(
+            subject_add(
+                actor=actor, cycle=cycle, agency=agency, block=block if block in blocks or not blocks else ""
+            )
+        )
     return added
 
 
 @transaction.atomic
-def appraiser_assign(*, actor, cycle: Cycle, user, subject: Subject | None = None, area_code: str = "") -> AppraiserAssignment:
+def appraiser_assign(
+    *, actor, cycle: Cycle, user, subject: Subject | None = None, area_code: str = ""
+) -> AppraiserAssignment:
     require_perm(actor, MANAGE, cycle.owner)
     if subject is not None and subject.cycle_id != cycle.pk:
         raise ValidationError({"subject": _("That subject belongs to another cycle.")})
     if area_code and not cycle.methodology.items.filter(code=area_code, parent__isnull=True).exists():
         raise ValidationError({"area_code": _("%(c)s is not an area of the methodology.") % {"c": area_code}})
     a = AppraiserAssignment.objects.create(cycle=cycle, user=user, subject=subject, area_code=area_code)
-    audit_record(APPRAISER_ASSIGNED, actor=actor, target=cycle, agency_id=cycle.owner_id,
-                 after={"user": user.get_username(), "subject": subject.pk if subject else None, "area": area_code})
+    audit_record(
+        APPRAISER_ASSIGNED,
+        actor=actor,
+        target=cycle,
+        agency_id=cycle.owner_id,
+        after={"user": user.get_username(), "subject": subject.pk if subject else None, "area": area_code},
+    )
     return a
 
 
 # ---- deadlines and locks --------------------------------------------------------------------------------------
+
 
 def stage_is_open(cycle: Cycle, subject: Subject | None, stage: str, now: datetime | None = None) -> bool:
     """A stage accepts changes until its deadline, or while a reopening for it runs."""
@@ -185,18 +266,28 @@ def stage_is_open(cycle: Cycle, subject: Subject | None, stage: str, now: dateti
         return True
     reopened = cycle.reopenings.filter(stage=stage, until__gte=now)
     return reopened.filter(subject__isnull=True).exists() or (
-        subject is not None and reopened.filter(subject=subject).exists())
+        subject is not None and reopened.filter(subject=subject).exists()
+    )
 
 
 def _require_open(subject: Subject, stage: str) -> None:
     cycle = subject.cycle
     if cycle.is_published:
-        raise InvalidTransition(_("The results of %(c)s are published; scores can no longer change.") % {"c": cycle})
+        raise InvalidTransition(
+            _("The results of %(c)s are published; scores can no longer change.") % {"c": cycle}
+        )
     if not stage_is_open(cycle, subject, stage):
-        raise InvalidTransition(_("The deadline for %(s)s passed on %(d)s; ask the cycle's managers to reopen it.") % {
-            "s": Stage(stage).label, "d": timezone.localtime(getattr(cycle, DEADLINE_FIELD[stage])).strftime("%d/%m/%Y %H:%M")})
+        raise InvalidTransition(
+            _("The deadline for %(s)s passed on %(d)s; ask the cycle's managers to reopen it.")
+            % {
+                "s": Stage(stage).label,
+                "d": timezone.localtime(getattr(cycle, DEADLINE_FIELD[stage])).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
     if stage == Stage.SELF and subject.self_submitted_at:
-        raise InvalidTransition(_("The self-assessment of %(s)s was submitted; it is locked.") % {"s": subject})
+        raise InvalidTransition(
+            _("The self-assessment of %(s)s was submitted; it is locked.") % {"s": subject}
+        )
     if stage == Stage.EXPLANATION and subject.explanation_submitted_at:
         raise InvalidTransition(_("The explanation of %(s)s was submitted; it is locked.") % {"s": subject})
     if stage in (Stage.APPRAISAL1, Stage.EXPLANATION) and not subject.self_submitted_at:
@@ -207,15 +298,18 @@ def _require_stage_actor(actor, subject: Subject, stage: str, item: Item | None)
     if stage in (Stage.SELF, Stage.EXPLANATION):
         require_perm(actor, SELF_ASSESS, subject.agency)
     elif stage in (Stage.APPRAISAL1, Stage.APPRAISAL2):
-        if not (can_manage(actor, subject.cycle) or is_assigned(actor, subject, item.area_code if item else None)):
+        if not (
+            can_manage(actor, subject.cycle) or is_assigned(actor, subject, item.area_code if item else None)
+        ):
             raise PermissionDenied(_("You are not assigned to appraise %(s)s.") % {"s": subject})
     else:
         require_perm(actor, MANAGE, subject.cycle.owner)
 
 
 @transaction.atomic
-def stage_reopen(*, actor, cycle: Cycle, stage: str, until: datetime, reason: str,
-                 subject: Subject | None = None) -> Reopening:
+def stage_reopen(
+    *, actor, cycle: Cycle, stage: str, until: datetime, reason: str, subject: Subject | None = None
+) -> Reopening:
     """Reopen a stage after its deadline (for one subject or all); a submitted stage is unlocked too."""
     require_perm(actor, MANAGE, cycle.owner)
     if cycle.is_published:
@@ -224,24 +318,35 @@ def stage_reopen(*, actor, cycle: Cycle, stage: str, until: datetime, reason: st
         raise ValidationError({"reason": _("Say why the stage is reopened.")})
     if until <= timezone.now():
         raise ValidationError({"until": _("The reopening must end in the future.")})
-    r = Reopening.objects.create(cycle=cycle, subject=subject, stage=stage, until=until, reason=reason,
-                                 created_by=actor)
+    r = Reopening.objects.create(
+        cycle=cycle, subject=subject, stage=stage, until=until, reason=reason, created_by=actor
+    )
     field = {Stage.SELF: "self_submitted_at", Stage.EXPLANATION: "explanation_submitted_at"}.get(stage)
     if field:
         subjects = cycle.subjects.filter(pk=subject.pk) if subject else cycle.subjects.all()
         subjects.update(**{field: None})
-    audit_record(STAGE_REOPENED, actor=actor, target=cycle, agency_id=subject.agency_id if subject else cycle.owner_id,
-                 after={"stage": stage, "until": until, "reason": reason, "subject": subject.pk if subject else None})
+    audit_record(
+        STAGE_REOPENED,
+        actor=actor,
+        target=cycle,
+        agency_id=subject.agency_id if subject else cycle.owner_id,
+        after={"stage": stage, "until": until, "reason": reason, "subject": subject.pk if subject else None},
+    )
     return r
 
 
 # ---- scores ---------------------------------------------------------------------------------------------------
 
+
 def _leaf(subject: Subject, item_code: str) -> Item:
     """The scoreable item with this code for this subject (one query: the item and its area)."""
     area_code = str(item_code).split(".")[0]
-    found = {i.code: i for i in subject.cycle.methodology.items.filter(code__in={item_code, area_code}).annotate(
-        has_children=Exists(Item.objects.filter(parent=OuterRef("pk"))))}
+    found = {
+        i.code: i
+        for i in subject.cycle.methodology.items.filter(code__in={item_code, area_code}).annotate(
+            has_children=Exists(Item.objects.filter(parent=OuterRef("pk")))
+        )
+    }
     item = found.get(item_code)
     if item is None:
         raise ValidationError({"item_code": _("%(c)s is not an item of the methodology.") % {"c": item_code}})
@@ -249,7 +354,9 @@ def _leaf(subject: Subject, item_code: str) -> Item:
         raise ValidationError({"item_code": _("%(c)s has sub-items; score those.") % {"c": item_code}})
     area = found[area_code]
     if area.blocks and subject.block not in area.blocks:
-        raise ValidationError({"item_code": _("%(c)s does not apply to the block of %(s)s.") % {"c": item_code, "s": subject}})
+        raise ValidationError(
+            {"item_code": _("%(c)s does not apply to the block of %(s)s.") % {"c": item_code, "s": subject}}
+        )
     return item
 
 
@@ -261,33 +368,57 @@ def _write_entry(*, actor, subject, item, stage, points, value, comment, source)
     entry.points, entry.value, entry.comment, entry.source = points, value, comment, source
     entry.updated_by = actor if getattr(actor, "pk", None) else None
     entry.save()
-    EntryHistory.objects.create(subject=subject, item=item, stage=stage, points=points, value=value, comment=comment,
-                                source=source, actor=entry.updated_by)
-    audit_record(ENTRY_RECORDED, actor=actor, target=entry, target_label=f"{subject} · {item.code} · {stage}",
-                 agency_id=subject.agency_id, before=before,
-                 after=snapshot(entry, ["value", "points", "comment", "source"]) | {"stage": stage, "item": item.code})
+    EntryHistory.objects.create(
+        subject=subject,
+        item=item,
+        stage=stage,
+        points=points,
+        value=value,
+        comment=comment,
+        source=source,
+        actor=entry.updated_by,
+    )
+    audit_record(
+        ENTRY_RECORDED,
+        actor=actor,
+        target=entry,
+        target_label=f"{subject} · {item.code} · {stage}",
+        agency_id=subject.agency_id,
+        before=before,
+        after=snapshot(entry, ["value", "points", "comment", "source"]) | {"stage": stage, "item": item.code},
+    )
     return entry
 
 
 @transaction.atomic
-def entry_record(*, actor, subject: Subject, item_code: str, stage: str, points=None, value=None,
-                 comment: str = "") -> Entry:
+def entry_record(
+    *, actor, subject: Subject, item_code: str, stage: str, points=None, value=None, comment: str = ""
+) -> Entry:
     """Self-assessment, appraisal (rounds 1 and 2) or explanation of one item.
 
     Give `points` for items scored by entered points, `value` (a percentage, or 1/0) for items
     scored by bands or yes/no; formula items are scored from the live metrics. An explanation
     carries a comment and, optionally, the points the subject asks for.
     """
-    subject = Subject.objects.select_related("cycle__methodology", "cycle__owner", "agency").get(pk=subject.pk)
+    subject = Subject.objects.select_related("cycle__methodology", "cycle__owner", "agency").get(
+        pk=subject.pk
+    )
     if stage not in (Stage.SELF, Stage.APPRAISAL1, Stage.EXPLANATION, Stage.APPRAISAL2):
         raise ValidationError({"stage": _("Unknown stage %(s)s.") % {"s": stage}})
     item = _leaf(subject, item_code)
     _require_stage_actor(actor, subject, stage, item)
     _require_open(subject, stage)
     if item.assessment == Item.Assessment.SURVEY:
-        raise ValidationError({"item_code": _("%(c)s is assessed by the sociological survey, not scored here.") % {"c": item.code}})
+        raise ValidationError(
+            {
+                "item_code": _("%(c)s is assessed by the sociological survey, not scored here.")
+                % {"c": item.code}
+            }
+        )
     if subject.exemptions.filter(item__code__in=_ancestor_codes(item.code)).exists():
-        raise ValidationError({"item_code": _("%(s)s is exempt from %(c)s.") % {"s": subject, "c": item.code}})
+        raise ValidationError(
+            {"item_code": _("%(s)s is exempt from %(c)s.") % {"s": subject, "c": item.code}}
+        )
     if stage == Stage.EXPLANATION and not comment.strip():
         raise ValidationError({"comment": _("An explanation needs its text.")})
     entry_value = None
@@ -299,7 +430,9 @@ def entry_record(*, actor, subject: Subject, item_code: str, stage: str, points=
 
         points = rules.suggested_points(item, subject.agency, cycle_period(subject.cycle))
         if points is None:
-            raise ValidationError({"points": _("The metrics of %(c)s are unavailable; enter the points.") % {"c": item.code}})
+            raise ValidationError(
+                {"points": _("The metrics of %(c)s are unavailable; enter the points.") % {"c": item.code}}
+            )
     if points in (None, ""):
         if stage != Stage.EXPLANATION:
             raise ValidationError({"points": _("Enter the points (or the value the rule scores).")})
@@ -307,10 +440,22 @@ def entry_record(*, actor, subject: Subject, item_code: str, stage: str, points=
     else:
         points = rules.dec(points)
         if not (0 <= points <= item.max_points):
-            raise ValidationError({"points": _("Points for %(c)s must lie between 0 and %(m)s.") % {
-                "c": item.code, "m": item.max_points.normalize()}})
-    return _write_entry(actor=actor, subject=subject, item=item, stage=stage, points=points, value=entry_value,
-                        comment=comment, source="")
+            raise ValidationError(
+                {
+                    "points": _("Points for %(c)s must lie between 0 and %(m)s.")
+                    % {"c": item.code, "m": item.max_points.normalize()}
+                }
+            )
+    return _write_entry(
+        actor=actor,
+        subject=subject,
+        item=item,
+        stage=stage,
+        points=points,
+        value=entry_value,
+        comment=comment,
+        source="",
+    )
 
 
 def _ancestor_codes(code: str) -> list[str]:
@@ -319,34 +464,70 @@ def _ancestor_codes(code: str) -> list[str]:
 
 
 @transaction.atomic
-def survey_points_record(*, actor, cycle: Cycle, subject: Agency, item_code: str, points: Decimal,
-                         source: str = "survey", note: str = "") -> Entry:
+def survey_points_record(
+    *,
+    actor,
+    cycle: Cycle,
+    subject: Agency,
+    item_code: str,
+    points: Decimal,
+    source: str = "survey",
+    note: str = "",
+) -> Entry:
     """Survey points of one subject (an org.Agency) for one survey-assessed item.
 
     Idempotent per (cycle, subject, item): a second call replaces the value; every value is kept in
     the history and audited. Refused after the survey deadline unless reopened, and once published.
     """
     require_perm(actor, MANAGE, cycle.owner)
-    s = cycle.subjects.select_related("cycle__methodology", "cycle__owner", "agency").filter(agency=subject).first()
+    s = (
+        cycle.subjects.select_related("cycle__methodology", "cycle__owner", "agency")
+        .filter(agency=subject)
+        .first()
+    )
     if s is None:
         raise ValidationError({"subject": _("%(a)s is not a subject of %(c)s.") % {"a": subject, "c": cycle}})
     item = _leaf(s, item_code)
     if item.assessment != Item.Assessment.SURVEY:
-        raise ValidationError({"item_code": _("%(c)s is not assessed by the sociological survey.") % {"c": item_code}})
+        raise ValidationError(
+            {"item_code": _("%(c)s is not assessed by the sociological survey.") % {"c": item_code}}
+        )
     points = rules.dec(points)
     if not (0 <= points <= item.max_points):
-        raise ValidationError({"points": _("Points for %(c)s must lie between 0 and %(m)s.") % {
-            "c": item.code, "m": item.max_points.normalize()}})
+        raise ValidationError(
+            {
+                "points": _("Points for %(c)s must lie between 0 and %(m)s.")
+                % {"c": item.code, "m": item.max_points.normalize()}
+            }
+        )
     _require_open(s, Stage.SURVEY)
-    return _write_entry(actor=actor, subject=s, item=item, stage=Stage.SURVEY, points=points, value=None,
-                        comment=note, source=(source or "survey")[:20])
+    return _write_entry(
+        actor=actor,
+        subject=s,
+        item=item,
+        stage=Stage.SURVEY,
+        points=points,
+        value=None,
+        comment=note,
+        source=(source or "survey")[:20],
+    )
 
 
 @transaction.atomic
-def evidence_add(*, actor, subject: Subject, item_code: str, title: str, upload=None, link: str = "",
-                 stage: str = Stage.SELF) -> Evidence:
+def evidence_add(
+    *,
+    actor,
+    subject: Subject,
+    item_code: str,
+    title: str,
+    upload=None,
+    link: str = "",
+    stage: str = Stage.SELF,
+) -> Evidence:
     """Tài liệu kiểm chứng: a file (type and size checked) or a link to a record on this platform."""
-    subject = Subject.objects.select_related("cycle__methodology", "cycle__owner", "agency").get(pk=subject.pk)
+    subject = Subject.objects.select_related("cycle__methodology", "cycle__owner", "agency").get(
+        pk=subject.pk
+    )
     if stage not in (Stage.SELF, Stage.EXPLANATION):
         raise ValidationError({"stage": _("Evidence belongs to the self-assessment or the explanation.")})
     require_perm(actor, SELF_ASSESS, subject.agency)
@@ -367,15 +548,25 @@ def evidence_add(*, actor, subject: Subject, item_code: str, title: str, upload=
             raise ValidationError({"link": _("Give the path of a record on this platform, starting with /.")})
         ev.link = link
     ev.save()
-    audit_record(EVIDENCE_ADDED, actor=actor, target=ev, target_label=f"{subject} · {item.code} · {ev.title}",
-                 agency_id=subject.agency_id, after={"title": ev.title, "file": ev.file.name or "", "link": ev.link, "stage": stage})
+    audit_record(
+        EVIDENCE_ADDED,
+        actor=actor,
+        target=ev,
+        target_label=f"{subject} · {item.code} · {ev.title}",
+        agency_id=subject.agency_id,
+        after={"title": ev.title, "file": ev.file.name or "", "link": ev.link, "stage": stage},
+    )
     return ev
 
 
 @transaction.atomic
 def self_submit(*, actor, subject: Subject) -> Subject:
     """Chốt: lock the self-assessment. Every applicable self-scored item needs points, and evidence where required."""
-    subject = Subject.objects.select_related("cycle__methodology", "cycle__owner", "agency").select_for_update().get(pk=subject.pk)
+    subject = (
+        Subject.objects.select_related("cycle__methodology", "cycle__owner", "agency")
+        .select_for_update()
+        .get(pk=subject.pk)
+    )
     require_perm(actor, SELF_ASSESS, subject.agency)
     _require_open(subject, Stage.SELF)
     from .selectors import applicable_leaves
@@ -391,11 +582,18 @@ def self_submit(*, actor, subject: Subject) -> Subject:
             parts.append(_("not scored: %(c)s") % {"c": ", ".join(missing[:20])})
         if no_evidence:
             parts.append(_("evidence missing: %(c)s") % {"c": ", ".join(no_evidence[:20])})
-        raise ValidationError(_("The self-assessment cannot be submitted yet — %(p)s.") % {"p": "; ".join(parts)})
+        raise ValidationError(
+            _("The self-assessment cannot be submitted yet — %(p)s.") % {"p": "; ".join(parts)}
+        )
     subject.self_submitted_at = timezone.now()
     subject.save(update_fields=["self_submitted_at"])
-    audit_record(STAGE_SUBMITTED, actor=actor, target=subject, agency_id=subject.agency_id,
-                 after={"stage": Stage.SELF, "submitted_at": subject.self_submitted_at})
+    audit_record(
+        STAGE_SUBMITTED,
+        actor=actor,
+        target=subject,
+        agency_id=subject.agency_id,
+        after={"stage": Stage.SELF, "submitted_at": subject.self_submitted_at},
+    )
     return subject
 
 
@@ -406,8 +604,13 @@ def explanation_submit(*, actor, subject: Subject) -> Subject:
     _require_open(subject, Stage.EXPLANATION)
     subject.explanation_submitted_at = timezone.now()
     subject.save(update_fields=["explanation_submitted_at"])
-    audit_record(STAGE_SUBMITTED, actor=actor, target=subject, agency_id=subject.agency_id,
-                 after={"stage": Stage.EXPLANATION, "submitted_at": subject.explanation_submitted_at})
+    audit_record(
+        STAGE_SUBMITTED,
+        actor=actor,
+        target=subject,
+        agency_id=subject.agency_id,
+        after={"stage": Stage.EXPLANATION, "submitted_at": subject.explanation_submitted_at},
+    )
     return subject
 
 
@@ -421,12 +624,19 @@ def exemption_set(*, actor, subject: Subject, item_code: str, reason: str) -> Ex
     if item is None:
         raise ValidationError({"item_code": _("%(c)s is not an item of the methodology.") % {"c": item_code}})
     if not item.exemptible:
-        raise ValidationError({"item_code": _("The methodology does not allow exemption from %(c)s.") % {"c": item_code}})
+        raise ValidationError(
+            {"item_code": _("The methodology does not allow exemption from %(c)s.") % {"c": item_code}}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the item does not apply.")})
     ex, _created = Exemption.objects.update_or_create(subject=subject, item=item, defaults={"reason": reason})
-    audit_record(EXEMPTION_SET, actor=actor, target=subject, agency_id=subject.agency_id,
-                 after={"item": item.code, "reason": reason})
+    audit_record(
+        EXEMPTION_SET,
+        actor=actor,
+        target=subject,
+        agency_id=subject.agency_id,
+        after={"item": item.code, "reason": reason},
+    )
     return ex
 
 
@@ -443,16 +653,27 @@ def adjustment_add(*, actor, subject: Subject, kind: str, points, reason: str) -
         raise ValidationError({"points": _("Give a positive number of points.")})
     m = subject.cycle.methodology
     if (m.bonus_cap if kind == Adjustment.Kind.BONUS else m.penalty_cap) == 0:
-        raise ValidationError({"kind": _("The methodology %(m)s has no %(k)s.") % {"m": m.code, "k": Adjustment.Kind(kind).label.lower()}})
+        raise ValidationError(
+            {
+                "kind": _("The methodology %(m)s has no %(k)s.")
+                % {"m": m.code, "k": Adjustment.Kind(kind).label.lower()}
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why.")})
     adj = Adjustment.objects.create(subject=subject, kind=kind, points=points, reason=reason, added_by=actor)
-    audit_record(ADJUSTMENT_ADDED, actor=actor, target=subject, agency_id=subject.agency_id,
-                 after=snapshot(adj, ["kind", "points", "reason"]))
+    audit_record(
+        ADJUSTMENT_ADDED,
+        actor=actor,
+        target=subject,
+        agency_id=subject.agency_id,
+        after=snapshot(adj, ["kind", "points", "reason"]),
+    )
     return adj
 
 
 # ---- results --------------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def cycle_compute(*, actor, cycle: Cycle) -> int:
@@ -475,6 +696,11 @@ def cycle_publish(*, actor, cycle: Cycle) -> Cycle:
     cycle.status = Cycle.Status.PUBLISHED
     cycle.published_at = timezone.now()
     cycle.save(update_fields=["status", "published_at", "updated_at"])
-    audit_record(CYCLE_PUBLISHED, actor=actor, target=cycle, agency_id=cycle.owner_id,
-                 after={"published_at": cycle.published_at})
+    audit_record(
+        CYCLE_PUBLISHED,
+        actor=actor,
+        target=cycle,
+        agency_id=cycle.owner_id,
+        after={"published_at": cycle.published_at},
+    )
     return cycle

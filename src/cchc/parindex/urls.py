@@ -13,8 +13,14 @@ urlpatterns = [
     path("cycles/<str:code>/ranking/", views.ranking, name="ranking"),
     path("cycles/<str:code>/heatmap/", views.heatmap, name="heatmap"),
     path("cycles/<str:code>/subjects/<str:agency>/", views.subject_sheet, name="subject"),
-    path("cycles/<str:code>/subjects/<str:agency>/do/<str:action>/", views.subject_action, name="subject-action"),
+    path(
+        "cycles/<str:code>/subjects/<str:agency>/do/<str:action>/",
+        views.subject_action,
+        name="subject-action",
+    ),
     path("cycles/<str:code>/subjects/<str:agency>/card/", views.report_card, name="card"),
     path("cycles/<str:code>/subjects/<str:agency>/items/<str:item_code>/", views.item_detail, name="item"),
-    path("cycles/<str:code>/subjects/<str:agency>/evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path(
+        "cycles/<str:code>/subjects/<str:agency>/evidence/<int:pk>/", views.evidence_download, name="evidence"
+    ),
 ]

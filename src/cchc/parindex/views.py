@@ -76,12 +76,18 @@ def _store_methodology_file(upload) -> str:
 def index(request):
     """Cycles the visitor may see; the public sees published results only."""
     cycles = selectors.cycles_visible(request.user)
-    return render(request, "parindex/index.html", {
-        "cycles": cycles, "can_manage": has_perm(request.user, MANAGE),
-    })
+    return render(
+        request,
+        "parindex/index.html",
+        {
+            "cycles": cycles,
+            "can_manage": has_perm(request.user, MANAGE),
+        },
+    )
 
 
 # ---- methodologies ---------------------------------------------------------------------------------------------
+
 
 @staff_required
 def methodologies(request):
@@ -96,14 +102,26 @@ def methodologies(request):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                job = job_enqueue("parindex.import_methodology", actor=request.user, params={
-                    "path": path, "filename": upload.name,
-                    "allow_unavailable_metrics": form.cleaned_data["allow_unavailable_metrics"]})
+                job = job_enqueue(
+                    "parindex.import_methodology",
+                    actor=request.user,
+                    params={
+                        "path": path,
+                        "filename": upload.name,
+                        "allow_unavailable_metrics": form.cleaned_data["allow_unavailable_metrics"],
+                    },
+                )
                 return redirect("core:job", pk=job.pk)
-    return render(request, "parindex/methodologies.html", {
-        "methodologies": Methodology.objects.all(), "form": form, "can_manage": has_perm(request.user, MANAGE),
-        "templates": methodology.template_files(),
-    })
+    return render(
+        request,
+        "parindex/methodologies.html",
+        {
+            "methodologies": Methodology.objects.all(),
+            "form": form,
+            "can_manage": has_perm(request.user, MANAGE),
+            "templates": methodology.template_files(),
+        },
+    )
 
 
 @staff_required
@@ -115,17 +133,24 @@ def methodology_detail(request, code):
         return file_response(methodology.export_yaml(m).encode(), f"{m.code}.yaml", "application/yaml")
     if fmt == "xlsx":
         return file_response(methodology.export_xlsx(m), f"{m.code}.xlsx", XLSX_MIME)
-    return render(request, "parindex/methodology_detail.html", {
-        "m": m, "items": m.items.order_by("position"), "blocks": m.blocks.all()})
+    return render(
+        request,
+        "parindex/methodology_detail.html",
+        {"m": m, "items": m.items.order_by("position"), "blocks": m.blocks.all()},
+    )
 
 
 # ---- cycles ----------------------------------------------------------------------------------------------------
 
+
 @staff_required
 def cycle_create(request):
     require_perm(request.user, MANAGE)
-    form = forms.CycleForm(request.POST or None, methodologies=Methodology.objects.all(),
-                           owners=agencies_with_perm(request.user, MANAGE).order_by("code"))
+    form = forms.CycleForm(
+        request.POST or None,
+        methodologies=Methodology.objects.all(),
+        owners=agencies_with_perm(request.user, MANAGE).order_by("code"),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         created = {}
@@ -135,9 +160,19 @@ def cycle_create(request):
 
             with transaction.atomic():
                 created["cycle"] = services.cycle_create(
-                    actor=request.user, code=d["code"], name=d["name"], year=d["year"], methodology=d["methodology"],
-                    owner=d["owner"], groups=[{"label": _("Group 1"), "min": "90"}, {"label": _("Group 2"), "min": "80"},
-                                              {"label": _("Group 3"), "min": "70"}, {"label": _("Group 4"), "min": "0"}])
+                    actor=request.user,
+                    code=d["code"],
+                    name=d["name"],
+                    year=d["year"],
+                    methodology=d["methodology"],
+                    owner=d["owner"],
+                    groups=[
+                        {"label": _("Group 1"), "min": "90"},
+                        {"label": _("Group 2"), "min": "80"},
+                        {"label": _("Group 3"), "min": "70"},
+                        {"label": _("Group 4"), "min": "0"},
+                    ],
+                )
                 if d["add_subjects"]:
                     services.subjects_add_all(actor=request.user, cycle=created["cycle"])
 
@@ -155,23 +190,44 @@ def cycle_detail(request, code):
     timeline = []
     for stage, label, deadline in selectors.stage_deadlines(cycle):
         left = deadline - now if deadline else None
-        timeline.append({"stage": stage, "label": label, "deadline": deadline,
-                         "days_left": left.days if left and left.total_seconds() > 0 else None,
-                         "locked": not services.stage_is_open(cycle, None, stage, now)})
-    ctx = {"cycle": cycle, "subjects": subjects, "manage": manage, "timeline": timeline,
-           "unavailable": selectors.unavailable_metrics(cycle),
-           "reopenings": cycle.reopenings.select_related("subject__agency").order_by("-id")[:20]}
+        timeline.append(
+            {
+                "stage": stage,
+                "label": label,
+                "deadline": deadline,
+                "days_left": left.days if left and left.total_seconds() > 0 else None,
+                "locked": not services.stage_is_open(cycle, None, stage, now),
+            }
+        )
+    ctx = {
+        "cycle": cycle,
+        "subjects": subjects,
+        "manage": manage,
+        "timeline": timeline,
+        "unavailable": selectors.unavailable_metrics(cycle),
+        "reopenings": cycle.reopenings.select_related("subject__agency").order_by("-id")[:20],
+    }
     if manage:
         areas = selectors.area_items(cycle)
-        ctx.update({
-            "timeline_form": forms.TimelineForm(prefix="timeline", initial={
-                **{f: getattr(cycle, f) for f in services.DEADLINE_FIELD.values()},
-                "groups": "\n".join(f"{g['label']}; {g['min']}" for g in cycle.groups)}),
-            "reopen_form": forms.ReopenForm(prefix="reopen", subjects=cycle.subjects.select_related("agency")),
-            "assign_form": forms.AssignForm(prefix="assign", subjects=cycle.subjects.select_related("agency"), areas=areas),
-            "upload_form": forms.UploadForm(prefix="scores"),
-            "appraisers": cycle.appraisers.select_related("user", "subject__agency"),
-        })
+        ctx.update(
+            {
+                "timeline_form": forms.TimelineForm(
+                    prefix="timeline",
+                    initial={
+                        **{f: getattr(cycle, f) for f in services.DEADLINE_FIELD.values()},
+                        "groups": "\n".join(f"{g['label']}; {g['min']}" for g in cycle.groups),
+                    },
+                ),
+                "reopen_form": forms.ReopenForm(
+                    prefix="reopen", subjects=cycle.subjects.select_related("agency")
+                ),
+                "assign_form": forms.AssignForm(
+                    prefix="assign", subjects=cycle.subjects.select_related("agency"), areas=areas
+                ),
+                "upload_form": forms.UploadForm(prefix="scores"),
+                "appraisers": cycle.appraisers.select_related("user", "subject__agency"),
+            }
+        )
     return render(request, "parindex/cycle_detail.html", ctx)
 
 
@@ -188,22 +244,33 @@ def cycle_action(request, code, action):
     elif action == "timeline":
         form = forms.TimelineForm(post, prefix="timeline")
         if form.is_valid():
-            _run(request, lambda: services.cycle_set_timeline(actor=user, cycle=cycle, **form.cleaned_data),
-                 _("Timeline saved."))
+            _run(
+                request,
+                lambda: services.cycle_set_timeline(actor=user, cycle=cycle, **form.cleaned_data),
+                _("Timeline saved."),
+            )
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     elif action == "reopen":
         form = forms.ReopenForm(post, prefix="reopen", subjects=cycle.subjects.all())
         if form.is_valid():
-            _run(request, lambda: services.stage_reopen(actor=user, cycle=cycle, **form.cleaned_data),
-                 _("Stage reopened."))
+            _run(
+                request,
+                lambda: services.stage_reopen(actor=user, cycle=cycle, **form.cleaned_data),
+                _("Stage reopened."),
+            )
         else:
             messages.error(request, _("Check the stage, date and reason."))
     elif action == "assign":
-        form = forms.AssignForm(post, prefix="assign", subjects=cycle.subjects.all(), areas=selectors.area_items(cycle))
+        form = forms.AssignForm(
+            post, prefix="assign", subjects=cycle.subjects.all(), areas=selectors.area_items(cycle)
+        )
         if form.is_valid():
-            _run(request, lambda: services.appraiser_assign(actor=user, cycle=cycle, **form.cleaned_data),
-                 _("Appraiser assigned."))
+            _run(
+                request,
+                lambda: services.appraiser_assign(actor=user, cycle=cycle, **form.cleaned_data),
+                _("Appraiser assigned."),
+            )
         else:
             messages.error(request, _("Choose an appraiser."))
     elif action == "import-scores":
@@ -214,8 +281,11 @@ def cycle_action(request, code, action):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                job = job_enqueue("parindex.import_scores", actor=user, params={
-                    "path": path, "filename": form.cleaned_data["file"].name, "cycle": cycle.code})
+                job = job_enqueue(
+                    "parindex.import_scores",
+                    actor=user,
+                    params={"path": path, "filename": form.cleaned_data["file"].name, "cycle": cycle.code},
+                )
                 return redirect("core:job", pk=job.pk)
     else:
         raise Http404
@@ -224,21 +294,35 @@ def cycle_action(request, code, action):
 
 # ---- a subject's scoring sheet -------------------------------------------------------------------------------
 
+
 @staff_required
 def subject_sheet(request, code, agency):
     cycle = _cycle_for(request, code)
     subject = selectors.subject_for(request.user, cycle, agency)
     rows = selectors.subject_sheet(subject)
     may_self = has_perm(request.user, SELF_ASSESS, subject.agency)
-    return render(request, "parindex/subject_sheet.html", {
-        "cycle": cycle, "subject": subject, "rows": rows, "may_self": may_self,
-        "manage": can_manage(request.user, cycle),
-        "self_open": may_self and not subject.self_submitted_at and services.stage_is_open(cycle, subject, Stage.SELF),
-        "explanation_open": may_self and subject.self_submitted_at and not subject.explanation_submitted_at
-        and services.stage_is_open(cycle, subject, Stage.EXPLANATION),
-        "adjust_form": forms.AdjustmentForm(prefix="adjust"), "exempt_form": forms.ExemptionForm(prefix="exempt"),
-        "adjustments": subject.adjustments.all(), "exemptions": subject.exemptions.select_related("item"),
-    })
+    return render(
+        request,
+        "parindex/subject_sheet.html",
+        {
+            "cycle": cycle,
+            "subject": subject,
+            "rows": rows,
+            "may_self": may_self,
+            "manage": can_manage(request.user, cycle),
+            "self_open": may_self
+            and not subject.self_submitted_at
+            and services.stage_is_open(cycle, subject, Stage.SELF),
+            "explanation_open": may_self
+            and subject.self_submitted_at
+            and not subject.explanation_submitted_at
+            and services.stage_is_open(cycle, subject, Stage.EXPLANATION),
+            "adjust_form": forms.AdjustmentForm(prefix="adjust"),
+            "exempt_form": forms.ExemptionForm(prefix="exempt"),
+            "adjustments": subject.adjustments.all(),
+            "exemptions": subject.exemptions.select_related("item"),
+        },
+    )
 
 
 @staff_required
@@ -248,19 +332,33 @@ def subject_action(request, code, agency, action):
     subject = selectors.subject_for(request.user, cycle, agency)
     user = request.user
     if action == "submit-self":
-        _run(request, lambda: services.self_submit(actor=user, subject=subject), _("Self-assessment submitted."))
+        _run(
+            request,
+            lambda: services.self_submit(actor=user, subject=subject),
+            _("Self-assessment submitted."),
+        )
     elif action == "submit-explanation":
-        _run(request, lambda: services.explanation_submit(actor=user, subject=subject), _("Explanation submitted."))
+        _run(
+            request,
+            lambda: services.explanation_submit(actor=user, subject=subject),
+            _("Explanation submitted."),
+        )
     elif action == "adjust":
         form = forms.AdjustmentForm(request.POST, prefix="adjust")
         if form.is_valid():
-            _run(request, lambda: services.adjustment_add(actor=user, subject=subject, **form.cleaned_data),
-                 _("Bonus or penalty recorded."))
+            _run(
+                request,
+                lambda: services.adjustment_add(actor=user, subject=subject, **form.cleaned_data),
+                _("Bonus or penalty recorded."),
+            )
     elif action == "exempt":
         form = forms.ExemptionForm(request.POST, prefix="exempt")
         if form.is_valid():
-            _run(request, lambda: services.exemption_set(actor=user, subject=subject, **form.cleaned_data),
-                 _("Exemption recorded."))
+            _run(
+                request,
+                lambda: services.exemption_set(actor=user, subject=subject, **form.cleaned_data),
+                _("Exemption recorded."),
+            )
     else:
         raise Http404
     return redirect("parindex:subject", code=cycle.code, agency=subject.agency.code)
@@ -270,13 +368,20 @@ def _stages_for(user, subject, item) -> list:
     """The stages this user may write for this item now (the services check again)."""
     cycle = subject.cycle
     if item.assessment == Item.Assessment.SURVEY:
-        return [Stage.SURVEY] if can_manage(user, cycle) and services.stage_is_open(cycle, subject, Stage.SURVEY) else []
+        return (
+            [Stage.SURVEY]
+            if can_manage(user, cycle) and services.stage_is_open(cycle, subject, Stage.SURVEY)
+            else []
+        )
     stages = []
     if has_perm(user, SELF_ASSESS, subject.agency):
         if not subject.self_submitted_at and services.stage_is_open(cycle, subject, Stage.SELF):
             stages.append(Stage.SELF)
-        if subject.self_submitted_at and not subject.explanation_submitted_at and \
-                services.stage_is_open(cycle, subject, Stage.EXPLANATION):
+        if (
+            subject.self_submitted_at
+            and not subject.explanation_submitted_at
+            and services.stage_is_open(cycle, subject, Stage.EXPLANATION)
+        ):
             stages.append(Stage.EXPLANATION)
     if subject.self_submitted_at and (can_manage(user, cycle) or is_assigned(user, subject, item.area_code)):
         for stage in (Stage.APPRAISAL1, Stage.APPRAISAL2):
@@ -297,9 +402,19 @@ def item_detail(request, code, agency, item_code):
             form = forms.EvidenceForm(request.POST, request.FILES)
             if form.is_valid():
                 d = form.cleaned_data
-                _run(request, lambda: services.evidence_add(actor=request.user, subject=subject, item_code=item.code,
-                                                            title=d["title"], upload=d["file"], link=d["link"],
-                                                            stage=stage or Stage.SELF), _("Evidence added."))
+                _run(
+                    request,
+                    lambda: services.evidence_add(
+                        actor=request.user,
+                        subject=subject,
+                        item_code=item.code,
+                        title=d["title"],
+                        upload=d["file"],
+                        link=d["link"],
+                        stage=stage or Stage.SELF,
+                    ),
+                    _("Evidence added."),
+                )
             else:
                 messages.error(request, _("Give the evidence a title."))
         else:
@@ -309,29 +424,69 @@ def item_detail(request, code, agency, item_code):
             form.is_valid()
             d = form.cleaned_data
             if stage == Stage.SURVEY:
-                _run(request, lambda: services.survey_points_record(
-                    actor=request.user, cycle=cycle, subject=subject.agency, item_code=item.code,
-                    points=d["points"], source="manual", note=d["comment"]), _("Saved."))
+                _run(
+                    request,
+                    lambda: services.survey_points_record(
+                        actor=request.user,
+                        cycle=cycle,
+                        subject=subject.agency,
+                        item_code=item.code,
+                        points=d["points"],
+                        source="manual",
+                        note=d["comment"],
+                    ),
+                    _("Saved."),
+                )
             else:
-                _run(request, lambda: services.entry_record(
-                    actor=request.user, subject=subject, item_code=item.code, stage=stage,
-                    points=d["points"] or None, value=d["value"] or None, comment=d["comment"]), _("Saved."))
+                _run(
+                    request,
+                    lambda: services.entry_record(
+                        actor=request.user,
+                        subject=subject,
+                        item_code=item.code,
+                        stage=stage,
+                        points=d["points"] or None,
+                        value=d["value"] or None,
+                        comment=d["comment"],
+                    ),
+                    _("Saved."),
+                )
         return redirect("parindex:item", code=cycle.code, agency=subject.agency.code, item_code=item.code)
     row = next(r for r in selectors.subject_sheet(subject, with_metrics=False) if r.item.pk == item.pk)
     if row.applicable and (item.metric or item.rule == Item.Rule.FORMULA):  # live figures for this item only
         period = selectors.cycle_period(cycle)
         row.metrics = list(rules.metric_values(item, subject.agency, period).values())
         row.suggested = rules.suggested_points(item, subject.agency, period)
-    return render(request, "parindex/item_detail.html", {
-        "cycle": cycle, "subject": subject, "item": item, "row": row,
-        "forms": [(s, Stage(s).label, forms.EntryForm(prefix=s, initial={
-            "points": row.stages[s].points if s in row.stages else "",
-            "comment": row.stages[s].comment if s in row.stages else ""})) for s in stages],
-        "evidence_form": forms.EvidenceForm() if has_perm(request.user, SELF_ASSESS, subject.agency) and (
-            Stage.SELF in stages or Stage.EXPLANATION in stages) else None,
-        "evidence_stage": Stage.EXPLANATION if Stage.EXPLANATION in stages else Stage.SELF,
-        "history": selectors.entry_history(subject, item),
-    })
+    return render(
+        request,
+        "parindex/item_detail.html",
+        {
+            "cycle": cycle,
+            "subject": subject,
+            "item": item,
+            "row": row,
+            "forms": [
+                (
+                    s,
+                    Stage(s).label,
+                    forms.EntryForm(
+                        prefix=s,
+                        initial={
+                            "points": row.stages[s].points if s in row.stages else "",
+                            "comment": row.stages[s].comment if s in row.stages else "",
+                        },
+                    ),
+                )
+                for s in stages
+            ],
+            "evidence_form": forms.EvidenceForm()
+            if has_perm(request.user, SELF_ASSESS, subject.agency)
+            and (Stage.SELF in stages or Stage.EXPLANATION in stages)
+            else None,
+            "evidence_stage": Stage.EXPLANATION if Stage.EXPLANATION in stages else Stage.SELF,
+            "history": selectors.entry_history(subject, item),
+        },
+    )
 
 
 @staff_required
@@ -347,6 +502,7 @@ def evidence_download(request, code, agency, pk):
 
 
 # ---- results ---------------------------------------------------------------------------------------------------
+
 
 def ranking(request, code):
     cycle = _results_cycle(request, code)
@@ -364,7 +520,9 @@ def ranking(request, code):
         w = csv.writer(buf)
         w.writerow(header)
         w.writerows(rows)
-        return file_response(buf.getvalue().encode("utf-8-sig"), f"{cycle.code}-ranking.csv", "text/csv; charset=utf-8")
+        return file_response(
+            buf.getvalue().encode("utf-8-sig"), f"{cycle.code}-ranking.csv", "text/csv; charset=utf-8"
+        )
     if fmt == "xlsx":
         return file_response(reports.ranking_xlsx(cycle, component), f"{cycle.code}-ranking.xlsx", XLSX_MIME)
     if fmt == "pdf":
@@ -375,11 +533,19 @@ def ranking(request, code):
     limit = request.GET.get("top")
     if limit and limit.isdigit():
         rows = rows[: int(limit)]
-    return render(request, "parindex/ranking.html", {
-        "cycle": cycle, "rows": rows, "component": component, "areas": areas, "components": selectors.COMPONENTS,
-        "chart": reports.ranking_chart(cycle) if component == "index" else None,
-        "manage": can_manage(request.user, cycle),
-    })
+    return render(
+        request,
+        "parindex/ranking.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "component": component,
+            "areas": areas,
+            "components": selectors.COMPONENTS,
+            "chart": reports.ranking_chart(cycle) if component == "index" else None,
+            "manage": can_manage(request.user, cycle),
+        },
+    )
 
 
 def _area_cell(value):
@@ -398,15 +564,23 @@ def heatmap(request, code):
 
 def report_card(request, code, agency):
     cycle = _results_cycle(request, code)
-    subject = get_object_or_404(cycle.subjects.select_related("agency", "result", "cycle__methodology"),
-                                agency__code=agency)
+    subject = get_object_or_404(
+        cycle.subjects.select_related("agency", "result", "cycle__methodology"), agency__code=agency
+    )
     if not hasattr(subject, "result"):
         raise Http404
     rows = [r for r in selectors.subject_sheet(subject, with_metrics=False) if r.applicable]
     lost = sorted((r for r in rows if r.is_leaf and r.lost), key=lambda r: r.lost, reverse=True)[:10]
-    return render(request, "parindex/report_card.html", {
-        "cycle": cycle, "subject": subject, "result": subject.result, "rows": rows, "lost": lost,
-        "chart": reports.area_chart(cycle, subject.result),
-        "areas": [(a, _area_cell(subject.result.areas.get(a.code))) for a in selectors.area_items(cycle)],
-    })
-
+    return render(
+        request,
+        "parindex/report_card.html",
+        {
+            "cycle": cycle,
+            "subject": subject,
+            "result": subject.result,
+            "rows": rows,
+            "lost": lost,
+            "chart": reports.area_chart(cycle, subject.result),
+            "areas": [(a, _area_cell(subject.result.areas.get(a.code))) for a in selectors.area_items(cycle)],
+        },
+    )

@@ -28,13 +28,27 @@ class DossierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = ["id", "code", "procedure", "status", "status_label", "submitted_at", "received_at", "due_at",
-                  "returned_at", "fee_amount", "paid_amount", "paid_online"]
+        fields = [
+            "id",
+            "code",
+            "procedure",
+            "status",
+            "status_label",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "returned_at",
+            "fee_amount",
+            "paid_amount",
+            "paid_online",
+        ]
 
 
 def _require_applicant(user) -> None:
     if getattr(user, "kind", "staff") == "staff":
-        raise PermissionDenied(_("Staff accounts cannot file dossiers; sign in with a citizen or business account."))
+        raise PermissionDenied(
+            _("Staff accounts cannot file dossiers; sign in with a citizen or business account.")
+        )
 
 
 class MyDossiers(generics.ListAPIView):
@@ -70,9 +84,16 @@ class Submission(APIView):
             raise ValidationError({"procedure": _("This procedure cannot be filed online.")})
         procedure = version.procedure
         answers = eforms.validate_answers(version, request.data)
-        uploads = {name[len("file_"):]: f for name, f in request.FILES.items() if name.startswith("file_")}
-        dossier = services.online_filing_save(actor=request.user, procedure=procedure, version=version,
-                                              answers=answers, uploads=uploads, submit=True, idempotency_key=key)
+        uploads = {name[len("file_") :]: f for name, f in request.FILES.items() if name.startswith("file_")}
+        dossier = services.online_filing_save(
+            actor=request.user,
+            procedure=procedure,
+            version=version,
+            answers=answers,
+            uploads=uploads,
+            submit=True,
+            idempotency_key=key,
+        )
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
 
 

@@ -19,7 +19,9 @@ from cchc.org.access import require_perm
 from .models import EFormField
 from .selectors import filing_cache_clear
 
-EFORM_DEFINED = event_type("portal.eform.define", gettext_lazy("E-form fields defined for a procedure version"))
+EFORM_DEFINED = event_type(
+    "portal.eform.define", gettext_lazy("E-form fields defined for a procedure version")
+)
 
 # Asked on every form: who applies and how to reach them (Mẫu 01 needs name, address and phone).
 APPLICANT_FIELDS = (
@@ -38,9 +40,9 @@ def fields_for(version) -> list[EFormField]:
     kept = getattr(version, "_eform_fields", None)
     if kept is not None:
         return kept
-    rows = (EFormField.objects.filter(version__procedure_id=version.procedure_id,
-                                      version__effective_from__lte=version.effective_from)
-            .order_by("-version__effective_from", "order", "id"))
+    rows = EFormField.objects.filter(
+        version__procedure_id=version.procedure_id, version__effective_from__lte=version.effective_from
+    ).order_by("-version__effective_from", "order", "id")
     result = []
     for row in rows:
         if result and row.version_id != result[0].version_id:
@@ -52,18 +54,31 @@ def fields_for(version) -> list[EFormField]:
 
 def _widget_field(kind: str, label, required: bool, choices=(), help_text=""):
     if kind == EFormField.Kind.TEXTAREA:
-        return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}),
-                               max_length=4000, help_text=help_text)
+        return forms.CharField(
+            label=label,
+            required=required,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=4000,
+            help_text=help_text,
+        )
     if kind == EFormField.Kind.EMAIL:
         return forms.EmailField(label=label, required=required, help_text=help_text)
     if kind == EFormField.Kind.DATE:
-        return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text=help_text)
+        return forms.DateField(
+            label=label,
+            required=required,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            help_text=help_text,
+        )
     if kind == EFormField.Kind.NUMBER:
         return forms.DecimalField(label=label, required=required, help_text=help_text)
     if kind == EFormField.Kind.CHOICE:
-        return forms.ChoiceField(label=label, required=required, choices=[("", "—")] + [(c, c) for c in choices],
-                                 help_text=help_text)
+        return forms.ChoiceField(
+            label=label,
+            required=required,
+            choices=[("", "—")] + [(c, c) for c in choices],
+            help_text=help_text,
+        )
     return forms.CharField(label=label, required=required, max_length=500, help_text=help_text)
 
 
@@ -96,21 +111,41 @@ def eform_define(*, actor, version, fields: list[dict]) -> list[EFormField]:
         if not label:
             errors.append(RowError(i, "label", _("a label is required")))
         if kind not in kinds:
-            errors.append(RowError(i, "kind", _("unknown kind %(kind)s (accepted: %(kinds)s)")
-                                   % {"kind": kind, "kinds": ", ".join(sorted(kinds))}))
+            errors.append(
+                RowError(
+                    i,
+                    "kind",
+                    _("unknown kind %(kind)s (accepted: %(kinds)s)")
+                    % {"kind": kind, "kinds": ", ".join(sorted(kinds))},
+                )
+            )
         if kind == EFormField.Kind.CHOICE and not choices:
             errors.append(RowError(i, "choices", _("a choice field needs its choices")))
-        rows.append(EFormField(version=version, order=i, code=code[:40], label=label[:300], kind=kind,
-                               required=bool(item.get("required", True)), choices="\n".join(map(str, choices)),
-                               help_text=str(item.get("help_text", ""))[:300]))
+        rows.append(
+            EFormField(
+                version=version,
+                order=i,
+                code=code[:40],
+                label=label[:300],
+                kind=kind,
+                required=bool(item.get("required", True)),
+                choices="\n".join(map(str, choices)),
+                help_text=str(item.get("help_text", ""))[:300],
+            )
+        )
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():
         EFormField.objects.filter(version=version).delete()
         EFormField.objects.bulk_create(rows)  # no post_save signal: clear the filing cache here
         transaction.on_commit(filing_cache_clear)
-        audit_record(EFORM_DEFINED, actor=actor, target=version, agency_id=version.procedure.agency_id,
-                     after={"fields": [r.code for r in rows]})
+        audit_record(
+            EFORM_DEFINED,
+            actor=actor,
+            target=version,
+            agency_id=version.procedure.agency_id,
+            after={"fields": [r.code for r in rows]},
+        )
     return rows
 
 
@@ -124,4 +159,7 @@ def validate_answers(version, data: dict) -> dict:
             errors[code] = exc.messages
     if errors:
         raise ValidationError(errors)
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if v is not None else "") for k, v in cleaned.items()}
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if v is not None else "")
+        for k, v in cleaned.items()
+    }

@@ -16,12 +16,23 @@ class Payment(models.Model):
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired (no answer from the gateway in time)")
 
-    reference = models.CharField(_("payment reference"), max_length=40, unique=True,
-                                 help_text=_("our order number, sent to the gateway and signed in its answer"))
-    dossier = models.ForeignKey("onestop.Dossier", on_delete=models.PROTECT, related_name="portal_payments",
-                                verbose_name=_("dossier"))
-    payer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="portal_payments", verbose_name=_("payer"))
+    reference = models.CharField(
+        _("payment reference"),
+        max_length=40,
+        unique=True,
+        help_text=_("our order number, sent to the gateway and signed in its answer"),
+    )
+    dossier = models.ForeignKey(
+        "onestop.Dossier", on_delete=models.PROTECT, related_name="portal_payments", verbose_name=_("dossier")
+    )
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_payments",
+        verbose_name=_("payer"),
+    )
     amount = models.DecimalField(_("amount (VND)"), max_digits=14, decimal_places=0)
     description = models.CharField(_("content of the payment"), max_length=250)
     gateway = models.CharField(_("payment gateway"), max_length=30)
@@ -39,8 +50,11 @@ class Payment(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # A fee is collected once: a second success for the same dossier is refused by the database.
-            models.UniqueConstraint(fields=["dossier"], condition=Q(status="succeeded"),
-                                    name="portal_payment_one_success_per_dossier"),
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(status="succeeded"),
+                name="portal_payment_one_success_per_dossier",
+            ),
         ]
         indexes = [models.Index(fields=["status", "expires_at"], name="portal_payment_pending_idx")]
 
@@ -51,10 +65,20 @@ class Payment(models.Model):
 class Notification(models.Model):
     """An in-app message (thông báo) to a signed-in applicant, e.g. on a status change of a dossier."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_notifications",
-                             verbose_name=_("recipient"))
-    dossier = models.ForeignKey("onestop.Dossier", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="portal_notifications", verbose_name=_("dossier"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="portal_notifications",
+        verbose_name=_("recipient"),
+    )
+    dossier = models.ForeignKey(
+        "onestop.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="portal_notifications",
+        verbose_name=_("dossier"),
+    )
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("content"))
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -75,8 +99,12 @@ class TrackingCode(models.Model):
     """A one-time code (mã xác thực) e-mailed to the applicant to follow a dossier without an account.
     Only a salted hash is stored; it expires and allows a few attempts."""
 
-    dossier = models.ForeignKey("onestop.Dossier", on_delete=models.CASCADE, related_name="portal_tracking_codes",
-                                verbose_name=_("dossier"))
+    dossier = models.ForeignKey(
+        "onestop.Dossier",
+        on_delete=models.CASCADE,
+        related_name="portal_tracking_codes",
+        verbose_name=_("dossier"),
+    )
     sent_to = models.EmailField(_("sent to"))
     code_hash = models.CharField(_("hash of the code"), max_length=64)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -97,10 +125,15 @@ class ServiceRating(models.Model):
     """The applicant's evaluation (đánh giá) of how the dossier was handled, on the citizen evaluation
     criteria in force when the rating was given (NĐ 61/2018 Điều 31; see portal/rating.py)."""
 
-    dossier = models.OneToOneField("onestop.Dossier", on_delete=models.PROTECT, related_name="portal_rating",
-                                   verbose_name=_("dossier"))
-    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="portal_ratings",
-                              verbose_name=_("rated by"))
+    dossier = models.OneToOneField(
+        "onestop.Dossier", on_delete=models.PROTECT, related_name="portal_rating", verbose_name=_("dossier")
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="portal_ratings",
+        verbose_name=_("rated by"),
+    )
     criteria_version = models.CharField(_("criteria version"), max_length=40)
     satisfied = models.BooleanField(_("satisfied"), help_text=_("no criterion was rated poor"))
     comment = models.TextField(_("other comments"), blank=True)
@@ -118,7 +151,9 @@ class ServiceRating(models.Model):
 class RatingScore(models.Model):
     """One criterion of a rating, scored 2 (good) / 1 (as required) / 0 (poor) like TT 01/2018 Điều 13."""
 
-    rating = models.ForeignKey(ServiceRating, on_delete=models.CASCADE, related_name="scores", verbose_name=_("rating"))
+    rating = models.ForeignKey(
+        ServiceRating, on_delete=models.CASCADE, related_name="scores", verbose_name=_("rating")
+    )
     criterion = models.CharField(_("criterion"), max_length=40)
     score = models.PositiveSmallIntegerField(_("score"))
 
@@ -145,8 +180,12 @@ class EFormField(models.Model):
         NUMBER = "number", _("Number")
         CHOICE = "choice", _("Choice")
 
-    version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.CASCADE, related_name="eform_fields",
-                                verbose_name=_("procedure version"))
+    version = models.ForeignKey(
+        "procedures.ProcedureVersion",
+        on_delete=models.CASCADE,
+        related_name="eform_fields",
+        verbose_name=_("procedure version"),
+    )
     code = models.CharField(_("field code"), max_length=40)
     label = models.CharField(_("label"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)

@@ -48,8 +48,13 @@ class InAppChannel:
 
         if message.user is None or not getattr(message.user, "pk", None):
             return False
-        Notification.objects.create(user=message.user, dossier=message.dossier, subject=message.subject[:250],
-                                    body=message.body, url=message.url[:300])
+        Notification.objects.create(
+            user=message.user,
+            dossier=message.dossier,
+            subject=message.subject[:250],
+            body=message.body,
+            url=message.url[:300],
+        )
         return True
 
 
@@ -68,7 +73,9 @@ class EmailChannel:
 
 
 def channels() -> list[Channel]:
-    return [import_string(path)() for path in getattr(settings, "CCHC_NOTIFICATION_CHANNELS", DEFAULT_CHANNELS)]
+    return [
+        import_string(path)() for path in getattr(settings, "CCHC_NOTIFICATION_CHANNELS", DEFAULT_CHANNELS)
+    ]
 
 
 def notify(message: Message) -> list[str]:

@@ -73,7 +73,12 @@ class SandboxGateway:
 
     code = "sandbox"
     label = "Sandbox (thử nghiệm — không thu tiền thật)"
-    OUTCOMES = {"00": "paid", "24": "cancelled by the payer", "51": "refused: insufficient funds", "11": "timed out"}
+    OUTCOMES = {
+        "00": "paid",
+        "24": "cancelled by the payer",
+        "51": "refused: insufficient funds",
+        "11": "timed out",
+    }
 
     def __init__(self, secret: str | None = None):
         secret = secret or getattr(settings, "CCHC_PAYMENT_SANDBOX_SECRET", "") or settings.SECRET_KEY
@@ -88,7 +93,9 @@ class SandboxGateway:
         fields = {k: str(v) for k, v in fields.items()}
         return {**fields, "signature": self.sign(fields)}
 
-    def verify(self, params: Mapping[str, str], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    def verify(
+        self, params: Mapping[str, str], required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict:
         fields = {k: params[k] for k in (*required, *optional, "signature") if k in params}
         missing = [k for k in (*required, "signature") if not fields.get(k)]
         if missing:
@@ -99,8 +106,15 @@ class SandboxGateway:
 
     # --- the merchant side (what the platform does) --------------------------------------------
     def checkout_url(self, payment, *, return_url: str, notify_url: str) -> str:
-        order = self.signed({"reference": payment.reference, "amount": f"{payment.amount:f}",
-                             "description": payment.description, "return_url": return_url, "notify_url": notify_url})
+        order = self.signed(
+            {
+                "reference": payment.reference,
+                "amount": f"{payment.amount:f}",
+                "description": payment.description,
+                "return_url": return_url,
+                "notify_url": notify_url,
+            }
+        )
         return reverse("portal:sandbox_pay") + "?" + urlencode(order)
 
     def parse_answer(self, params: Mapping[str, str]) -> GatewayAnswer:
@@ -110,10 +124,14 @@ class SandboxGateway:
         except InvalidOperation:
             raise InvalidAnswer("amount is not a number") from None
         result = fields["result"]
-        return GatewayAnswer(reference=fields["reference"], succeeded=result == "00", amount=amount,
-                             provider_reference=fields["transaction"],
-                             reason="" if result == "00" else self.OUTCOMES.get(result, f"result code {result}"),
-                             raw=fields)
+        return GatewayAnswer(
+            reference=fields["reference"],
+            succeeded=result == "00",
+            amount=amount,
+            provider_reference=fields["transaction"],
+            reason="" if result == "00" else self.OUTCOMES.get(result, f"result code {result}"),
+            raw=fields,
+        )
 
     # --- the gateway side (what the sandbox "bank" does) ----------------------------------------
     def read_order(self, params: Mapping[str, str]) -> dict:
@@ -122,5 +140,11 @@ class SandboxGateway:
     def answer(self, order: Mapping[str, str], result: str) -> dict:
         if result not in self.OUTCOMES:
             raise ValueError(f"unknown sandbox result {result!r}")
-        return self.signed({"reference": order["reference"], "amount": order["amount"], "result": result,
-                            "transaction": "SBX" + secrets.token_hex(8).upper()})
+        return self.signed(
+            {
+                "reference": order["reference"],
+                "amount": order["amount"],
+                "result": result,
+                "transaction": "SBX" + secrets.token_hex(8).upper(),
+            }
+        )

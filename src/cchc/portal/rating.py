@@ -34,23 +34,52 @@ def _scale(good, fair, poor):
 
 
 ND61_2018_D31 = (
-    Criterion("a_time", _("Time taken compared with the prescribed time"),
-              _scale(_("Earlier than the appointment"), _("On the appointment date"), _("Later than the appointment"))),
-    Criterion("b_bodies", _("Number of bodies you had to contact"),
-              _scale(_("None (everything online)"), _("Only the one-stop unit"), _("More than one body"))),
-    Criterion("c_contacts", _("Number of times you were asked to complete the dossier"),
-              _scale(_("Never"), _("Once"), _("More than once"))),
-    Criterion("d_information", _("Accuracy of the published procedure information"),
-              _scale(_("Complete and accurate"), _("Partly accurate"), _("Inaccurate or missing"))),
-    Criterion("e_attitude", _("Attitude and conduct of the officers"),
-              _scale(_("Helpful and courteous"), _("Acceptable"), _("Unhelpful or improper"))),
-    Criterion("f_costs", _("Legality of the requirements and the costs you paid"),
-              _scale(_("Only what the law prescribes"), _("Some unclear requirements or costs"),
-                     _("Requirements or costs not prescribed by law"))),
-    Criterion("g_feedback", _("Handling of your feedback or complaints"),
-              _scale(_("Not needed, or handled on time"), _("Handled late"), _("Not handled"))),
-    Criterion("h_online", _("Progress and quality of the online public service"),
-              _scale(_("Good"), _("Acceptable"), _("Poor"))),
+    Criterion(
+        "a_time",
+        _("Time taken compared with the prescribed time"),
+        _scale(
+            _("Earlier than the appointment"), _("On the appointment date"), _("Later than the appointment")
+        ),
+    ),
+    Criterion(
+        "b_bodies",
+        _("Number of bodies you had to contact"),
+        _scale(_("None (everything online)"), _("Only the one-stop unit"), _("More than one body")),
+    ),
+    Criterion(
+        "c_contacts",
+        _("Number of times you were asked to complete the dossier"),
+        _scale(_("Never"), _("Once"), _("More than once")),
+    ),
+    Criterion(
+        "d_information",
+        _("Accuracy of the published procedure information"),
+        _scale(_("Complete and accurate"), _("Partly accurate"), _("Inaccurate or missing")),
+    ),
+    Criterion(
+        "e_attitude",
+        _("Attitude and conduct of the officers"),
+        _scale(_("Helpful and courteous"), _("Acceptable"), _("Unhelpful or improper")),
+    ),
+    Criterion(
+        "f_costs",
+        _("Legality of the requirements and the costs you paid"),
+        _scale(
+            _("Only what the law prescribes"),
+            _("Some unclear requirements or costs"),
+            _("Requirements or costs not prescribed by law"),
+        ),
+    ),
+    Criterion(
+        "g_feedback",
+        _("Handling of your feedback or complaints"),
+        _scale(_("Not needed, or handled on time"), _("Handled late"), _("Not handled")),
+    ),
+    Criterion(
+        "h_online",
+        _("Progress and quality of the online public service"),
+        _scale(_("Good"), _("Acceptable"), _("Poor")),
+    ),
 )
 
 VERSIONS = (
@@ -61,7 +90,7 @@ VERSIONS = (
         confirmed=True,
         criteria=ND61_2018_D31,
         note="Criterion i (“other”) is the free comment. From 01/7/2025 NĐ 118/2025 applies; its list is "
-             "not confirmed and this list is carried over until it is.",
+        "not confirmed and this list is carried over until it is.",
     ),
 )
 

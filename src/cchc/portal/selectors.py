@@ -76,8 +76,10 @@ def dossier_status_facts(dossier) -> list[str]:
 
     from cchc.core.formatting import format_date, format_datetime
 
-    facts = [_("Procedure: %(name)s") % {"name": dossier.procedure.name},
-             _("Agency: %(agency)s") % {"agency": dossier.agency.name}]
+    facts = [
+        _("Procedure: %(name)s") % {"name": dossier.procedure.name},
+        _("Agency: %(agency)s") % {"agency": dossier.agency.name},
+    ]
     if dossier.assignee_id:
         facts.append(_("Officer handling it: %(name)s") % {"name": dossier.assignee})
     if dossier.received_at:
@@ -100,12 +102,19 @@ def applicant_dossiers(user):
 
 def applicant_dossier(user, pk: int):
     """The applicant's own dossier by id (drafts have no code yet); None if not theirs."""
-    return (Dossier.objects.select_related("procedure", "procedure_version", "agency", "assignee")
-            .filter(pk=pk, applicant_id=user.pk).first())
+    return (
+        Dossier.objects.select_related("procedure", "procedure_version", "agency", "assignee")
+        .filter(pk=pk, applicant_id=user.pk)
+        .first()
+    )
 
 
 def current_files(dossier) -> list:
-    return list(DossierFile.objects.filter(dossier=dossier, replaced=False).order_by("purpose", "component_code", "-uploaded_at"))
+    return list(
+        DossierFile.objects.filter(dossier=dossier, replaced=False).order_by(
+            "purpose", "component_code", "-uploaded_at"
+        )
+    )
 
 
 def result_files(dossier) -> list:
@@ -130,38 +139,97 @@ def payments_of(dossier):
 def applicant_data(user) -> dict:
     """The applicant's own data, for the export (JSON)."""
     dossiers = []
-    for d in (Dossier.objects.filter(applicant=user).select_related("procedure")
-              .prefetch_related("files", "events").order_by("created_at")):
-        dossiers.append({
-            "id": d.pk, "code": d.code, "procedure": d.procedure.code, "procedure_name": d.procedure.name,
-            "status": d.status, "status_label": status_label(d.status), "channel": d.channel,
-            "applicant_name": d.applicant_name, "applicant_identity": d.applicant_identity,
-            "applicant_phone": d.applicant_phone, "applicant_email": d.applicant_email,
-            "applicant_address": d.applicant_address, "form_data": d.form_data, "note": d.note,
-            "submitted_at": d.submitted_at, "received_at": d.received_at, "due_at": d.due_at,
-            "returned_at": d.returned_at, "fee_amount": d.fee_amount, "paid_amount": d.paid_amount,
-            "files": [{"component": f.component_code, "purpose": f.purpose, "kind": f.kind, "size": f.size,
-                       "uploaded_at": f.uploaded_at} for f in d.files.all()],
-            "history": [{"at": e.at, "action": e.action, "to_status": e.to_status, "note": e.note}
-                        for e in d.events.all()],
-        })
-    return jsonable({
-        "exported_at": timezone.now(),
-        "account": {"username": user.username, "full_name": user.full_name, "email": user.email,
-                    "phone": user.phone, "kind": user.kind, "identity_number": user.identity_number,
-                    "organisation_name": user.organisation_name, "tax_code": user.tax_code,
-                    "date_joined": user.date_joined},
-        "dossiers": dossiers,
-        "payments": list(Payment.objects.filter(dossier__applicant=user).values(
-            "reference", "dossier_id", "amount", "gateway", "status", "provider_reference", "created_at",
-            "completed_at")),
-        "notifications": list(Notification.objects.filter(user=user).values("subject", "body", "created_at", "read_at")),
-        "ratings": [{"dossier_id": r.dossier_id, "criteria_version": r.criteria_version, "comment": r.comment,
-                     "created_at": r.created_at, "scores": {s.criterion: s.score for s in r.scores.all()}}
-                    for r in ServiceRating.objects.filter(rater=user).prefetch_related("scores")],
-        "tracking_codes": list(TrackingCode.objects.filter(dossier__applicant=user).values(
-            "dossier_id", "sent_to", "created_at", "expires_at", "used_at")),
-    })
+    for d in (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure")
+        .prefetch_related("files", "events")
+        .order_by("created_at")
+    ):
+        dossiers.append(
+            {
+                "id": d.pk,
+                "code": d.code,
+                "procedure": d.procedure.code,
+                "procedure_name": d.procedure.name,
+                "status": d.status,
+                "status_label": status_label(d.status),
+                "channel": d.channel,
+                "applicant_name": d.applicant_name,
+                "applicant_identity": d.applicant_identity,
+                "applicant_phone": d.applicant_phone,
+                "applicant_email": d.applicant_email,
+                "applicant_address": d.applicant_address,
+                "form_data": d.form_data,
+                "note": d.note,
+                "submitted_at": d.submitted_at,
+                "received_at": d.received_at,
+                "due_at": d.due_at,
+                "returned_at": d.returned_at,
+                "fee_amount": d.fee_amount,
+                "paid_amount": d.paid_amount,
+                "files": [
+                    {
+                        "component": f.component_code,
+                        "purpose": f.purpose,
+                        "kind": f.kind,
+                        "size": f.size,
+                        "uploaded_at": f.uploaded_at,
+                    }
+                    for f in d.files.all()
+                ],
+                "history": [
+                    {"at": e.at, "action": e.action, "to_status": e.to_status, "note": e.note}
+                    for e in d.events.all()
+                ],
+            }
+        )
+    return jsonable(
+        {
+            "exported_at": timezone.now(),
+            "account": {
+                "username": user.username,
+                "full_name": user.full_name,
+                "email": user.email,
+                "phone": user.phone,
+                "kind": user.kind,
+                "identity_number": user.identity_number,
+                "organisation_name": user.organisation_name,
+                "tax_code": user.tax_code,
+                "date_joined": user.date_joined,
+            },
+            "dossiers": dossiers,
+            "payments": list(
+                Payment.objects.filter(dossier__applicant=user).values(
+                    "reference",
+                    "dossier_id",
+                    "amount",
+                    "gateway",
+                    "status",
+                    "provider_reference",
+                    "created_at",
+                    "completed_at",
+                )
+            ),
+            "notifications": list(
+                Notification.objects.filter(user=user).values("subject", "body", "created_at", "read_at")
+            ),
+            "ratings": [
+                {
+                    "dossier_id": r.dossier_id,
+                    "criteria_version": r.criteria_version,
+                    "comment": r.comment,
+                    "created_at": r.created_at,
+                    "scores": {s.criterion: s.score for s in r.scores.all()},
+                }
+                for r in ServiceRating.objects.filter(rater=user).prefetch_related("scores")
+            ],
+            "tracking_codes": list(
+                TrackingCode.objects.filter(dossier__applicant=user).values(
+                    "dossier_id", "sent_to", "created_at", "expires_at", "used_at"
+                )
+            ),
+        }
+    )
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -176,17 +244,26 @@ def rating_summary(*, agency=None, start=None, end=None) -> dict:
         ratings = ratings.filter(created_at__date__lte=end)
     totals = ratings.aggregate(n=Count("id"), satisfied=Count("id", filter=Q(satisfied=True)))
     per_criterion = {
-        row["criterion"]: row for row in RatingScore.objects.filter(rating__in=ratings).values("criterion").annotate(
-            n=Count("id"), good=Count("id", filter=Q(score=2)), fair=Count("id", filter=Q(score=1)),
-            poor=Count("id", filter=Q(score=0)))
+        row["criterion"]: row
+        for row in RatingScore.objects.filter(rating__in=ratings)
+        .values("criterion")
+        .annotate(
+            n=Count("id"),
+            good=Count("id", filter=Q(score=2)),
+            fair=Count("id", filter=Q(score=1)),
+            poor=Count("id", filter=Q(score=0)),
+        )
     }
     return {"ratings": totals["n"], "satisfied": totals["satisfied"], "criteria": per_criterion}
 
 
 def satisfaction_metric(agency, period) -> MetricValue:
     summary = rating_summary(agency=agency, start=period.start, end=period.end)
-    return MetricValue.ratio(summary["satisfied"], summary["ratings"]) if summary["ratings"] else MetricValue(None)
-
+    return (
+        MetricValue.ratio(summary["satisfied"], summary["ratings"])
+        if summary["ratings"]
+        else MetricValue(None)
+    )
 
 
 # --- filing ---------------------------------------------------------------------------------------
@@ -226,10 +303,17 @@ def filing_version_for_code(code: str):
     kept = _filing_cache.get(code)
     if kept is not None and kept[0] > now and kept[1] == today:
         return kept[2]
-    version = (ProcedureVersion.objects.select_related("procedure__agency").prefetch_related("components")
-               .filter(ProcedureVersion.in_force_on(today), procedure__code=code,
-                       procedure__status=Procedure.Status.ACTIVE)
-               .exclude(online_level=OnlineLevel.NONE).first())
+    version = (
+        ProcedureVersion.objects.select_related("procedure__agency")
+        .prefetch_related("components")
+        .filter(
+            ProcedureVersion.in_force_on(today),
+            procedure__code=code,
+            procedure__status=Procedure.Status.ACTIVE,
+        )
+        .exclude(online_level=OnlineLevel.NONE)
+        .first()
+    )
     if version is not None:
         fields_for(version)  # read now, kept on the instance
     _filing_cache[code] = (now + FILING_CACHE_SECONDS, today, version)
@@ -250,7 +334,9 @@ def dossier_submitted_with(key: str, user):
     if not key:
         return None
     # Looked up by its key alone first: on every submission, and nearly always a miss.
-    pk = Dossier.objects.filter(idempotency_key=key, applicant_id=user.pk).values_list("pk", flat=True).first()
+    pk = (
+        Dossier.objects.filter(idempotency_key=key, applicant_id=user.pk).values_list("pk", flat=True).first()
+    )
     return None if pk is None else Dossier.objects.select_related("procedure").get(pk=pk)
 
 
@@ -258,4 +344,6 @@ def supplement_components(dossier, pause) -> list:
     """The components of the dossier's procedure version, those named in the request first."""
     asked = {str(item.get("component", "")).strip().lower() for item in (pause.items or [])}
     components = list(dossier.procedure_version.components.all())
-    return sorted(components, key=lambda c: (c.code.lower() not in asked and c.name.lower() not in asked, c.order))
+    return sorted(
+        components, key=lambda c: (c.code.lower() not in asked and c.name.lower() not in asked, c.order)
+    )

@@ -54,7 +54,9 @@ def uploads_validate(uploads: dict, labels: dict | None = None) -> None:
         except ValidationError as exc:
             errors[key] = exc.messages
     if errors:
-        raise ValidationError({key: [f"{(labels or {}).get(key, key)}: {m}" for m in msgs] for key, msgs in errors.items()})
+        raise ValidationError(
+            {key: [f"{(labels or {}).get(key, key)}: {m}" for m in msgs] for key, msgs in errors.items()}
+        )
 
 
 # --- online filing ---------------------------------------------------------------------------
@@ -75,8 +77,17 @@ def _json_safe(value):
     return value if isinstance(value, (str, int, bool)) else str(value)
 
 
-def online_filing_save(*, actor, procedure, version, answers: dict, uploads: dict, dossier=None,
-                       submit: bool = False, idempotency_key: str = ""):
+def online_filing_save(
+    *,
+    actor,
+    procedure,
+    version,
+    answers: dict,
+    uploads: dict,
+    dossier=None,
+    submit: bool = False,
+    idempotency_key: str = "",
+):
     """Save the e-form answers and uploads as a draft and, with `submit`, submit it.
 
     A double submit creates one dossier: saving and submitting are one transaction in onestop, and
@@ -87,21 +98,32 @@ def online_filing_save(*, actor, procedure, version, answers: dict, uploads: dic
     labels = {c.code: c.name for c in version.components.all()}
     unknown = sorted(set(uploads) - set(labels))
     if unknown:
-        raise ValidationError({"files": _("%(codes)s: not a component of this procedure.") % {"codes": ", ".join(unknown)}})
+        raise ValidationError(
+            {"files": _("%(codes)s: not a component of this procedure.") % {"codes": ", ".join(unknown)}}
+        )
     uploads_validate(uploads, labels)
     data = {k: _json_safe(v) for k, v in answers.items()}
     if not submit:
-        return onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier,
-                                          version=version)
+        return onestop.dossier_draft_save(
+            actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier, version=version
+        )
     try:
-        return onestop.dossier_file_online(actor=actor, procedure=procedure, data=data, files=uploads,
-                                           idempotency_key=idempotency_key, dossier=dossier, version=version)
+        return onestop.dossier_file_online(
+            actor=actor,
+            procedure=procedure,
+            data=data,
+            files=uploads,
+            idempotency_key=idempotency_key,
+            dossier=dossier,
+            version=version,
+        )
     except ValidationError as exc:
         # Keep the applicant's work: save the draft, then report why it could not be submitted.
         for upload in uploads.values():
             upload.seek(0)
-        draft = onestop.dossier_draft_save(actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier,
-                                           version=version)
+        draft = onestop.dossier_draft_save(
+            actor=actor, procedure=procedure, data=data, files=uploads, dossier=dossier, version=version
+        )
         raise SubmissionRefused(exc, draft) from exc
 
 
@@ -138,15 +160,26 @@ def payment_start(*, actor, dossier, site_url: str, gateway: Gateway | None = No
             _expire(stale, now, reason=_("superseded by a new payment attempt"))
         payment = Payment.objects.create(
             reference="TT" + now.strftime("%y%m%d") + secrets.token_hex(6).upper(),
-            dossier=dossier, payer=actor, amount=amount, gateway=gateway.code,
+            dossier=dossier,
+            payer=actor,
+            amount=amount,
+            gateway=gateway.code,
             description=_("Fee for dossier %(code)s") % {"code": selectors.dossier_code(dossier)},
             expires_at=now + timedelta(minutes=timeout_minutes()),
         )
-        audit_record(PAYMENT_STARTED, actor=actor, target=payment, agency_id=selectors.dossier_agency_id(dossier),
-                     after=snapshot(payment, ["reference", "amount", "gateway", "status", "expires_at"]))
+        audit_record(
+            PAYMENT_STARTED,
+            actor=actor,
+            target=payment,
+            agency_id=selectors.dossier_agency_id(dossier),
+            after=snapshot(payment, ["reference", "amount", "gateway", "status", "expires_at"]),
+        )
     base = site_url.rstrip("/")
-    url = gateway.checkout_url(payment, return_url=base + reverse("portal:payment_return", args=[payment.reference]),
-                               notify_url=base + reverse("portal:payment_notify"))
+    url = gateway.checkout_url(
+        payment,
+        return_url=base + reverse("portal:payment_return", args=[payment.reference]),
+        notify_url=base + reverse("portal:payment_notify"),
+    )
     return payment, url
 
 
@@ -156,7 +189,12 @@ def payment_answer_record(*, params, gateway: Gateway | None = None) -> Payment:
     gateway = gateway or get_gateway()
     answer = gateway.parse_answer(params)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("dossier").filter(reference=answer.reference).first()
+        payment = (
+            Payment.objects.select_for_update()
+            .select_related("dossier")
+            .filter(reference=answer.reference)
+            .first()
+        )
         if payment is None or payment.gateway != gateway.code:
             raise InvalidAnswer(f"unknown payment reference {answer.reference!r}")
         if payment.status in (Payment.Status.SUCCEEDED, Payment.Status.FAILED):
@@ -168,7 +206,9 @@ def payment_answer_record(*, params, gateway: Gateway | None = None) -> Payment:
         if answer.amount != payment.amount:
             payment.status = Payment.Status.FAILED
             payment.failure_reason = _("the gateway reported %(got)s VND instead of %(want)s VND") % {
-                "got": answer.amount, "want": payment.amount}
+                "got": answer.amount,
+                "want": payment.amount,
+            }
         elif not answer.succeeded:
             payment.status = Payment.Status.FAILED
             payment.failure_reason = answer.reason[:250]
@@ -176,7 +216,9 @@ def payment_answer_record(*, params, gateway: Gateway | None = None) -> Payment:
             # Money taken twice (e.g. an expired attempt paid after a newer one): keep the evidence
             # and flag it for a refund rather than losing it.
             payment.status = Payment.Status.FAILED
-            payment.failure_reason = _("the fee was already paid by another payment; this amount must be refunded")
+            payment.failure_reason = _(
+                "the fee was already paid by another payment; this amount must be refunded"
+            )
         else:
             payment.status = Payment.Status.SUCCEEDED
             payment.failure_reason = ""
@@ -185,14 +227,23 @@ def payment_answer_record(*, params, gateway: Gateway | None = None) -> Payment:
                 payment.save()
         except IntegrityError:  # a concurrent answer confirmed another payment of the same dossier first
             payment.status = Payment.Status.FAILED
-            payment.failure_reason = _("the fee was already paid by another payment; this amount must be refunded")
+            payment.failure_reason = _(
+                "the fee was already paid by another payment; this amount must be refunded"
+            )
             payment.save()
         if payment.status == Payment.Status.SUCCEEDED:
             from cchc.onestop import services as onestop
 
-            onestop.dossier_payment_confirmed(dossier=payment.dossier, amount=payment.amount, reference=payment.reference)
-        audit_record(PAYMENT_ANSWERED, target=payment, agency_id=selectors.dossier_agency_id(payment.dossier),
-                     before=before, after=snapshot(payment, ["status", "provider_reference", "failure_reason"]))
+            onestop.dossier_payment_confirmed(
+                dossier=payment.dossier, amount=payment.amount, reference=payment.reference
+            )
+        audit_record(
+            PAYMENT_ANSWERED,
+            target=payment,
+            agency_id=selectors.dossier_agency_id(payment.dossier),
+            before=before,
+            after=snapshot(payment, ["status", "provider_reference", "failure_reason"]),
+        )
     return payment
 
 
@@ -201,15 +252,21 @@ def _expire(payment: Payment, now, reason: str) -> None:
     payment.failure_reason = reason[:250]
     payment.completed_at = now
     payment.save(update_fields=["status", "failure_reason", "completed_at"])
-    audit_record(PAYMENT_EXPIRED, target=payment, agency_id=selectors.dossier_agency_id(payment.dossier),
-                 after={"status": payment.status, "reason": payment.failure_reason})
+    audit_record(
+        PAYMENT_EXPIRED,
+        target=payment,
+        agency_id=selectors.dossier_agency_id(payment.dossier),
+        after={"status": payment.status, "reason": payment.failure_reason},
+    )
 
 
 def payments_expire_stale(*, now=None) -> int:
     """Expire payments the gateway has not answered in time (run by `cchc portal payments-expire`)."""
     now = now or timezone.now()
     count = 0
-    stale = Payment.objects.filter(status=Payment.Status.PENDING, expires_at__lt=now).select_related("dossier")
+    stale = Payment.objects.filter(status=Payment.Status.PENDING, expires_at__lt=now).select_related(
+        "dossier"
+    )
     for payment in stale.iterator():
         with transaction.atomic():
             locked = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -236,20 +293,36 @@ def tracking_code_send(*, dossier_code: str) -> bool:
     now = timezone.now()
     with transaction.atomic():
         selectors.lock_dossier(dossier)
-        recent = TrackingCode.objects.filter(dossier=dossier, created_at__gte=now - timedelta(hours=1)).count()
+        recent = TrackingCode.objects.filter(
+            dossier=dossier, created_at__gte=now - timedelta(hours=1)
+        ).count()
         if recent >= TRACKING_CODES_PER_HOUR:
             return False
         code = f"{secrets.randbelow(10**6):06d}"
-        row = TrackingCode.objects.create(dossier=dossier, sent_to=email, code_hash=_code_hash(dossier.pk, code),
-                                          expires_at=now + timedelta(minutes=TRACKING_CODE_MINUTES))
-        audit_record(TRACKING_CODE_SENT, target=row, target_label=selectors.dossier_code(dossier),
-                     agency_id=selectors.dossier_agency_id(dossier))
+        row = TrackingCode.objects.create(
+            dossier=dossier,
+            sent_to=email,
+            code_hash=_code_hash(dossier.pk, code),
+            expires_at=now + timedelta(minutes=TRACKING_CODE_MINUTES),
+        )
+        audit_record(
+            TRACKING_CODE_SENT,
+            target=row,
+            target_label=selectors.dossier_code(dossier),
+            agency_id=selectors.dossier_agency_id(dossier),
+        )
         with translation.override(settings.LANGUAGE_CODE):  # queued in the outbox with the code's row
-            EmailChannel().send(Message(
-                subject=_("Code to follow dossier %(code)s") % {"code": selectors.dossier_code(dossier)},
-                body=_("Your one-time code is %(otp)s. It is valid for %(minutes)s minutes. If you did not ask for it, "
-                       "ignore this e-mail.") % {"otp": code, "minutes": TRACKING_CODE_MINUTES},
-                email=email))
+            EmailChannel().send(
+                Message(
+                    subject=_("Code to follow dossier %(code)s") % {"code": selectors.dossier_code(dossier)},
+                    body=_(
+                        "Your one-time code is %(otp)s. It is valid for %(minutes)s minutes. If you did not ask for it, "
+                        "ignore this e-mail."
+                    )
+                    % {"otp": code, "minutes": TRACKING_CODE_MINUTES},
+                    email=email,
+                )
+            )
     return True
 
 
@@ -262,10 +335,17 @@ def tracking_code_verify(*, dossier_code: str, code: str):
         raise invalid
     now = timezone.now()
     with transaction.atomic():
-        row = (TrackingCode.objects.select_for_update()
-               .filter(dossier=dossier, used_at__isnull=True, expires_at__gt=now,
-                       attempts__lt=TRACKING_CODE_MAX_ATTEMPTS)
-               .order_by("-created_at").first())
+        row = (
+            TrackingCode.objects.select_for_update()
+            .filter(
+                dossier=dossier,
+                used_at__isnull=True,
+                expires_at__gt=now,
+                attempts__lt=TRACKING_CODE_MAX_ATTEMPTS,
+            )
+            .order_by("-created_at")
+            .first()
+        )
         if row is None:
             raise invalid
         if not hmac.compare_digest(row.code_hash, _code_hash(dossier.pk, code.strip())):
@@ -276,13 +356,19 @@ def tracking_code_verify(*, dossier_code: str, code: str):
         else:
             row.used_at = now
             row.save(update_fields=["used_at"])
-            audit_record(TRACKING_CODE_USED, target=row, target_label=selectors.dossier_code(dossier),
-                         agency_id=selectors.dossier_agency_id(dossier))
+            audit_record(
+                TRACKING_CODE_USED,
+                target=row,
+                target_label=selectors.dossier_code(dossier),
+                agency_id=selectors.dossier_agency_id(dossier),
+            )
             ok = True
     if not ok:  # raised after the commit, so the failed attempt stays counted
         if left <= 0:
             raise invalid
-        raise ValidationError(_("The code is wrong; %(left)s attempt(s) left.") % {"left": left}, code="wrong_code")
+        raise ValidationError(
+            _("The code is wrong; %(left)s attempt(s) left.") % {"left": left}, code="wrong_code"
+        )
     return dossier
 
 
@@ -292,7 +378,9 @@ def dossier_status_notify(*, dossier, old_status, new_status) -> list[str]:
     with translation.override(settings.LANGUAGE_CODE):
         code = selectors.dossier_code(dossier)
         status = selectors.status_label(new_status)
-        lines = [_("The status of your dossier %(code)s is now: %(status)s.") % {"code": code, "status": status}]
+        lines = [
+            _("The status of your dossier %(code)s is now: %(status)s.") % {"code": code, "status": status}
+        ]
         lines += selectors.dossier_status_facts(dossier)
         message = Message(
             subject=_("Dossier %(code)s: %(status)s") % {"code": code, "status": status},
@@ -300,8 +388,12 @@ def dossier_status_notify(*, dossier, old_status, new_status) -> list[str]:
             user=selectors.dossier_applicant(dossier),
             email=selectors.dossier_applicant_email(dossier),
             phone=selectors.dossier_applicant_phone(dossier),
-            url=getattr(settings, "CCHC_SITE_URL", "").rstrip("/") + (
-                reverse("portal:dossier_detail", args=[dossier.pk]) if dossier.applicant_id else reverse("portal:track")),
+            url=getattr(settings, "CCHC_SITE_URL", "").rstrip("/")
+            + (
+                reverse("portal:dossier_detail", args=[dossier.pk])
+                if dossier.applicant_id
+                else reverse("portal:track")
+            ),
             dossier=dossier,
         )
     return notify(message)
@@ -317,8 +409,13 @@ def notifications_mark_read(*, actor, notification: Notification | None = None) 
     with transaction.atomic():
         count = rows.update(read_at=timezone.now())
         if count:
-            audit_record(NOTIFICATIONS_READ, actor=actor, target_type="portal.notification",
-                         target_id=str(notification.pk) if notification else "all", after={"count": count})
+            audit_record(
+                NOTIFICATIONS_READ,
+                actor=actor,
+                target_type="portal.notification",
+                target_id=str(notification.pk) if notification else "all",
+                after={"count": count},
+            )
     return count
 
 
@@ -347,11 +444,23 @@ def rating_submit(*, actor, dossier, scores: dict, comment: str = "") -> Service
         selectors.lock_dossier(dossier)
         if ServiceRating.objects.filter(dossier=dossier).exists():
             raise InvalidTransition(_("This dossier has already been rated."))
-        rating = ServiceRating.objects.create(dossier=dossier, rater=actor, criteria_version=version.code,
-                                              satisfied=min(clean.values()) > 0, comment=comment.strip())
-        RatingScore.objects.bulk_create([RatingScore(rating=rating, criterion=c, score=s) for c, s in clean.items()])
-        audit_record(RATING_GIVEN, actor=actor, target=rating, agency_id=selectors.dossier_agency_id(dossier),
-                     after={"version": version.code, "scores": clean, "satisfied": rating.satisfied})
+        rating = ServiceRating.objects.create(
+            dossier=dossier,
+            rater=actor,
+            criteria_version=version.code,
+            satisfied=min(clean.values()) > 0,
+            comment=comment.strip(),
+        )
+        RatingScore.objects.bulk_create(
+            [RatingScore(rating=rating, criterion=c, score=s) for c, s in clean.items()]
+        )
+        audit_record(
+            RATING_GIVEN,
+            actor=actor,
+            target=rating,
+            agency_id=selectors.dossier_agency_id(dossier),
+            after={"version": version.code, "scores": clean, "satisfied": rating.satisfied},
+        )
     return rating
 
 

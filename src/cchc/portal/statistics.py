@@ -32,15 +32,33 @@ def public_statistics(year: int) -> dict:
         (_("Fee paid online"), summary.paid_online, summary.with_fee),
         (_("Applicants satisfied"), ratings["satisfied"], ratings["ratings"]),
     ]
-    chart = bar_chart([Bar(label, percent(n, d)) for label, n, d in rows],
-                      title=_("Dossiers received in %(year)s") % {"year": year}, unit="%", max_value=100)
+    chart = bar_chart(
+        [Bar(label, percent(n, d)) for label, n, d in rows],
+        title=_("Dossiers received in %(year)s") % {"year": year},
+        unit="%",
+        max_value=100,
+    )
     criteria = []
     version = criteria_in_force(date(year, 12, 31)) if year >= FIRST_YEAR else None
     for criterion in version.criteria if version else ():
         row = ratings["criteria"].get(criterion.code, {})
-        criteria.append({"label": criterion.label, "n": row.get("n", 0), "good": row.get("good", 0),
-                         "fair": row.get("fair", 0), "poor": row.get("poor", 0)})
+        criteria.append(
+            {
+                "label": criterion.label,
+                "n": row.get("n", 0),
+                "good": row.get("good", 0),
+                "fair": row.get("fair", 0),
+                "poor": row.get("poor", 0),
+            }
+        )
     this_year = timezone.localdate().year
-    return {"year": year, "years": list(range(max(this_year, year), FIRST_YEAR - 1, -1)), "summary": summary,
-            "rows": rows, "chart": chart, "ratings": ratings, "criteria": criteria,
-            "by_agency": onestop_statistics.by_agency(received)}
+    return {
+        "year": year,
+        "years": list(range(max(this_year, year), FIRST_YEAR - 1, -1)),
+        "summary": summary,
+        "rows": rows,
+        "chart": chart,
+        "ratings": ratings,
+        "criteria": criteria,
+        "by_agency": onestop_statistics.by_agency(received),
+    }

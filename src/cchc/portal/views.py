@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import Conflict, InvalidTransition
 from cchc.core.middleware import client_ip
-from cchc.core.views import applicant_required as core_applicant_required
 from cchc.core.navigation import nav_items
+from cchc.core.views import applicant_required as core_applicant_required
 from cchc.onestop.models import DossierFile, Status
 from cchc.procedures import selectors as catalog
 from cchc.procedures.models import OnlineLevel, Procedure
@@ -43,7 +43,8 @@ def home(request):
 
 
 applicant_required = core_applicant_required(
-    gettext_lazy("Staff accounts cannot file dossiers; sign in with a citizen or business account."))
+    gettext_lazy("Staff accounts cannot file dossiers; sign in with a citizen or business account.")
+)
 
 
 def _own_dossier(request, pk):
@@ -61,8 +62,10 @@ def _site_url(request) -> str:
 def online_procedures(request):
     """Procedures that can be filed online today (fully or partly online), searchable."""
     q = request.GET.get("q", "").strip()
-    procedures = (catalog.procedure_search(q, online_level=OnlineLevel.FULL)
-                  | catalog.procedure_search(q, online_level=OnlineLevel.PARTIAL)).order_by("code")
+    procedures = (
+        catalog.procedure_search(q, online_level=OnlineLevel.FULL)
+        | catalog.procedure_search(q, online_level=OnlineLevel.PARTIAL)
+    ).order_by("code")
     page = Paginator(procedures, 25).get_page(request.GET.get("page"))
     return render(request, "portal/procedures.html", {"page": page, "q": q})
 
@@ -77,16 +80,29 @@ def _filing_version(procedure: Procedure):
 def _filing_form(request, version, dossier=None):
     existing = {f.component_code for f in selectors.current_files(dossier)} if dossier else set()
     if request.method == "POST":
-        return FilingForm(request.POST, request.FILES, version=version, components=version.components.all(),
-                          existing_files=existing)
+        return FilingForm(
+            request.POST,
+            request.FILES,
+            version=version,
+            components=version.components.all(),
+            existing_files=existing,
+        )
     initial = {"idempotency_key": uuid.uuid4().hex}
     if dossier is not None:
         initial.update(selectors.dossier_form_initial(dossier))
     else:
         user = request.user
-        initial.update({"applicant_name": user.display_name, "applicant_identity": user.identity_number or user.tax_code,
-                        "applicant_phone": user.phone, "applicant_email": user.email})
-    return FilingForm(initial=initial, version=version, components=version.components.all(), existing_files=existing)
+        initial.update(
+            {
+                "applicant_name": user.display_name,
+                "applicant_identity": user.identity_number or user.tax_code,
+                "applicant_phone": user.phone,
+                "applicant_email": user.email,
+            }
+        )
+    return FilingForm(
+        initial=initial, version=version, components=version.components.all(), existing_files=existing
+    )
 
 
 @applicant_required
@@ -109,9 +125,16 @@ def file_online(request, procedure_code, pk=None):
             return redirect("portal:dossier_detail", pk=already.pk)
         submit = "submit" in request.POST
         try:
-            dossier = services.online_filing_save(actor=request.user, procedure=procedure, version=version,
-                                                  answers=form.answers(), uploads=form.uploads(), dossier=dossier,
-                                                  submit=submit, idempotency_key=key)
+            dossier = services.online_filing_save(
+                actor=request.user,
+                procedure=procedure,
+                version=version,
+                answers=form.answers(),
+                uploads=form.uploads(),
+                dossier=dossier,
+                submit=submit,
+                idempotency_key=key,
+            )
         except services.SubmissionRefused as exc:
             for text in exc.messages:
                 messages.error(request, text)
@@ -123,18 +146,27 @@ def file_online(request, procedure_code, pk=None):
             form.add_error(None, str(exc))
         else:
             if submit:
-                messages.success(request, _("Your dossier was submitted. You will be notified of every status change."))
+                messages.success(
+                    request, _("Your dossier was submitted. You will be notified of every status change.")
+                )
                 return redirect("portal:dossier_detail", pk=dossier.pk)
             messages.success(request, _("Draft saved. You can come back and finish it later."))
             return redirect("portal:file_draft", procedure_code=procedure.code, pk=dossier.pk)
-    return render(request, "portal/file.html", {"form": form, "procedure": procedure, "version": version,
-                                                "dossier": dossier})
+    return render(
+        request,
+        "portal/file.html",
+        {"form": form, "procedure": procedure, "version": version, "dossier": dossier},
+    )
 
 
 def _form_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else (f"file_{field}" if f"file_{field}" in form.fields else None)
+            target = (
+                field
+                if field in form.fields
+                else (f"file_{field}" if f"file_{field}" in form.fields else None)
+            )
             for e in errors:
                 form.add_error(target, e)
     else:
@@ -164,7 +196,9 @@ def _detail_context(dossier, user=None) -> dict:
         "payments": selectors.payments_of(dossier),
         "fee_due": selectors.dossier_fee(dossier),
         "payable": selectors.dossier_payable(dossier),
-        "supplement": selectors.open_supplement_request(dossier) if dossier.status == Status.SUPPLEMENT else None,
+        "supplement": selectors.open_supplement_request(dossier)
+        if dossier.status == Status.SUPPLEMENT
+        else None,
         "rateable": selectors.dossier_rateable(dossier) and rating is None,
         "rating": rating,
         "is_applicant": selectors.dossier_is_applicants(dossier, user),
@@ -191,14 +225,17 @@ def supplement(request, pk):
     form = SupplementForm(request.POST or None, request.FILES or None, components=components)
     if request.method == "POST" and form.is_valid():
         try:
-            services.supplement_send(actor=request.user, dossier=dossier, uploads=form.uploads(),
-                                     note=form.cleaned_data["note"])
+            services.supplement_send(
+                actor=request.user, dossier=dossier, uploads=form.uploads(), note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         except (InvalidTransition, Conflict) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Your supplement was sent. The processing time starts again from today."))
+            messages.success(
+                request, _("Your supplement was sent. The processing time starts again from today.")
+            )
             return redirect("portal:dossier_detail", pk=dossier.pk)
     return render(request, "portal/supplement.html", {"dossier": dossier, "form": form, "request_": request_})
 
@@ -210,8 +247,12 @@ def rate(request, pk):
     form = RatingForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rating_submit(actor=request.user, dossier=dossier, scores=form.scores(),
-                                   comment=form.cleaned_data["comment"])
+            services.rating_submit(
+                actor=request.user,
+                dossier=dossier,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         except InvalidTransition as exc:
@@ -226,8 +267,12 @@ def rate(request, pk):
 @applicant_required
 def data_export(request):
     data = services.applicant_data_export(actor=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cchc-my-data-{timezone.localdate():%Y%m%d}.json"'
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cchc-my-data-{timezone.localdate():%Y%m%d}.json"'
+    )
     return response
 
 
@@ -237,7 +282,9 @@ def data_export(request):
 def payment_start(request, pk):
     dossier = _own_dossier(request, pk)
     try:
-        _payment, url = services.payment_start(actor=request.user, dossier=dossier, site_url=_site_url(request))
+        _payment, url = services.payment_start(
+            actor=request.user, dossier=dossier, site_url=_site_url(request)
+        )
     except InvalidTransition as exc:
         messages.error(request, str(exc))
         return redirect("portal:dossier_detail", pk=dossier.pk)
@@ -260,11 +307,16 @@ def payment_return(request, reference):
         payment = services.payment_answer_record(params=request.GET)
     except InvalidAnswer:
         payment = get_object_or_404(Payment, reference=reference)
-        messages.error(request, _("The answer of the payment gateway could not be verified; the payment was not recorded."))
+        messages.error(
+            request,
+            _("The answer of the payment gateway could not be verified; the payment was not recorded."),
+        )
     if payment.reference != reference:
         raise Http404
     if payment.status == Payment.Status.SUCCEEDED:
-        messages.success(request, _("The fee was paid. Payment reference: %(ref)s.") % {"ref": payment.reference})
+        messages.success(
+            request, _("The fee was paid. Payment reference: %(ref)s.") % {"ref": payment.reference}
+        )
     elif payment.status == Payment.Status.FAILED:
         messages.error(request, _("The payment failed: %(reason)s") % {"reason": payment.failure_reason})
     if request.user.is_authenticated and payment.dossier.applicant_id == request.user.pk:
@@ -284,7 +336,9 @@ def sandbox_pay(request):
     except InvalidAnswer:
         return HttpResponseBadRequest(_("Invalid payment order."))
     payment = Payment.objects.filter(reference=order["reference"]).first()
-    expired = payment is None or payment.status != Payment.Status.PENDING or payment.expires_at <= timezone.now()
+    expired = (
+        payment is None or payment.status != Payment.Status.PENDING or payment.expires_at <= timezone.now()
+    )
     if request.method == "POST" and not expired:
         result = request.POST.get("result", "")
         if result not in ("00", "51", "24"):
@@ -296,8 +350,11 @@ def sandbox_pay(request):
         except InvalidAnswer:
             return HttpResponseBadRequest(_("Invalid payment order."))
         return redirect(order["return_url"] + "?" + urlencode(answer))
-    return render(request, "portal/sandbox_pay.html", {"order": order, "payment": payment, "expired": expired,
-                                                       "gateway": gateway})
+    return render(
+        request,
+        "portal/sandbox_pay.html",
+        {"order": order, "payment": payment, "expired": expired, "gateway": gateway},
+    )
 
 
 # --- tracking without an account ------------------------------------------------------------------
@@ -316,12 +373,18 @@ def track(request):
     """Step 1: the dossier code; a one-time code goes to the applicant's e-mail."""
     form = TrackRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not _track_request_allowed(request):
-        form.add_error(None, _("Too many requests for tracking codes from your network; try again in an hour."))
+        form.add_error(
+            None, _("Too many requests for tracking codes from your network; try again in an hour.")
+        )
         return render(request, "portal/track.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         services.tracking_code_send(dossier_code=form.cleaned_data["dossier_code"])
         verify = TrackVerifyForm(initial={"dossier_code": form.cleaned_data["dossier_code"].strip()})
-        return render(request, "portal/track_verify.html", {"form": verify, "dossier_code": form.cleaned_data["dossier_code"]})
+        return render(
+            request,
+            "portal/track_verify.html",
+            {"form": verify, "dossier_code": form.cleaned_data["dossier_code"]},
+        )
     return render(request, "portal/track.html", {"form": form})
 
 
@@ -330,8 +393,9 @@ def track_verify(request):
     form = TrackVerifyForm(request.POST)
     if form.is_valid():
         try:
-            dossier = services.tracking_code_verify(dossier_code=form.cleaned_data["dossier_code"],
-                                                    code=form.cleaned_data["code"])
+            dossier = services.tracking_code_verify(
+                dossier_code=form.cleaned_data["dossier_code"], code=form.cleaned_data["code"]
+            )
         except ValidationError as exc:
             form.add_error("code", exc.messages[0])
         else:
@@ -340,7 +404,11 @@ def track_verify(request):
             request.session[TRACK_SESSION_KEY] = tracked
             request.session.cycle_key()
             return redirect("portal:tracked", code=dossier.code)
-    return render(request, "portal/track_verify.html", {"form": form, "dossier_code": request.POST.get("dossier_code", "")})
+    return render(
+        request,
+        "portal/track_verify.html",
+        {"form": form, "dossier_code": request.POST.get("dossier_code", "")},
+    )
 
 
 def tracked(request, code):
@@ -353,7 +421,9 @@ def tracked(request, code):
     if dossier is None:
         raise Http404
     # Status and history only: whoever holds the code sees no personal data or files here.
-    return render(request, "portal/tracked.html", {"dossier": dossier, "events": dossier.events.order_by("at", "id")})
+    return render(
+        request, "portal/tracked.html", {"dossier": dossier, "events": dossier.events.order_by("at", "id")}
+    )
 
 
 # --- notifications --------------------------------------------------------------------------------
@@ -385,6 +455,9 @@ def public_statistics(request):
 
 def criteria(request):
     """The citizen evaluation criteria and their legal basis (public)."""
-    version = criteria_version(request.GET["version"]) if request.GET.get("version") else criteria_in_force(timezone.localdate())
+    version = (
+        criteria_version(request.GET["version"])
+        if request.GET.get("version")
+        else criteria_in_force(timezone.localdate())
+    )
     return render(request, "portal/criteria.html", {"version": version})
-

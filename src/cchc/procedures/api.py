@@ -21,7 +21,17 @@ class ProcedureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Procedure
-        fields = ["code", "name", "field", "level", "agency_code", "agency_name", "status", "abolished_on", "abolished_by"]
+        fields = [
+            "code",
+            "name",
+            "field",
+            "level",
+            "agency_code",
+            "agency_name",
+            "status",
+            "abolished_on",
+            "abolished_by",
+        ]
 
 
 class ComponentSerializer(serializers.ModelSerializer):
@@ -42,10 +52,29 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProcedureVersion
-        fields = ["number", "effective_from", "effective_to", "steps", "channels", "processing_time_value",
-                  "processing_time_unit", "fee", "charge", "fee_note", "applicants", "result", "conditions",
-                  "online_level", "online_partial_reason", "publication_decision", "published_on", "posted_at_desk_on", "change_note",
-                  "components", "legal_basis"]
+        fields = [
+            "number",
+            "effective_from",
+            "effective_to",
+            "steps",
+            "channels",
+            "processing_time_value",
+            "processing_time_unit",
+            "fee",
+            "charge",
+            "fee_note",
+            "applicants",
+            "result",
+            "conditions",
+            "online_level",
+            "online_partial_reason",
+            "publication_decision",
+            "published_on",
+            "posted_at_desk_on",
+            "change_note",
+            "components",
+            "legal_basis",
+        ]
 
 
 class ProcedureList(generics.ListAPIView):
@@ -58,9 +87,14 @@ class ProcedureList(generics.ListAPIView):
     def get_queryset(self):
         p = self.request.query_params
         status = p.get("status", Procedure.Status.ACTIVE)
-        return selectors.procedure_search(p.get("q", ""), field=p.get("field", ""), level=p.get("level", ""),
-                                          agency=p.get("agency") or None, online_level=p.get("online_level", ""),
-                                          status=None if status == "all" else status)
+        return selectors.procedure_search(
+            p.get("q", ""),
+            field=p.get("field", ""),
+            level=p.get("level", ""),
+            agency=p.get("agency") or None,
+            online_level=p.get("online_level", ""),
+            status=None if status == "all" else status,
+        )
 
 
 class ProcedureDetail(APIView):
@@ -75,7 +109,11 @@ class ProcedureDetail(APIView):
             procedure = selectors.procedure_get(code)
         except Procedure.DoesNotExist:
             raise Http404 from None
-        at = serializers.DateField().to_internal_value(request.query_params["at"]) if "at" in request.query_params else date.today()
+        at = (
+            serializers.DateField().to_internal_value(request.query_params["at"])
+            if "at" in request.query_params
+            else date.today()
+        )
         version = selectors.procedure_version_in_force(procedure, at)
         data = ProcedureSerializer(procedure).data
         data["version"] = VersionSerializer(version).data if version else None
@@ -89,8 +127,11 @@ class VersionList(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return (ProcedureVersion.objects.filter(procedure__code=self.kwargs["code"])
-                .prefetch_related("components", "legal_basis").order_by("number"))
+        return (
+            ProcedureVersion.objects.filter(procedure__code=self.kwargs["code"])
+            .prefetch_related("components", "legal_basis")
+            .order_by("number")
+        )
 
 
 urlpatterns = [

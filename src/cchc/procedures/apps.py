@@ -7,7 +7,12 @@ def _summary(user):
 
     from .models import Procedure
 
-    return [(_("Procedures in force"), format_number(Procedure.objects.filter(status=Procedure.Status.ACTIVE).count()))]
+    return [
+        (
+            _("Procedures in force"),
+            format_number(Procedure.objects.filter(status=Procedure.Status.ACTIVE).count()),
+        )
+    ]
 
 
 class ProceduresConfig(AppConfig):
@@ -21,8 +26,17 @@ class ProceduresConfig(AppConfig):
 
         from . import jobs, metrics, services  # noqa: F401  (registers the import job and audit events)
 
-        register_nav(NavItem(key="procedures", label=_("Administrative procedures"), url_name="procedures:catalog",
-                             permission=None, order=20, summary=_summary, public=True,
-                             description=_("The public catalogue of procedures, versioned, with search.")))
+        register_nav(
+            NavItem(
+                key="procedures",
+                label=_("Administrative procedures"),
+                url_name="procedures:catalog",
+                permission=None,
+                order=20,
+                summary=_summary,
+                public=True,
+                description=_("The public catalogue of procedures, versioned, with search."),
+            )
+        )
         register_metric(metrics.FULLY_ONLINE_SHARE)
         register_metric(metrics.ACTIVE_COUNT)

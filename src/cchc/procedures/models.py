@@ -57,13 +57,18 @@ class Procedure(TimeStampedModel):
         ACTIVE = "active", _("In force")
         ABOLISHED = "abolished", _("Abolished")
 
-    code = models.CharField(_("procedure code"), max_length=40, unique=True,
-                            help_text=_("Mã TTHC as published on the National Database, e.g. 1.001234; kept as given"))
+    code = models.CharField(
+        _("procedure code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Mã TTHC as published on the National Database, e.g. 1.001234; kept as given"),
+    )
     name = models.CharField(_("procedure name"), max_length=500)
     field = models.CharField(_("field"), max_length=200, help_text=_("Lĩnh vực, e.g. Việc làm"))
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="procedures",
-                               verbose_name=_("implementing agency"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("implementing agency")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
     abolished_by = models.CharField(_("abolishing document"), max_length=300, blank=True)
@@ -87,36 +92,65 @@ class Procedure(TimeStampedModel):
 class ProcedureVersion(models.Model):
     """One effective-dated content of a procedure: every component of NĐ 63/2010 Điều 8."""
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions",
-                                  verbose_name=_("procedure"))
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("procedure")
+    )
     number = models.PositiveIntegerField(_("version"))
     effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective to"), null=True, blank=True, help_text=_("last day; empty while in force"))
+    effective_to = models.DateField(
+        _("effective to"), null=True, blank=True, help_text=_("last day; empty while in force")
+    )
     steps = models.JSONField(_("steps"), default=list, help_text=_("Trình tự thực hiện, one step per item"))
     channels = models.JSONField(_("channels"), default=list, help_text=_("Cách thức thực hiện"))
-    processing_time_value = models.DecimalField(_("processing time"), max_digits=7, decimal_places=2,
-                                                validators=[MinValueValidator(Decimal("0"))])
-    processing_time_unit = models.CharField(_("processing time unit"), max_length=12, choices=TimeUnit.choices)
-    fee = models.DecimalField(_("fee (phí), VND"), max_digits=14, decimal_places=0, default=Decimal("0"),
-                              validators=[MinValueValidator(Decimal("0"))])
-    charge = models.DecimalField(_("charge (lệ phí), VND"), max_digits=14, decimal_places=0, default=Decimal("0"),
-                                 validators=[MinValueValidator(Decimal("0"))])
+    processing_time_value = models.DecimalField(
+        _("processing time"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    processing_time_unit = models.CharField(
+        _("processing time unit"), max_length=12, choices=TimeUnit.choices
+    )
+    fee = models.DecimalField(
+        _("fee (phí), VND"),
+        max_digits=14,
+        decimal_places=0,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    charge = models.DecimalField(
+        _("charge (lệ phí), VND"),
+        max_digits=14,
+        decimal_places=0,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     fee_note = models.TextField(_("fees and charges: notes"), blank=True)
     applicants = models.TextField(_("applicants"), help_text=_("Đối tượng thực hiện"))
     result = models.TextField(_("result"), help_text=_("Kết quả thực hiện"))
     conditions = models.TextField(_("requirements and conditions"), blank=True)
-    online_level = models.CharField(_("online service level"), max_length=10, choices=OnlineLevel.choices,
-                                    default=OnlineLevel.NONE)
-    online_partial_reason = models.TextField(_("reason the service is only partly online"), blank=True,
-                                             help_text=_("Required when partly online (NĐ 224/2026 Điều 14)"))
-    publication_decision = models.CharField(_("publication decision"), max_length=300, blank=True,
-                                            help_text=_("Quyết định công bố: number and date"))
+    online_level = models.CharField(
+        _("online service level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
+    online_partial_reason = models.TextField(
+        _("reason the service is only partly online"),
+        blank=True,
+        help_text=_("Required when partly online (NĐ 224/2026 Điều 14)"),
+    )
+    publication_decision = models.CharField(
+        _("publication decision"),
+        max_length=300,
+        blank=True,
+        help_text=_("Quyết định công bố: number and date"),
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    posted_at_desk_on = models.DateField(_("posted at the one-stop desks on"), null=True, blank=True,
-                                         help_text=_("Niêm yết: the day the procedure was posted at the receiving desks"))
+    posted_at_desk_on = models.DateField(
+        _("posted at the one-stop desks on"),
+        null=True,
+        blank=True,
+        help_text=_("Niêm yết: the day the procedure was posted at the receiving desks"),
+    )
     change_note = models.TextField(_("what changed"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -125,9 +159,13 @@ class ProcedureVersion(models.Model):
         ordering = ["procedure", "effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedure_version_number"),
-            models.UniqueConstraint(fields=["procedure", "effective_from"], name="procedure_version_effective_from"),
-            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
-                                   name="procedure_version_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["procedure", "effective_from"], name="procedure_version_effective_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="procedure_version_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,8 +186,12 @@ class ProcedureVersion(models.Model):
 class LegalBasis(models.Model):
     """Căn cứ pháp lý: a legal document a version rests on, with its effective date."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="legal_basis",
-                                verbose_name=_("procedure version"))
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="legal_basis",
+        verbose_name=_("procedure version"),
+    )
     number = models.CharField(_("document number"), max_length=100, help_text=_("e.g. 61/2018/NĐ-CP"))
     title = models.CharField(_("document title"), max_length=500, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
@@ -168,8 +210,12 @@ class LegalBasis(models.Model):
 class DossierComponent(models.Model):
     """Thành phần hồ sơ: one document the applicant hands in, with its form (mẫu đơn, tờ khai)."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components",
-                                verbose_name=_("procedure version"))
+    version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.CASCADE,
+        related_name="components",
+        verbose_name=_("procedure version"),
+    )
     code = models.CharField(_("component code"), max_length=40)
     name = models.CharField(_("component name"), max_length=500)
     required = models.BooleanField(_("required"), default=True)

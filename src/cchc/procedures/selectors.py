@@ -24,18 +24,28 @@ def procedure_get(code: str) -> Procedure:
     return Procedure.objects.select_related("agency").get(code=code)
 
 
-def procedure_version_in_force(procedure: Procedure, at: date | datetime, *,
-                               legal_basis: bool = True) -> ProcedureVersion | None:
+def procedure_version_in_force(
+    procedure: Procedure, at: date | datetime, *, legal_basis: bool = True
+) -> ProcedureVersion | None:
     """The version that applied on `at` (a date, or a datetime read in local time), with its
     components and (unless `legal_basis` is False, e.g. to file a dossier) its legal basis;
     None before the first version or after abolition."""
     related = ("components", "legal_basis") if legal_basis else ("components",)
-    return procedure.versions.filter(ProcedureVersion.in_force_on(_day(at))).prefetch_related(*related).first()
+    return (
+        procedure.versions.filter(ProcedureVersion.in_force_on(_day(at))).prefetch_related(*related).first()
+    )
 
 
-def procedure_search(query: str = "", *, field: str = "", level: str = "", agency: Agency | str | None = None,
-                     online_level: str = "", status: str | None = Procedure.Status.ACTIVE,
-                     on: date | None = None) -> QuerySet[Procedure]:
+def procedure_search(
+    query: str = "",
+    *,
+    field: str = "",
+    level: str = "",
+    agency: Agency | str | None = None,
+    online_level: str = "",
+    status: str | None = Procedure.Status.ACTIVE,
+    on: date | None = None,
+) -> QuerySet[Procedure]:
     """Procedures whose code, name, field or agency contain every word of `query`, diacritics and
     case ignored ("thu tuc" finds "Thủ tục"). Filters: field, level, agency (instance or code,
     its subtree included), online_level (of the version in force on `on`, default today), status
@@ -54,7 +64,9 @@ def procedure_search(query: str = "", *, field: str = "", level: str = "", agenc
         qs = qs.filter(status=status)
     if online_level:
         in_force = ProcedureVersion.in_force_on(on or timezone.localdate())
-        qs = qs.filter(pk__in=ProcedureVersion.objects.filter(in_force, online_level=online_level).values("procedure_id"))
+        qs = qs.filter(
+            pk__in=ProcedureVersion.objects.filter(in_force, online_level=online_level).values("procedure_id")
+        )
     return qs.order_by("code")
 
 
@@ -69,8 +81,14 @@ def procedure_fields() -> list[str]:
 
 def procedure_detail(code: str) -> Procedure:
     """A procedure with all its versions, their components and legal basis (for the detail page)."""
-    versions = ProcedureVersion.objects.prefetch_related("components", "legal_basis").order_by("-effective_from")
-    return Procedure.objects.select_related("agency").prefetch_related(Prefetch("versions", queryset=versions)).get(code=code)
+    versions = ProcedureVersion.objects.prefetch_related("components", "legal_basis").order_by(
+        "-effective_from"
+    )
+    return (
+        Procedure.objects.select_related("agency")
+        .prefetch_related(Prefetch("versions", queryset=versions))
+        .get(code=code)
+    )
 
 
 @dataclass(frozen=True)
@@ -103,12 +121,28 @@ def _component_line(c: DossierComponent) -> str:
 def version_diff(old: ProcedureVersion, new: ProcedureVersion) -> list[Change]:
     """What changed from `old` to `new`: one Change per differing field, component or legal basis."""
     changes = []
-    for f in ("steps", "channels", "processing_time_value", "processing_time_unit", "fee", "charge", "fee_note",
-              "applicants", "result", "conditions", "online_level", "online_partial_reason",
-              "publication_decision", "published_on", "posted_at_desk_on"):
+    for f in (
+        "steps",
+        "channels",
+        "processing_time_value",
+        "processing_time_unit",
+        "fee",
+        "charge",
+        "fee_note",
+        "applicants",
+        "result",
+        "conditions",
+        "online_level",
+        "online_partial_reason",
+        "publication_decision",
+        "published_on",
+        "posted_at_desk_on",
+    ):
         a, b = getattr(old, f), getattr(new, f)
         if a != b:
-            changes.append(Change(str(ProcedureVersion._meta.get_field(f).verbose_name), _show(f, a), _show(f, b)))
+            changes.append(
+                Change(str(ProcedureVersion._meta.get_field(f).verbose_name), _show(f, a), _show(f, b))
+            )
     old_c = {c.code: c for c in old.components.all()}
     new_c = {c.code: c for c in new.components.all()}
     label = str(DossierComponent._meta.verbose_name)
@@ -120,8 +154,13 @@ def version_diff(old: ProcedureVersion, new: ProcedureVersion) -> list[Change]:
     old_l = {b.number: b for b in old.legal_basis.all()}
     new_l = {b.number: b for b in new.legal_basis.all()}
     for number in sorted(old_l.keys() ^ new_l.keys()):
-        changes.append(Change(str(_("legal basis")), str(old_l.get(number, "") and number),
-                              str(new_l.get(number, "") and number)))
+        changes.append(
+            Change(
+                str(_("legal basis")),
+                str(old_l.get(number, "") and number),
+                str(new_l.get(number, "") and number),
+            )
+        )
     return changes
 
 
@@ -135,6 +174,12 @@ def online_offer_counts(agency_paths: list[str], day: date) -> tuple[int, int]:
     where = Q()
     for path in agency_paths:
         where |= Q(procedure__agency__path__startswith=path)
-    row = ProcedureVersion.objects.filter(ProcedureVersion.in_force_on(day)).filter(where).aggregate(
-        total=Count("id"), online=Count("id", filter=Q(online_level__in=[OnlineLevel.FULL, OnlineLevel.PARTIAL])))
+    row = (
+        ProcedureVersion.objects.filter(ProcedureVersion.in_force_on(day))
+        .filter(where)
+        .aggregate(
+            total=Count("id"),
+            online=Count("id", filter=Q(online_level__in=[OnlineLevel.FULL, OnlineLevel.PARTIAL])),
+        )
+    )
     return row["online"], row["total"]

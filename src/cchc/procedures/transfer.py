@@ -36,15 +36,20 @@ SHEETS = {"procedures": PROCEDURE_COLUMNS, "components": COMPONENT_COLUMNS, "leg
 
 # ---------------------------------------------------------------- reading
 
+
 def read_json(content: bytes) -> list[dict]:
     """`{"procedures": [record, …]}` or a bare list of records."""
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRejected([RowError(None, "", _("The file is not valid UTF-8 JSON: %(error)s") % {"error": exc})]) from None
+        raise ImportRejected(
+            [RowError(None, "", _("The file is not valid UTF-8 JSON: %(error)s") % {"error": exc})]
+        ) from None
     records = data.get("procedures") if isinstance(data, dict) else data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ImportRejected([RowError(None, "", _("Expected a list of procedures under the key “procedures”."))])
+        raise ImportRejected(
+            [RowError(None, "", _("Expected a list of procedures under the key “procedures”."))]
+        )
     for i, record in enumerate(records, start=1):
         record["_where"] = ("procedures", i)
     return records
@@ -62,13 +67,17 @@ def read_xlsx(content: bytes) -> list[dict]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRejected([RowError(None, "", _("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": exc})]) from None
+        raise ImportRejected(
+            [RowError(None, "", _("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": exc})]
+        ) from None
     errors: list[RowError] = []
     rows: dict[str, list[tuple[int, dict]]] = {}
     for sheet, columns in SHEETS.items():
         if sheet not in wb.sheetnames:
             if sheet == "procedures":
-                errors.append(RowError(None, "", _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet}, sheet))
+                errors.append(
+                    RowError(None, "", _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet}, sheet)
+                )
             rows[sheet] = []
             continue
         it = wb[sheet].iter_rows(values_only=True)
@@ -76,8 +85,11 @@ def read_xlsx(content: bytes) -> list[dict]:
         missing = [c for c in columns if c not in header and c not in ("version_from",) + VERSION_OPTIONAL]
         if missing:
             errors.append(RowError(1, ", ".join(missing), _("Missing column(s)."), sheet))
-        rows[sheet] = [(n, {h: _cell(v) for h, v in zip(header, values) if h})
-                       for n, values in enumerate(it, start=2) if any(v not in (None, "") for v in values)]
+        rows[sheet] = [
+            (n, {h: _cell(v) for h, v in zip(header, values, strict=False) if h})
+            for n, values in enumerate(it, start=2)
+            if any(v not in (None, "") for v in values)
+        ]
     if errors:
         raise ImportRejected(errors)
 
@@ -100,12 +112,22 @@ def read_xlsx(content: bytes) -> list[dict]:
                 try:
                     day = parse_date(version_from)
                 except ValueError:
-                    errors.append(RowError(n, "version_from", _("“%(value)s” is not a date.") % {"value": version_from}, sheet))
+                    errors.append(
+                        RowError(
+                            n,
+                            "version_from",
+                            _("“%(value)s” is not a date.") % {"value": version_from},
+                            sheet,
+                        )
+                    )
                     continue
                 candidates = [r for r in candidates if _safe_date(r.get("effective_from")) == day]
             if len(candidates) != 1:
-                message = (_("No procedure %(code)s in the procedures sheet.") if not candidates
-                           else _("%(code)s has several versions in the file; fill version_from.")) % {"code": code}
+                message = (
+                    _("No procedure %(code)s in the procedures sheet.")
+                    if not candidates
+                    else _("%(code)s has several versions in the file; fill version_from.")
+                ) % {"code": code}
                 errors.append(RowError(n, "procedure_code", message, sheet))
                 continue
             item = {k: v for k, v in row.items() if k not in ("procedure_code", "version_from")}
@@ -119,8 +141,19 @@ def read_xlsx(content: bytes) -> list[dict]:
     return records
 
 
-VERSION_OPTIONAL = ("fee", "charge", "fee_note", "conditions", "online_partial_reason", "publication_decision",
-                    "published_on", "posted_at_desk_on", "change_note", "abolished_on", "abolished_by")
+VERSION_OPTIONAL = (
+    "fee",
+    "charge",
+    "fee_note",
+    "conditions",
+    "online_partial_reason",
+    "publication_decision",
+    "published_on",
+    "posted_at_desk_on",
+    "change_note",
+    "abolished_on",
+    "abolished_by",
+)
 
 
 def _safe_date(value):
@@ -140,12 +173,13 @@ def read_file(content: bytes, fmt: str) -> list[dict]:
 
 # ---------------------------------------------------------------- checking and writing
 
+
 def _locate(record: dict, key: str) -> tuple[str, int | None, str]:
     """(sheet, row, field) of an error key such as 'components[2].code'."""
     sheet, row = record["_where"]
     for part in ("components", "legal_basis"):
         if key.startswith(part + "["):
-            index = int(key[len(part) + 1:key.index("]")]) - 1
+            index = int(key[len(part) + 1 : key.index("]")]) - 1
             items = record.get(part) or []
             if index < len(items) and "_where" in items[index]:
                 sheet, row = items[index]["_where"]
@@ -157,13 +191,21 @@ def catalog_import(*, actor, records: list[dict], progress=None) -> dict:
     """Add the procedures and versions of `records`, all or nothing. A record whose code is already
     in the catalogue adds a version (it must start after the latest one). Returns counts."""
     errors: list[RowError] = []
-    agencies = {a.code: a for a in Agency.objects.filter(code__in={str(r.get("agency_code") or "").strip() for r in records})}
-    existing = {p.code: p for p in Procedure.objects.select_related("agency").filter(
-        code__in={str(r.get("code") or "").strip() for r in records})}
+    agencies = {
+        a.code: a
+        for a in Agency.objects.filter(code__in={str(r.get("agency_code") or "").strip() for r in records})
+    }
+    existing = {
+        p.code: p
+        for p in Procedure.objects.select_related("agency").filter(
+            code__in={str(r.get("code") or "").strip() for r in records}
+        )
+    }
     latest_number: dict[str, tuple[int, date]] = {}
     if existing:
         for code, number, eff in ProcedureVersion.objects.filter(procedure__code__in=existing).values_list(
-                "procedure__code", "number", "effective_from"):
+            "procedure__code", "number", "effective_from"
+        ):
             if number > latest_number.get(code, (0, None))[0]:
                 latest_number[code] = (number, eff)
     latest_from = {code: eff for code, (_n, eff) in latest_number.items()}
@@ -178,19 +220,25 @@ def catalog_import(*, actor, records: list[dict], progress=None) -> dict:
         content = clean_version(record, problems)
         agency = agencies.get(str(record.get("agency_code") or "").strip())
         if agency is None:
-            problems["agency_code"] = _("No unit has the identifier code “%(code)s”.") % {"code": record.get("agency_code") or ""}
+            problems["agency_code"] = _("No unit has the identifier code “%(code)s”.") % {
+                "code": record.get("agency_code") or ""
+            }
         else:
             if agency.pk not in allowed:
                 allowed[agency.pk] = has_perm(actor, MANAGE, agency)
             if not allowed[agency.pk]:
-                problems["agency_code"] = _("You may not manage the procedures of %(unit)s.") % {"unit": agency.name}
+                problems["agency_code"] = _("You may not manage the procedures of %(unit)s.") % {
+                    "unit": agency.name
+                }
         current = existing.get(identity["code"])
         if current is not None and current.agency_id != getattr(agency, "pk", None):
             # Moving a procedure to another agency needs the permission where it is now, too.
             if current.agency_id not in allowed:
                 allowed[current.agency_id] = has_perm(actor, MANAGE, current.agency)
             if not allowed[current.agency_id]:
-                problems["code"] = _("You may not manage the procedures of %(unit)s.") % {"unit": current.agency.name}
+                problems["code"] = _("You may not manage the procedures of %(unit)s.") % {
+                    "unit": current.agency.name
+                }
         abolition = {}
         try:
             abolition["abolished_on"] = parse_date(record.get("abolished_on"))
@@ -213,21 +261,46 @@ def catalog_import(*, actor, records: list[dict], progress=None) -> dict:
         previous = latest_from.get(code)
         if code in existing and existing[code].status == Procedure.Status.ABOLISHED:
             sheet, row = items[0][0]["_where"]
-            errors.append(RowError(row, "code", _("%(code)s is abolished; it cannot get a new version.") % {"code": code}, sheet))
-        for record, _identity, content, _agency, abolition in items:
+            errors.append(
+                RowError(
+                    row,
+                    "code",
+                    _("%(code)s is abolished; it cannot get a new version.") % {"code": code},
+                    sheet,
+                )
+            )
+        for record, _identity, content, _agency, _abolition in items:
             if previous is not None and content["effective_from"] <= previous:
                 sheet, row = record["_where"]
-                errors.append(RowError(row, "effective_from", _("%(code)s: a version must start after %(date)s.") % {
-                    "code": code, "date": f"{previous:%d/%m/%Y}"}, sheet))
+                errors.append(
+                    RowError(
+                        row,
+                        "effective_from",
+                        _("%(code)s: a version must start after %(date)s.")
+                        % {"code": code, "date": f"{previous:%d/%m/%Y}"},
+                        sheet,
+                    )
+                )
             previous = content["effective_from"]
-        for record, _identity, content, _agency, abolition in items[:-1]:
+        for record, _identity, _content, _agency, abolition in items[:-1]:
             if abolition["abolished_on"]:
                 sheet, row = record["_where"]
-                errors.append(RowError(row, "abolished_on", _("Only the latest version of %(code)s may carry the abolition.") % {"code": code}, sheet))
+                errors.append(
+                    RowError(
+                        row,
+                        "abolished_on",
+                        _("Only the latest version of %(code)s may carry the abolition.") % {"code": code},
+                        sheet,
+                    )
+                )
         last = items[-1]
         if last[4]["abolished_on"] and last[4]["abolished_on"] <= last[2]["effective_from"]:
             sheet, row = last[0]["_where"]
-            errors.append(RowError(row, "abolished_on", _("The abolition must come after the version took effect."), sheet))
+            errors.append(
+                RowError(
+                    row, "abolished_on", _("The abolition must come after the version took effect."), sheet
+                )
+            )
     if errors:
         errors.sort(key=lambda e: (e.sheet, e.row or 0))
         raise ImportRejected(errors)
@@ -244,17 +317,37 @@ def _write(actor, cleaned, existing, latest_number, progress, total) -> dict:
         _record, identity, _content, agency, abolition = items[-1]
         procedure = existing.get(code) or Procedure(code=code)
         procedure.name, procedure.field, procedure.level, procedure.agency = (
-            identity["name"], identity["field"], identity["level"], agency)
+            identity["name"],
+            identity["field"],
+            identity["level"],
+            agency,
+        )
         if abolition["abolished_on"]:
             procedure.status = Procedure.Status.ABOLISHED
-            procedure.abolished_on, procedure.abolished_by = abolition["abolished_on"], abolition["abolished_by"]
+            procedure.abolished_on, procedure.abolished_by = (
+                abolition["abolished_on"],
+                abolition["abolished_by"],
+            )
         procedure.refresh_search_text(agency.name)
         if procedure.pk is None:
             new_procedures.append(procedure)
     Procedure.objects.bulk_create(new_procedures, batch_size=500)
     changed = [p for p in existing.values() if p.code in cleaned]
-    Procedure.objects.bulk_update(changed, ["name", "field", "level", "agency", "status", "abolished_on",
-                                            "abolished_by", "search_text", "updated_at"], batch_size=500)
+    Procedure.objects.bulk_update(
+        changed,
+        [
+            "name",
+            "field",
+            "level",
+            "agency",
+            "status",
+            "abolished_on",
+            "abolished_by",
+            "search_text",
+            "updated_at",
+        ],
+        batch_size=500,
+    )
     by_code = {p.code: p for p in [*new_procedures, *changed]}
 
     # End the catalogue's open versions where the file's first version starts.
@@ -272,27 +365,53 @@ def _write(actor, cleaned, existing, latest_number, progress, total) -> dict:
         for index, (_record, _identity, content, _agency, abolition) in enumerate(items):
             number += 1
             following = items[index + 1][2]["effective_from"] if index + 1 < len(items) else None
-            end = following - timedelta(days=1) if following else (
-                abolition["abolished_on"] - timedelta(days=1) if abolition["abolished_on"] else None)
-            version = ProcedureVersion(procedure=by_code[code], number=number, effective_to=end, created_by=user,
-                                       **{f: content[f] for f in VERSION_FIELDS})
+            end = (
+                following - timedelta(days=1)
+                if following
+                else (abolition["abolished_on"] - timedelta(days=1) if abolition["abolished_on"] else None)
+            )
+            version = ProcedureVersion(
+                procedure=by_code[code],
+                number=number,
+                effective_to=end,
+                created_by=user,
+                **{f: content[f] for f in VERSION_FIELDS},
+            )
             versions.append(version)
             children.append(content)
     ProcedureVersion.objects.bulk_create(versions, batch_size=500)
     if progress:
         progress.update(total + total // 2, message=_("Writing"))
     bases, components = [], []
-    for version, content in zip(versions, children):
+    for version, content in zip(versions, children, strict=False):
         bases += [LegalBasis(version=version, order=i, **doc) for i, doc in enumerate(content["legal_basis"])]
-        components += [DossierComponent(version=version, order=i, code=c["code"], name=c["name"], required=c["required"],
-                                        copies=c["copies"], form_name=c["form_name"])
-                       for i, c in enumerate(content["components"])]
+        components += [
+            DossierComponent(
+                version=version,
+                order=i,
+                code=c["code"],
+                name=c["name"],
+                required=c["required"],
+                copies=c["copies"],
+                form_name=c["form_name"],
+            )
+            for i, c in enumerate(content["components"])
+        ]
     LegalBasis.objects.bulk_create(bases, batch_size=1000)
     DossierComponent.objects.bulk_create(components, batch_size=1000)
-    result = {"procedures_created": len(new_procedures), "procedures_updated": len(changed),
-              "versions_added": len(versions), "components": len(components)}
-    audit_record(CATALOG_IMPORTED, actor=actor, target_type="procedures.catalog", target_label=_("Procedure catalogue"),
-                 after={**result, "codes": sorted(cleaned)[:1000]})
+    result = {
+        "procedures_created": len(new_procedures),
+        "procedures_updated": len(changed),
+        "versions_added": len(versions),
+        "components": len(components),
+    }
+    audit_record(
+        CATALOG_IMPORTED,
+        actor=actor,
+        target_type="procedures.catalog",
+        target_label=_("Procedure catalogue"),
+        after={**result, "codes": sorted(cleaned)[:1000]},
+    )
     if progress:
         progress.update(total * 2)
     return result
@@ -306,15 +425,25 @@ def catalog_import_file(*, actor, content: bytes, fmt: str, progress=None) -> di
 
 # ---------------------------------------------------------------- exporting
 
+
 def _version_record(procedure: Procedure, version: ProcedureVersion, last: bool) -> dict:
-    record = {"code": procedure.code, "name": procedure.name, "field": procedure.field, "level": procedure.level,
-              "agency_code": procedure.agency.code}
+    record = {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field,
+        "level": procedure.level,
+        "agency_code": procedure.agency.code,
+    }
     for f in VERSION_FIELDS:
         record[f] = getattr(version, f)
-    record["legal_basis"] = [{"number": b.number, "title": b.title, "issued_on": b.issued_on,
-                              "effective_from": b.effective_from} for b in version.legal_basis.all()]
-    record["components"] = [{"code": c.code, "name": c.name, "required": c.required, "copies": c.copies,
-                             "form_name": c.form_name} for c in version.components.all()]
+    record["legal_basis"] = [
+        {"number": b.number, "title": b.title, "issued_on": b.issued_on, "effective_from": b.effective_from}
+        for b in version.legal_basis.all()
+    ]
+    record["components"] = [
+        {"code": c.code, "name": c.name, "required": c.required, "copies": c.copies, "form_name": c.form_name}
+        for c in version.components.all()
+    ]
     if last and procedure.status == Procedure.Status.ABOLISHED:
         record["abolished_on"], record["abolished_by"] = procedure.abolished_on, procedure.abolished_by
     return record
@@ -322,8 +451,12 @@ def _version_record(procedure: Procedure, version: ProcedureVersion, last: bool)
 
 def export_records(procedures, *, on: date | None = None) -> list[dict]:
     """Records for `procedures`: every version (history), or only the version in force on `on`."""
-    versions = ProcedureVersion.objects.filter(procedure__in=procedures).select_related("procedure__agency") \
-        .prefetch_related("legal_basis", "components").order_by("procedure__code", "number")
+    versions = (
+        ProcedureVersion.objects.filter(procedure__in=procedures)
+        .select_related("procedure__agency")
+        .prefetch_related("legal_basis", "components")
+        .order_by("procedure__code", "number")
+    )
     if on is not None:
         versions = versions.filter(ProcedureVersion.in_force_on(on))
     rows = list(versions)
@@ -354,9 +487,35 @@ def export_xlsx(records: list[dict]) -> bytes:
         return _jsonable(value) if value is not None else ""
 
     procedures = [[cell(k, r.get(k)) for k in PROCEDURE_COLUMNS] for r in records]
-    components = [[r["code"], cell("", r["effective_from"]), c["code"], c["name"], "1" if c.get("required", True) else "0",
-                   c.get("copies", 1), c.get("form_name", "")] for r in records for c in r["components"]]
-    bases = [[r["code"], cell("", r["effective_from"]), b["number"], b.get("title", ""), cell("", b.get("issued_on")),
-              cell("", b.get("effective_from"))] for r in records for b in r["legal_basis"]]
-    return xlsx_bytes({"procedures": (PROCEDURE_COLUMNS, procedures), "components": (COMPONENT_COLUMNS, components),
-                       "legal_basis": (LEGAL_COLUMNS, bases)})
+    components = [
+        [
+            r["code"],
+            cell("", r["effective_from"]),
+            c["code"],
+            c["name"],
+            "1" if c.get("required", True) else "0",
+            c.get("copies", 1),
+            c.get("form_name", ""),
+        ]
+        for r in records
+        for c in r["components"]
+    ]
+    bases = [
+        [
+            r["code"],
+            cell("", r["effective_from"]),
+            b["number"],
+            b.get("title", ""),
+            cell("", b.get("issued_on")),
+            cell("", b.get("effective_from")),
+        ]
+        for r in records
+        for b in r["legal_basis"]
+    ]
+    return xlsx_bytes(
+        {
+            "procedures": (PROCEDURE_COLUMNS, procedures),
+            "components": (COMPONENT_COLUMNS, components),
+            "legal_basis": (LEGAL_COLUMNS, bases),
+        }
+    )

@@ -17,7 +17,13 @@ from .models import Channel, Level, OnlineLevel, TimeUnit
 # accept the observed shapes "1.001234" and "1.000948.H38" and reject obvious garbage.
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{2,39}$")
 
-VERSION_TEXT_FIELDS = ("fee_note", "conditions", "online_partial_reason", "publication_decision", "change_note")
+VERSION_TEXT_FIELDS = (
+    "fee_note",
+    "conditions",
+    "online_partial_reason",
+    "publication_decision",
+    "change_note",
+)
 
 
 def parse_date(value):
@@ -74,9 +80,14 @@ def clean_identity(data: dict, errors: dict) -> dict:
     if not code:
         errors["code"] = _("The procedure code is required.")
     elif not CODE_RE.match(code):
-        errors["code"] = _("“%(code)s” is not a valid procedure code (letters, digits, dots; e.g. 1.001234).") % {"code": code}
+        errors["code"] = _(
+            "“%(code)s” is not a valid procedure code (letters, digits, dots; e.g. 1.001234)."
+        ) % {"code": code}
     out["code"] = code
-    for key, label in (("name", _("The procedure name is required.")), ("field", _("The field (lĩnh vực) is required."))):
+    for key, label in (
+        ("name", _("The procedure name is required.")),
+        ("field", _("The field (lĩnh vực) is required.")),
+    ):
         out[key] = str(data.get(key) or "").strip()
         if not out[key]:
             errors[key] = label
@@ -95,17 +106,24 @@ def clean_version(data: dict, errors: dict) -> dict:
         if out["effective_from"] is None:
             errors["effective_from"] = _("The effective date is required.")
     except ValueError:
-        errors["effective_from"] = _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": data.get("effective_from")}
+        errors["effective_from"] = _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {
+            "value": data.get("effective_from")
+        }
 
     out["steps"] = _as_list(data.get("steps"))
     if not out["steps"]:
         errors["steps"] = _("At least one step (trình tự thực hiện) is required.")
 
-    channels = [c.strip() for c in (data.get("channels") or []) if c.strip()] if not isinstance(data.get("channels"), str) \
+    channels = (
+        [c.strip() for c in (data.get("channels") or []) if c.strip()]
+        if not isinstance(data.get("channels"), str)
         else [c.strip() for c in re.split(r"[,;\n]", data["channels"]) if c.strip()]
+    )
     bad = [c for c in channels if c not in Channel.values]
     if bad or not channels:
-        errors["channels"] = _("Channels must be one or more of: %(values)s.") % {"values": ", ".join(Channel.values)}
+        errors["channels"] = _("Channels must be one or more of: %(values)s.") % {
+            "values": ", ".join(Channel.values)
+        }
     out["channels"] = channels
 
     try:
@@ -113,10 +131,14 @@ def clean_version(data: dict, errors: dict) -> dict:
         if out["processing_time_value"] is None or out["processing_time_value"] < 0:
             errors["processing_time_value"] = _("The processing time must be a number of zero or more.")
     except ValueError:
-        errors["processing_time_value"] = _("“%(value)s” is not a number.") % {"value": data.get("processing_time_value")}
+        errors["processing_time_value"] = _("“%(value)s” is not a number.") % {
+            "value": data.get("processing_time_value")
+        }
     unit = str(data.get("processing_time_unit") or "").strip()
     if unit not in TimeUnit.values:
-        errors["processing_time_unit"] = _("The time unit must be one of: %(values)s.") % {"values": ", ".join(TimeUnit.values)}
+        errors["processing_time_unit"] = _("The time unit must be one of: %(values)s.") % {
+            "values": ", ".join(TimeUnit.values)
+        }
     out["processing_time_unit"] = unit
 
     for key in ("fee", "charge"):
@@ -129,8 +151,10 @@ def clean_version(data: dict, errors: dict) -> dict:
         except ValueError:
             errors[key] = _("“%(value)s” is not a number.") % {"value": data.get(key)}
 
-    for key, message in (("applicants", _("The applicants (đối tượng thực hiện) are required.")),
-                         ("result", _("The result (kết quả thực hiện) is required."))):
+    for key, message in (
+        ("applicants", _("The applicants (đối tượng thực hiện) are required.")),
+        ("result", _("The result (kết quả thực hiện) is required.")),
+    ):
         out[key] = str(data.get(key) or "").strip()
         if not out[key]:
             errors[key] = message
@@ -139,7 +163,9 @@ def clean_version(data: dict, errors: dict) -> dict:
 
     level = str(data.get("online_level") or OnlineLevel.NONE).strip()
     if level not in OnlineLevel.values:
-        errors["online_level"] = _("The online level must be one of: %(values)s.") % {"values": ", ".join(OnlineLevel.values)}
+        errors["online_level"] = _("The online level must be one of: %(values)s.") % {
+            "values": ", ".join(OnlineLevel.values)
+        }
     elif level == OnlineLevel.PARTIAL and not out["online_partial_reason"]:
         errors["online_partial_reason"] = _("A partly online service must state why it is not fully online.")
     elif level == OnlineLevel.FULL and Channel.ONLINE not in channels:
@@ -150,7 +176,9 @@ def clean_version(data: dict, errors: dict) -> dict:
         try:
             out[key] = parse_date(data.get(key))
         except ValueError:
-            errors[key] = _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": data.get(key)}
+            errors[key] = _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {
+                "value": data.get(key)
+            }
 
     out["legal_basis"] = []
     for i, doc in enumerate(data.get("legal_basis") or [], start=1):
@@ -169,12 +197,18 @@ def clean_version(data: dict, errors: dict) -> dict:
     out["components"] = []
     seen = set()
     for i, comp in enumerate(data.get("components") or [], start=1):
-        item = {"code": str(comp.get("code") or "").strip(), "name": str(comp.get("name") or "").strip(),
-                "form_name": str(comp.get("form_name") or "").strip(), "form_template": comp.get("form_template")}
+        item = {
+            "code": str(comp.get("code") or "").strip(),
+            "name": str(comp.get("name") or "").strip(),
+            "form_name": str(comp.get("form_name") or "").strip(),
+            "form_template": comp.get("form_template"),
+        }
         if not item["code"]:
             errors[f"components[{i}].code"] = _("Each dossier component needs a code.")
         elif item["code"] in seen:
-            errors[f"components[{i}].code"] = _("Component code %(code)s is used twice.") % {"code": item["code"]}
+            errors[f"components[{i}].code"] = _("Component code %(code)s is used twice.") % {
+                "code": item["code"]
+            }
         seen.add(item["code"])
         if not item["name"]:
             errors[f"components[{i}].name"] = _("Each dossier component needs a name.")
@@ -189,7 +223,9 @@ def clean_version(data: dict, errors: dict) -> dict:
                 raise ValueError(copies)
             item["copies"] = int(copies)
         except ValueError:
-            errors[f"components[{i}].copies"] = _("The number of copies must be a whole number from 1 to 100.")
+            errors[f"components[{i}].copies"] = _(
+                "The number of copies must be a whole number from 1 to 100."
+            )
             item["copies"] = 1
         out["components"].append(item)
     if not out["components"]:

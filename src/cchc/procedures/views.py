@@ -13,29 +13,39 @@ from cchc.core.jobs import job_enqueue
 from cchc.core.views import staff_required
 from cchc.org.access import has_perm, require_perm
 
-from . import selectors, transfer
+from . import selectors, services, transfer
 from .access import MANAGE
-from . import services
 from .forms import AbolishForm, CatalogSearchForm, ImportForm, VersionForm
 from .models import DossierComponent, Procedure
 
 
 def catalog(request):
     """The public catalogue: anyone may browse and search it."""
-    form = CatalogSearchForm(request.GET or None, fields=selectors.procedure_fields(),
-                             agencies=selectors.procedure_agencies())
+    form = CatalogSearchForm(
+        request.GET or None, fields=selectors.procedure_fields(), agencies=selectors.procedure_agencies()
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.procedure_search(
-        filters.get("q", ""), field=filters.get("field", ""), level=filters.get("level", ""),
+        filters.get("q", ""),
+        field=filters.get("field", ""),
+        level=filters.get("level", ""),
         agency=filters.get("agency") or None,
-        online_level=filters.get("online", ""), status=None if filters.get("abolished") else Procedure.Status.ACTIVE)
+        online_level=filters.get("online", ""),
+        status=None if filters.get("abolished") else Procedure.Status.ACTIVE,
+    )
     if form.is_bound and not form.is_valid():
         qs = qs.none()  # a filter value that does not exist matches nothing; the form says why
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "procedures/catalog.html", {
-        "form": form, "page": page, "searched": bool(request.GET),
-        "can_manage": has_perm(request.user, MANAGE),
-    })
+    return render(
+        request,
+        "procedures/catalog.html",
+        {
+            "form": form,
+            "page": page,
+            "searched": bool(request.GET),
+            "can_manage": has_perm(request.user, MANAGE),
+        },
+    )
 
 
 def detail(request, code):
@@ -45,15 +55,32 @@ def detail(request, code):
         raise Http404 from None
     versions = list(procedure.versions.all())  # newest first
     today = timezone.localdate()
-    current = next((v for v in versions if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)), None)
+    current = next(
+        (
+            v
+            for v in versions
+            if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)
+        ),
+        None,
+    )
     wanted = request.GET.get("v")
-    shown = next((v for v in versions if str(v.number) == wanted), None) if wanted else (current or versions[0])
+    shown = (
+        next((v for v in versions if str(v.number) == wanted), None) if wanted else (current or versions[0])
+    )
     if shown is None:
         raise Http404
-    return render(request, "procedures/detail.html", {
-        "procedure": procedure, "version": shown, "current": current, "versions": versions,
-        "can_manage": procedure.status == Procedure.Status.ACTIVE and has_perm(request.user, MANAGE, procedure.agency),
-    })
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "procedure": procedure,
+            "version": shown,
+            "current": current,
+            "versions": versions,
+            "can_manage": procedure.status == Procedure.Status.ACTIVE
+            and has_perm(request.user, MANAGE, procedure.agency),
+        },
+    )
 
 
 def _managed(request, code) -> Procedure:
@@ -82,7 +109,9 @@ def version_new(request, code):
         else:
             messages.success(request, _("Version %(n)s recorded.") % {"n": version.number})
             return redirect("procedures:detail", code=procedure.code)
-    return render(request, "procedures/version_form.html", {"procedure": procedure, "latest": latest, "form": form})
+    return render(
+        request, "procedures/version_form.html", {"procedure": procedure, "latest": latest, "form": form}
+    )
 
 
 @staff_required
@@ -110,9 +139,16 @@ def diff(request, code):
     old = by_number.get(request.GET.get("from", ""))
     if new is None or old is None:
         raise Http404
-    return render(request, "procedures/diff.html", {
-        "procedure": procedure, "old": old, "new": new, "changes": selectors.version_diff(old, new),
-    })
+    return render(
+        request,
+        "procedures/diff.html",
+        {
+            "procedure": procedure,
+            "old": old,
+            "new": new,
+            "changes": selectors.version_diff(old, new),
+        },
+    )
 
 
 def form_template(request, pk):
@@ -133,8 +169,11 @@ def manage(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         stored = default_storage.save(safe_upload_name("procedures/imports", form.format), upload)
-        job = job_enqueue("procedures.import", actor=request.user,
-                          params={"file": stored, "fmt": form.format, "actor_id": request.user.pk})
+        job = job_enqueue(
+            "procedures.import",
+            actor=request.user,
+            params={"file": stored, "fmt": form.format, "actor_id": request.user.pk},
+        )
         messages.info(request, _("The import is running; this page shows its progress and its row report."))
         return redirect("core:job", pk=job.pk)
     return render(request, "procedures/manage.html", {"form": form})
@@ -148,7 +187,9 @@ def export(request, fmt):
     records = transfer.export_records(Procedure.objects.all(), on=on)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "json":
-        return file_response(transfer.export_json(records), f"thu-tuc-hanh-chinh-{stamp}.json", "application/json")
+        return file_response(
+            transfer.export_json(records), f"thu-tuc-hanh-chinh-{stamp}.json", "application/json"
+        )
     if fmt == "xlsx":
         return file_response(transfer.export_xlsx(records), f"thu-tuc-hanh-chinh-{stamp}.xlsx", XLSX_MIME)
     raise PermissionDenied

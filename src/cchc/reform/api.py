@@ -24,12 +24,16 @@ from .registers import REGISTERS
 
 def _serializer(key: str):
     spec = REGISTERS[key]
-    related = {name: serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
-               for name in ("agency",)}
+    related = {
+        name: serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+        for name in ("agency",)
+    }
     if "procedure" in spec.fields:
         from cchc.procedures.models import Procedure
 
-        related["procedure"] = serializers.SlugRelatedField(slug_field="code", queryset=Procedure.objects.all())
+        related["procedure"] = serializers.SlugRelatedField(
+            slug_field="code", queryset=Procedure.objects.all()
+        )
     meta = type("Meta", (), {"model": spec.model, "fields": ["id", "agency", *spec.fields]})
     return type(f"{spec.model.__name__}Serializer", (serializers.ModelSerializer,), {**related, "Meta": meta})
 
@@ -51,10 +55,20 @@ class RegisterRows(APIView):
     def get(self, request, key):
         spec = _spec(key)
         require_perm(request.user, VIEW)
-        rows = spec.model.objects.filter(scope_q(request.user, VIEW, "agency")).select_related("agency").order_by("id")
+        rows = (
+            spec.model.objects.filter(scope_q(request.user, VIEW, "agency"))
+            .select_related("agency")
+            .order_by("id")
+        )
         year = request.query_params.get("year", "")
         if year.isdigit() and spec.year_field:
-            rows = rows.filter(**{f"{spec.year_field}__year" if spec.year_field.endswith("_on") else spec.year_field: int(year)})
+            rows = rows.filter(
+                **{
+                    f"{spec.year_field}__year" if spec.year_field.endswith("_on") else spec.year_field: int(
+                        year
+                    )
+                }
+            )
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(SERIALIZERS[key](page, many=True).data)
@@ -90,7 +104,13 @@ class MetricValueView(APIView):
     """A reform figure for a unit and period: value, numerator, denominator, display and the page of
     its records. Query: `agency` (code), `start`, `end` (YYYY-MM-DD)."""
 
-    @extend_schema(parameters=[OpenApiParameter("agency", str), OpenApiParameter("start", str), OpenApiParameter("end", str)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("agency", str),
+            OpenApiParameter("start", str),
+            OpenApiParameter("end", str),
+        ]
+    )
     def get(self, request, name):
         metric = get_metric(name)
         if metric is None or name not in DRILLS:
@@ -101,15 +121,23 @@ class MetricValueView(APIView):
             raise Http404
         require_perm(request.user, VIEW, agency)
         dates = serializers.DictField(child=serializers.DateField()).to_internal_value(
-            {"start": request.query_params.get("start", ""), "end": request.query_params.get("end", "")})
+            {"start": request.query_params.get("start", ""), "end": request.query_params.get("end", "")}
+        )
         if dates["start"] > dates["end"]:
             raise serializers.ValidationError({"end": ["The period must start before it ends."]})
         value = metric.value(agency, Period(dates["start"], dates["end"]))
-        return Response({"name": name, "label": str(metric.label), "unit": metric.unit,
-                         "value": None if value.value is None else str(value.value),
-                         "numerator": None if value.numerator is None else str(value.numerator),
-                         "denominator": None if value.denominator is None else str(value.denominator),
-                         "display": metric.display(value), "records_url": value.records_url})
+        return Response(
+            {
+                "name": name,
+                "label": str(metric.label),
+                "unit": metric.unit,
+                "value": None if value.value is None else str(value.value),
+                "numerator": None if value.numerator is None else str(value.numerator),
+                "denominator": None if value.denominator is None else str(value.denominator),
+                "display": metric.display(value),
+                "records_url": value.records_url,
+            }
+        )
 
 
 urlpatterns = [

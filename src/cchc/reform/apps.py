@@ -15,8 +15,16 @@ def _summary(user):
     year = selectors.latest_year(root)
     fig = selectors.business_conditions_cut(root, Period.year(year))
     tasks = selectors.work_programme(root, Period.year(year))
-    return [(_("Business conditions cut %(year)s") % {"year": year}, format_ratio(fig.num, fig.den) if fig.den else "—"),
-            (_("Work programme %(year)s") % {"year": year}, format_ratio(tasks.num, tasks.den) if tasks.den else "—")]
+    return [
+        (
+            _("Business conditions cut %(year)s") % {"year": year},
+            format_ratio(fig.num, fig.den) if fig.den else "—",
+        ),
+        (
+            _("Work programme %(year)s") % {"year": year},
+            format_ratio(tasks.num, tasks.den) if tasks.den else "—",
+        ),
+    ]
 
 
 class ReformConfig(AppConfig):
@@ -30,9 +38,19 @@ class ReformConfig(AppConfig):
 
         from . import access, jobs, metrics, services  # noqa: F401  (registers jobs and audit events)
 
-        register_nav(NavItem(key="reform", label=_("Reform registers"), url_name="reform:dashboard",
-                             permission=access.VIEW.code, order=25, summary=_summary,
-                             description=_("Simplification plans, business conditions, inspection items, work "
-                                           "programme, targets, legal documents and the annual reform report.")))
+        register_nav(
+            NavItem(
+                key="reform",
+                label=_("Reform registers"),
+                url_name="reform:dashboard",
+                permission=access.VIEW.code,
+                order=25,
+                summary=_summary,
+                description=_(
+                    "Simplification plans, business conditions, inspection items, work "
+                    "programme, targets, legal documents and the annual reform report."
+                ),
+            )
+        )
         for metric in metrics.METRICS:
             register_metric(metric)

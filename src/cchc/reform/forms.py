@@ -15,7 +15,11 @@ DATE_FIELDS = {"submitted_on", "issued_on", "effective_from", "approved_on", "de
 def register_form(key: str, agencies, data=None, instance=None):
     """A form for one row of a register; units limited to those the user may keep registers in."""
     spec = REGISTERS[key]
-    widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in spec.fields if name in DATE_FIELDS}
+    widgets = {
+        name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for name in spec.fields
+        if name in DATE_FIELDS
+    }
     for name in ("text", "changes", "note", "title"):
         if name in spec.fields:
             widgets[name] = forms.Textarea(attrs={"rows": 3})
@@ -27,9 +31,13 @@ def register_form(key: str, agencies, data=None, instance=None):
             form.fields[name].queryset = LegalDocument.objects.order_by("-issued_on", "number")
     if "procedure" in form.fields:
         form.fields["procedure"] = forms.ModelChoiceField(
-            label=_("Procedure code"), queryset=Procedure.objects.all(), to_field_name="code",
-            widget=forms.TextInput(), initial=instance.procedure.code if instance and instance.pk else None,
-            help_text=_("The code in the procedure catalogue, e.g. 1.001234"))
+            label=_("Procedure code"),
+            queryset=Procedure.objects.all(),
+            to_field_name="code",
+            widget=forms.TextInput(),
+            initial=instance.procedure.code if instance and instance.pk else None,
+            help_text=_("The code in the procedure catalogue, e.g. 1.001234"),
+        )
     return form
 
 
@@ -45,7 +53,9 @@ class ReportForm(forms.Form):
 
 class PeriodForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none(), to_field_name="code")
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, agencies, **kwargs):

@@ -31,9 +31,13 @@ class LegalDocument(TimeStampedModel):
         SUBMITTED = "submitted", _("Submitted")
         ISSUED = "issued", _("Issued")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafting unit"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafting unit")
+    )
     kind = models.CharField(_("document type"), max_length=12, choices=Kind.choices)
-    number = models.CharField(_("number"), max_length=100, blank=True, help_text=_("e.g. 140/2018/NĐ-CP; empty until issued"))
+    number = models.CharField(
+        _("number"), max_length=100, blank=True, help_text=_("e.g. 140/2018/NĐ-CP; empty until issued")
+    )
     title = models.CharField(_("title"), max_length=500)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFTING)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
@@ -58,13 +62,23 @@ class BusinessCondition(TimeStampedModel):
         SIMPLIFIED = "simplified", _("Simplified")
         ABOLISHED = "abolished", _("Abolished")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("managing unit"))
-    sector = models.CharField(_("business line"), max_length=300, help_text=_("Ngành, nghề đầu tư kinh doanh có điều kiện"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("managing unit")
+    )
+    sector = models.CharField(
+        _("business line"), max_length=300, help_text=_("Ngành, nghề đầu tư kinh doanh có điều kiện")
+    )
     text = models.TextField(_("condition"))
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.KEPT)
-    changed_by = models.ForeignKey(LegalDocument, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="business_conditions", verbose_name=_("changed by"))
+    changed_by = models.ForeignKey(
+        LegalDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="business_conditions",
+        verbose_name=_("changed by"),
+    )
 
     class Meta:
         verbose_name = _("business condition")
@@ -82,13 +96,21 @@ class InspectionItem(TimeStampedModel):
         KEPT = "kept", _("Still inspected")
         CUT = "cut", _("Cut")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("managing unit"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("managing unit")
+    )
     name = models.CharField(_("product or goods"), max_length=500)
     hs_code = models.CharField(_("HS code"), max_length=20, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     status = models.CharField(_("status"), max_length=5, choices=Status.choices, default=Status.KEPT)
-    changed_by = models.ForeignKey(LegalDocument, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="inspection_items", verbose_name=_("cut by"))
+    changed_by = models.ForeignKey(
+        LegalDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection_items",
+        verbose_name=_("cut by"),
+    )
 
     class Meta:
         verbose_name = _("specialised-inspection item")
@@ -112,32 +134,72 @@ class SimplificationPlan(TimeStampedModel):
         APPROVED = "approved", _("Approved")
         ENACTED = "enacted", _("Enacted")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit"))
-    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="simplification_plans",
-                                  verbose_name=_("procedure"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        on_delete=models.PROTECT,
+        related_name="simplification_plans",
+        verbose_name=_("procedure"),
+    )
     year = models.PositiveSmallIntegerField(_("plan year"))
-    action = models.CharField(pgettext_lazy("simplification plan", "action"), max_length=10, choices=Action.choices)
+    action = models.CharField(
+        pgettext_lazy("simplification plan", "action"), max_length=10, choices=Action.choices
+    )
     changes = models.TextField(_("what changes"), blank=True)
     components_removed = models.PositiveSmallIntegerField(_("dossier components removed"), default=0)
-    time_before = models.DecimalField(_("processing time before (days)"), max_digits=7, decimal_places=2, null=True,
-                                      blank=True, validators=[MinValueValidator(0)])
-    time_after = models.DecimalField(_("processing time after (days)"), max_digits=7, decimal_places=2, null=True,
-                                     blank=True, validators=[MinValueValidator(0)])
-    cost_before = models.DecimalField(_("compliance cost before (VND)"), max_digits=16, decimal_places=0, null=True,
-                                      blank=True, validators=[MinValueValidator(0)])
-    cost_after = models.DecimalField(_("compliance cost after (VND)"), max_digits=16, decimal_places=0, null=True,
-                                     blank=True, validators=[MinValueValidator(0)])
+    time_before = models.DecimalField(
+        _("processing time before (days)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    time_after = models.DecimalField(
+        _("processing time after (days)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost_before = models.DecimalField(
+        _("compliance cost before (VND)"),
+        max_digits=16,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost_after = models.DecimalField(
+        _("compliance cost after (VND)"),
+        max_digits=16,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     approved_by = models.CharField(_("approving decision"), max_length=300, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
-    enacted_by = models.ForeignKey(LegalDocument, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="simplification_plans", verbose_name=_("enacted by"))
+    enacted_by = models.ForeignKey(
+        LegalDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="simplification_plans",
+        verbose_name=_("enacted by"),
+    )
 
     class Meta:
         verbose_name = _("simplification plan")
         verbose_name_plural = _("simplification plans")
         ordering = ["-year", "procedure__code"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "year"], name="one_plan_per_procedure_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "year"], name="one_plan_per_procedure_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.procedure.code} ({self.year})"
@@ -146,13 +208,21 @@ class SimplificationPlan(TimeStampedModel):
 class WorkProgrammeTask(TimeStampedModel):
     """A task of the Government's (or the Prime Minister's) work programme assigned to the ministry."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit in charge"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit in charge")
+    )
     year = models.PositiveSmallIntegerField(_("programme year"))
     title = models.CharField(_("project or task"), max_length=500)
     deadline = models.DateField(_("deadline for submission"))
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
-    document = models.ForeignKey(LegalDocument, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="work_programme_tasks", verbose_name=_("resulting document"))
+    document = models.ForeignKey(
+        LegalDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_programme_tasks",
+        verbose_name=_("resulting document"),
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -182,15 +252,25 @@ class SocioEconomicTarget(TimeStampedModel):
         NATIONAL_ASSEMBLY = "national_assembly", _("National Assembly")
         GOVERNMENT = "government", _("Government")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit in charge"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit in charge")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("indicator"), max_length=300)
-    assigned_by = models.CharField(_("assigned by"), max_length=20, choices=Body.choices, default=Body.NATIONAL_ASSEMBLY)
-    resolution = models.CharField(_("resolution"), max_length=300, blank=True,
-                                  help_text=_("e.g. the National Assembly's resolution on the socio-economic plan"))
+    assigned_by = models.CharField(
+        _("assigned by"), max_length=20, choices=Body.choices, default=Body.NATIONAL_ASSEMBLY
+    )
+    resolution = models.CharField(
+        _("resolution"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. the National Assembly's resolution on the socio-economic plan"),
+    )
     unit = models.CharField(_("unit of measure"), max_length=30, default="%")
     comparison = models.CharField(_("target is"), max_length=8, choices=Comparison.choices)
-    target = models.DecimalField(pgettext_lazy("socio-economic target", "target"), max_digits=12, decimal_places=2)
+    target = models.DecimalField(
+        pgettext_lazy("socio-economic target", "target"), max_digits=12, decimal_places=2
+    )
     actual = models.DecimalField(_("result"), max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source of the result"), max_length=300, blank=True)
 
@@ -198,7 +278,9 @@ class SocioEconomicTarget(TimeStampedModel):
         verbose_name = _("socio-economic target")
         verbose_name_plural = _("socio-economic targets")
         ordering = ["-year", "id"]
-        constraints = [models.UniqueConstraint(fields=["agency", "year", "name"], name="one_target_per_indicator_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "name"], name="one_target_per_indicator_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
@@ -207,4 +289,8 @@ class SocioEconomicTarget(TimeStampedModel):
     def met(self) -> bool | None:
         if self.actual is None:
             return None
-        return self.actual <= self.target if self.comparison == self.Comparison.AT_MOST else self.actual >= self.target
+        return (
+            self.actual <= self.target
+            if self.comparison == self.Comparison.AT_MOST
+            else self.actual >= self.target
+        )

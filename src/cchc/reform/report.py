@@ -61,15 +61,25 @@ def _kinds(documents) -> str:
         LegalDocument.Kind.LAW: lambda n: ngettext("%(n)s law", "%(n)s laws", n),
         LegalDocument.Kind.ORDINANCE: lambda n: ngettext("%(n)s ordinance", "%(n)s ordinances", n),
         LegalDocument.Kind.DECREE: lambda n: ngettext("%(n)s decree", "%(n)s decrees", n),
-        LegalDocument.Kind.PM_DECISION: lambda n: ngettext("%(n)s Prime Minister's decision", "%(n)s Prime Minister's decisions", n),
+        LegalDocument.Kind.PM_DECISION: lambda n: ngettext(
+            "%(n)s Prime Minister's decision", "%(n)s Prime Minister's decisions", n
+        ),
         LegalDocument.Kind.CIRCULAR: lambda n: ngettext("%(n)s circular", "%(n)s circulars", n),
         LegalDocument.Kind.DECISION: lambda n: ngettext("%(n)s decision", "%(n)s decisions", n),
     }
     counts = count_by_kind(documents)
-    parts = [names[kind](counts[kind]) % {"n": count2(counts[kind])} for kind in LegalDocument.Kind.values if counts[kind]]
+    parts = [
+        names[kind](counts[kind]) % {"n": count2(counts[kind])}
+        for kind in LegalDocument.Kind.values
+        if counts[kind]
+    ]
     if not parts:
         return _("no document")
-    return parts[0] if len(parts) == 1 else _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
+    return (
+        parts[0]
+        if len(parts) == 1
+        else _("%(list)s and %(last)s") % {"list": ", ".join(parts[:-1]), "last": parts[-1]}
+    )
 
 
 def build_report(agency: Agency, year: int, language: str = "vi") -> Report:
@@ -82,44 +92,75 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
 
     # I. Institutional reform: legal documents and the Government work programme.
     s = Section(_("I. Institutional reform"))
-    s.paragraphs.append(_("In %(year)s, %(agency)s issued or had issued %(n)s legal documents: %(kinds)s.") % {
-        "year": year, "agency": agency.name, "n": count2(len(f.documents)), "kinds": _kinds(f.documents)})
+    s.paragraphs.append(
+        _("In %(year)s, %(agency)s issued or had issued %(n)s legal documents: %(kinds)s.")
+        % {"year": year, "agency": agency.name, "n": count2(len(f.documents)), "kinds": _kinds(f.documents)}
+    )
     if f.tasks.den:
-        s.paragraphs.append(_("%(ratio)s projects and tasks of the Government and Prime Minister's work programme for "
-                              "%(year)s were submitted; late or overdue: %(late)s.") % {
-            "ratio": format_ratio(f.tasks.num, f.tasks.den), "year": year, "late": count2(f.tasks_late)})
+        s.paragraphs.append(
+            _(
+                "%(ratio)s projects and tasks of the Government and Prime Minister's work programme for "
+                "%(year)s were submitted; late or overdue: %(late)s."
+            )
+            % {"ratio": format_ratio(f.tasks.num, f.tasks.den), "year": year, "late": count2(f.tasks_late)}
+        )
     else:
         s.paragraphs.append(_("No work programme task is registered for %(year)s.") % {"year": year})
     if f.documents:
-        s.tables.append(Table(_("Legal documents issued in %(year)s") % {"year": year},
-                              [_("Type"), _("Number"), _("Title"), _("Issued on")],
-                              [[d.get_kind_display(), d.number, d.title, format_date(d.issued_on)] for d in f.documents]))
+        s.tables.append(
+            Table(
+                _("Legal documents issued in %(year)s") % {"year": year},
+                [_("Type"), _("Number"), _("Title"), _("Issued on")],
+                [[d.get_kind_display(), d.number, d.title, format_date(d.issued_on)] for d in f.documents],
+            )
+        )
     sections.append(s)
 
     # II. Administrative procedure reform.
     s = Section(_("II. Administrative procedure reform"))
     if f.conditions.den:
-        s.paragraphs.append(_("Through %(docs)s, %(ratio)s business conditions were cut or simplified.") % {
-            "docs": _kinds(f.condition_documents), "ratio": format_ratio(f.conditions.num, f.conditions.den)})
-    s.paragraphs.append(_("%(n)s administrative procedures were abolished or simplified (%(abolished)s abolished, "
-                          "%(simplified)s simplified).") % {
-        "n": count2(f.procedures.num), "abolished": count2(f.procedures_abolished),
-        "simplified": count2(f.procedures_simplified)})
+        s.paragraphs.append(
+            _("Through %(docs)s, %(ratio)s business conditions were cut or simplified.")
+            % {
+                "docs": _kinds(f.condition_documents),
+                "ratio": format_ratio(f.conditions.num, f.conditions.den),
+            }
+        )
+    s.paragraphs.append(
+        _(
+            "%(n)s administrative procedures were abolished or simplified (%(abolished)s abolished, "
+            "%(simplified)s simplified)."
+        )
+        % {
+            "n": count2(f.procedures.num),
+            "abolished": count2(f.procedures_abolished),
+            "simplified": count2(f.procedures_simplified),
+        }
+    )
     if f.inspection.den:
-        s.paragraphs.append(_("%(ratio)s products and goods subject to specialised inspection were cut.") % {
-            "ratio": format_ratio(f.inspection.num, f.inspection.den)})
+        s.paragraphs.append(
+            _("%(ratio)s products and goods subject to specialised inspection were cut.")
+            % {"ratio": format_ratio(f.inspection.num, f.inspection.den)}
+        )
     online = f.fully_online
     if online is not None and online.denominator:
-        s.paragraphs.append(_("At the end of %(year)s, %(ratio)s procedures in force were provided fully online.") % {
-            "year": year, "ratio": format_ratio(online.numerator, online.denominator)})
+        s.paragraphs.append(
+            _("At the end of %(year)s, %(ratio)s procedures in force were provided fully online.")
+            % {"year": year, "ratio": format_ratio(online.numerator, online.denominator)}
+        )
     sections.append(s)
 
     # III. Organisation.
     r = f.restructuring
     s = Section(_("III. Reform of the organisational structure"))
     if r.events:
-        text = _("The number of units went down by %(units)s; %(divisions)s divisions were dissolved or merged inside %(parents)s units") % {
-            "units": count2(r.units_reduced), "divisions": count2(r.divisions_ended), "parents": count2(len(r.division_parents))}
+        text = _(
+            "The number of units went down by %(units)s; %(divisions)s divisions were dissolved or merged inside %(parents)s units"
+        ) % {
+            "units": count2(r.units_reduced),
+            "divisions": count2(r.divisions_ended),
+            "parents": count2(len(r.division_parents)),
+        }
         if r.division_parents:
             text += " (" + ", ".join(p.name for p in r.division_parents) + ")"
         s.paragraphs.append(text + ".")
@@ -132,18 +173,39 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
     if f.targets_all:
         with_result = [t for t in f.targets_all if t.actual is not None]
         if len(f.targets_met) == len(f.targets_all):
-            s.paragraphs.append(_("All targets assigned for %(year)s were met: %(ratio)s.") % {
-                "year": year, "ratio": format_ratio(len(f.targets_met), len(f.targets_all))})
+            s.paragraphs.append(
+                _("All targets assigned for %(year)s were met: %(ratio)s.")
+                % {"year": year, "ratio": format_ratio(len(f.targets_met), len(f.targets_all))}
+            )
         else:
-            s.paragraphs.append(_("%(ratio)s targets assigned for %(year)s were met; %(missing)s have no result yet.") % {
-                "ratio": format_ratio(len(f.targets_met), len(f.targets_all)), "year": year,
-                "missing": count2(len(f.targets_all) - len(with_result))})
-        s.tables.append(Table(_("Socio-economic targets %(year)s") % {"year": year},
-                              [_("Indicator"), pgettext("socio-economic target", "Target"),
-                               pgettext("socio-economic target", "Result"), _("Met")],
-                              [[t.name, f"{t.get_comparison_display()} {format_number(t.target, 2)} {t.unit}",
-                                "—" if t.actual is None else f"{format_number(t.actual, 2)} {t.unit}",
-                                "—" if t.met is None else (_("Yes") if t.met else _("No"))] for t in f.targets_all]))
+            s.paragraphs.append(
+                _("%(ratio)s targets assigned for %(year)s were met; %(missing)s have no result yet.")
+                % {
+                    "ratio": format_ratio(len(f.targets_met), len(f.targets_all)),
+                    "year": year,
+                    "missing": count2(len(f.targets_all) - len(with_result)),
+                }
+            )
+        s.tables.append(
+            Table(
+                _("Socio-economic targets %(year)s") % {"year": year},
+                [
+                    _("Indicator"),
+                    pgettext("socio-economic target", "Target"),
+                    pgettext("socio-economic target", "Result"),
+                    _("Met"),
+                ],
+                [
+                    [
+                        t.name,
+                        f"{t.get_comparison_display()} {format_number(t.target, 2)} {t.unit}",
+                        "—" if t.actual is None else f"{format_number(t.actual, 2)} {t.unit}",
+                        "—" if t.met is None else (_("Yes") if t.met else _("No")),
+                    ]
+                    for t in f.targets_all
+                ],
+            )
+        )
     else:
         s.paragraphs.append(_("No socio-economic target is registered for %(year)s.") % {"year": year})
     sections.append(s)
@@ -151,20 +213,52 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
     # Summary table and chart of every ratio.
     # (label in the table, short label on the chart, numerator, denominator)
     rows = [
-        (_("Business conditions cut or simplified"), _("Business conditions"), f.conditions.num, f.conditions.den),
-        (_("Specialised-inspection items cut"), _("Specialised inspection"), f.inspection.num, f.inspection.den),
+        (
+            _("Business conditions cut or simplified"),
+            _("Business conditions"),
+            f.conditions.num,
+            f.conditions.den,
+        ),
+        (
+            _("Specialised-inspection items cut"),
+            _("Specialised inspection"),
+            f.inspection.num,
+            f.inspection.den,
+        ),
         (_("Work programme tasks submitted"), _("Work programme"), f.tasks.num, f.tasks.den),
-        (_("Socio-economic targets met"), _("Socio-economic targets"), len(f.targets_met), len(f.targets_all)),
+        (
+            _("Socio-economic targets met"),
+            _("Socio-economic targets"),
+            len(f.targets_met),
+            len(f.targets_all),
+        ),
     ]
     if online is not None and online.denominator:
-        rows.append((_("Procedures fully online"), _("Fully online services"), int(online.numerator), int(online.denominator)))
+        rows.append(
+            (
+                _("Procedures fully online"),
+                _("Fully online services"),
+                int(online.numerator),
+                int(online.denominator),
+            )
+        )
     summary = Section(_("V. Summary of results"))
-    summary.tables.append(Table(_("Results of %(year)s") % {"year": year},
-                                [_("Figure"), pgettext("socio-economic target", "Result"), _("Ratio")],
-                                [[label, f"{format_number(n)}/{format_number(d)}", format_percent(percent(n, d))]
-                                 for label, _short, n, d in rows]))
-    summary.charts.append(Chart(_("Results of %(year)s (%%)") % {"year": year},
-                                [(short, percent(n, d)) for _label, short, n, d in rows]))
+    summary.tables.append(
+        Table(
+            _("Results of %(year)s") % {"year": year},
+            [_("Figure"), pgettext("socio-economic target", "Result"), _("Ratio")],
+            [
+                [label, f"{format_number(n)}/{format_number(d)}", format_percent(percent(n, d))]
+                for label, _short, n, d in rows
+            ],
+        )
+    )
+    summary.charts.append(
+        Chart(
+            _("Results of %(year)s (%%)") % {"year": year},
+            [(short, percent(n, d)) for _label, short, n, d in rows],
+        )
+    )
     sections.append(summary)
 
     title = _("Report on the results of administrative reform in %(year)s") % {"year": year}
@@ -172,6 +266,7 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
 
 
 # ---------------------------------------------------------------- renderers
+
 
 def to_markdown(report: Report) -> str:
     lines = [f"# {report.title}", "", f"**{report.agency.name}**", ""]
@@ -242,22 +337,28 @@ def _png(chart: Chart, scale: int = 2) -> bytes:
 
 def to_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as PdfTable
 
     from cchc.core.exports import pdf_styles, pdf_table_style
 
     styles = pdf_styles()
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, title=report.title, leftMargin=50, rightMargin=40, topMargin=40, bottomMargin=40)
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, title=report.title, leftMargin=50, rightMargin=40, topMargin=40, bottomMargin=40
+    )
     story = [Paragraph(report.agency.name, styles["Italic"]), Paragraph(report.title, styles["Title"])]
     for section in report.sections:
         story.append(Paragraph(section.heading, styles["Heading2"]))
         story += [Paragraph(p, styles["BodyText"]) for p in section.paragraphs]
         for t in section.tables:
             story += [Spacer(1, 6), Paragraph(t.caption, styles["Italic"])]
-            table = PdfTable([[Paragraph(str(h), cell) for h in t.header]] + [[Paragraph(str(c), cell) for c in r] for r in t.rows],
-                             repeatRows=1)
+            table = PdfTable(
+                [[Paragraph(str(h), cell) for h in t.header]]
+                + [[Paragraph(str(c), cell) for c in r] for r in t.rows],
+                repeatRows=1,
+            )
             table.setStyle(pdf_table_style())
             story.append(table)
         for c in section.charts:

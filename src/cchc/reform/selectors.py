@@ -15,8 +15,14 @@ from cchc.core.metrics import Period
 from cchc.org.models import Agency
 from cchc.org.selectors import RestructuringSummary, restructuring_summary
 
-from .models import (BusinessCondition, InspectionItem, LegalDocument, SimplificationPlan, SocioEconomicTarget,
-                     WorkProgrammeTask)
+from .models import (
+    BusinessCondition,
+    InspectionItem,
+    LegalDocument,
+    SimplificationPlan,
+    SocioEconomicTarget,
+    WorkProgrammeTask,
+)
 
 
 def _size(rows) -> int:
@@ -53,7 +59,9 @@ def _cut_figure(model, agency: Agency, period: Period, cut_statuses) -> Figure:
     rows = _scope(model, agency).select_related("changed_by", "agency")
     earlier = Q(changed_by__issued_on__lt=period.start) & Q(status__in=cut_statuses)
     denominator = rows.exclude(earlier)
-    numerator = denominator.filter(status__in=cut_statuses, changed_by__issued_on__range=(period.start, period.end))
+    numerator = denominator.filter(
+        status__in=cut_statuses, changed_by__issued_on__range=(period.start, period.end)
+    )
     return Figure(numerator, denominator)
 
 
@@ -70,15 +78,21 @@ def procedures_simplified(agency: Agency, period: Period) -> Figure:
     """Plans that abolished or simplified a procedure, enacted by a document issued in the period,
     over every plan of the period's years (keep plans included)."""
     plans = _scope(SimplificationPlan, agency).select_related("procedure", "enacted_by", "agency")
-    numerator = plans.filter(status=SimplificationPlan.Status.ENACTED,
-                             action__in=[SimplificationPlan.Action.ABOLISH, SimplificationPlan.Action.SIMPLIFY],
-                             enacted_by__issued_on__range=(period.start, period.end))
+    numerator = plans.filter(
+        status=SimplificationPlan.Status.ENACTED,
+        action__in=[SimplificationPlan.Action.ABOLISH, SimplificationPlan.Action.SIMPLIFY],
+        enacted_by__issued_on__range=(period.start, period.end),
+    )
     return Figure(numerator, plans.filter(year__range=(period.start.year, period.end.year)))
 
 
 def work_programme(agency: Agency, period: Period) -> Figure:
     """Tasks of the programme years submitted by the end of the period, over all those tasks."""
-    tasks = _scope(WorkProgrammeTask, agency).filter(year__range=(period.start.year, period.end.year)).select_related("agency")
+    tasks = (
+        _scope(WorkProgrammeTask, agency)
+        .filter(year__range=(period.start.year, period.end.year))
+        .select_related("agency")
+    )
     return Figure(tasks.filter(submitted_on__lte=period.end), tasks)
 
 
@@ -91,15 +105,19 @@ def work_programme_late(agency: Agency, period: Period, today: date | None = Non
 
 def targets(agency: Agency, period: Period) -> tuple[list[SocioEconomicTarget], list[SocioEconomicTarget]]:
     """(met, all with a result) for the period's years; met is decided in Python from Decimal values."""
-    rows = list(_scope(SocioEconomicTarget, agency).filter(year__range=(period.start.year, period.end.year))
-                .order_by("year", "id"))
+    rows = list(
+        _scope(SocioEconomicTarget, agency)
+        .filter(year__range=(period.start.year, period.end.year))
+        .order_by("year", "id")
+    )
     with_result = [t for t in rows if t.actual is not None]
     return [t for t in with_result if t.met], rows
 
 
 def documents_issued(agency: Agency, period: Period) -> QuerySet:
-    return _scope(LegalDocument, agency).filter(status=LegalDocument.Status.ISSUED,
-                                                issued_on__range=(period.start, period.end))
+    return _scope(LegalDocument, agency).filter(
+        status=LegalDocument.Status.ISSUED, issued_on__range=(period.start, period.end)
+    )
 
 
 def documents_cutting_conditions(agency: Agency, period: Period) -> QuerySet:
@@ -141,18 +159,23 @@ def annual_figures(agency: Agency, year: int) -> AnnualFigures:
     met, all_targets = targets(agency, period)
     online_metric = get_metric("procedures.fully_online_share")
     return AnnualFigures(
-        agency=agency, period=period,
+        agency=agency,
+        period=period,
         conditions=business_conditions_cut(agency, period),
         condition_documents=list(documents_cutting_conditions(agency, period)),
         inspection=inspection,
-        inspection_documents=list(LegalDocument.objects.filter(pk__in=inspection.numerator.values("changed_by_id"))
-                                  .order_by("kind", "issued_on")),
+        inspection_documents=list(
+            LegalDocument.objects.filter(pk__in=inspection.numerator.values("changed_by_id")).order_by(
+                "kind", "issued_on"
+            )
+        ),
         procedures=procedures,
         procedures_abolished=procedures.numerator.filter(action=SimplificationPlan.Action.ABOLISH).count(),
         procedures_simplified=procedures.numerator.filter(action=SimplificationPlan.Action.SIMPLIFY).count(),
         tasks=work_programme(agency, period),
         tasks_late=work_programme_late(agency, period).count(),
-        targets_met=met, targets_all=all_targets,
+        targets_met=met,
+        targets_all=all_targets,
         documents=list(documents_issued(agency, period).order_by("kind", "issued_on")),
         restructuring=restructuring_summary(agency, period.start, period.end),
         fully_online=online_metric.value(agency, period) if online_metric else None,
@@ -161,13 +184,24 @@ def annual_figures(agency: Agency, year: int) -> AnnualFigures:
 
 def latest_year(agency: Agency) -> int:
     """The most recent year the unit's registers hold (default for pages), or last year."""
-    years = [y for y in (
-        _scope(WorkProgrammeTask, agency).order_by("-year").values_list("year", flat=True).first(),
-        _scope(SocioEconomicTarget, agency).order_by("-year").values_list("year", flat=True).first(),
-        _scope(SimplificationPlan, agency).order_by("-year").values_list("year", flat=True).first(),
-        getattr(_scope(LegalDocument, agency).filter(issued_on__isnull=False).order_by("-issued_on")
-                .values_list("issued_on", flat=True).first(), "year", None),
-    ) if y]
+    years = [
+        y
+        for y in (
+            _scope(WorkProgrammeTask, agency).order_by("-year").values_list("year", flat=True).first(),
+            _scope(SocioEconomicTarget, agency).order_by("-year").values_list("year", flat=True).first(),
+            _scope(SimplificationPlan, agency).order_by("-year").values_list("year", flat=True).first(),
+            getattr(
+                _scope(LegalDocument, agency)
+                .filter(issued_on__isnull=False)
+                .order_by("-issued_on")
+                .values_list("issued_on", flat=True)
+                .first(),
+                "year",
+                None,
+            ),
+        )
+        if y
+    ]
     return max(years) if years else timezone.localdate().year - 1
 
 

@@ -13,17 +13,36 @@ from cchc.org.access import require_perm
 from cchc.org.models import Agency
 
 from .access import MANAGE
-from .models import (BusinessCondition, InspectionItem, LegalDocument, SimplificationPlan, SocioEconomicTarget,
-                     WorkProgrammeTask)
+from .models import (
+    BusinessCondition,
+    InspectionItem,
+    LegalDocument,
+    SimplificationPlan,
+    SocioEconomicTarget,
+    WorkProgrammeTask,
+)
 from .registers import REGISTERS
 
-EVENTS = {key: (event_type(f"reform.{key}.create", format_lazy("{}: {}", gettext_lazy("Reform register row added"), r.label)),
-                event_type(f"reform.{key}.update", format_lazy("{}: {}", gettext_lazy("Reform register row changed"), r.label)))
-          for key, r in REGISTERS.items()}
+EVENTS = {
+    key: (
+        event_type(
+            f"reform.{key}.create", format_lazy("{}: {}", gettext_lazy("Reform register row added"), r.label)
+        ),
+        event_type(
+            f"reform.{key}.update",
+            format_lazy("{}: {}", gettext_lazy("Reform register row changed"), r.label),
+        ),
+    )
+    for key, r in REGISTERS.items()
+}
 
 
 def _issued(document: LegalDocument | None) -> bool:
-    return document is not None and document.status == LegalDocument.Status.ISSUED and document.issued_on is not None
+    return (
+        document is not None
+        and document.status == LegalDocument.Status.ISSUED
+        and document.issued_on is not None
+    )
 
 
 def validate_row(row) -> None:
@@ -43,7 +62,9 @@ def validate_row(row) -> None:
         if not changed and row.changed_by_id:
             errors["changed_by"] = _("A row that was not changed cannot name a changing document.")
     elif isinstance(row, SimplificationPlan):
-        if row.status in (row.Status.APPROVED, row.Status.ENACTED) and not (row.approved_by and row.approved_on):
+        if row.status in (row.Status.APPROVED, row.Status.ENACTED) and not (
+            row.approved_by and row.approved_on
+        ):
             errors["approved_by"] = _("An approved plan needs the approving decision and its date.")
         if row.status == row.Status.ENACTED:
             if row.action == row.Action.KEEP:
@@ -100,5 +121,12 @@ def register_row_update(*, actor, row, **fields):
     for name, value in fields.items():
         setattr(row, name, value)
     _save(row)
-    audit_record(EVENTS[register][1], actor=actor, target=row, agency_id=row.agency_id, before=before, after=snapshot(row))
+    audit_record(
+        EVENTS[register][1],
+        actor=actor,
+        target=row,
+        agency_id=row.agency_id,
+        before=before,
+        after=snapshot(row),
+    )
     return row

@@ -20,10 +20,17 @@ from .forms import PeriodForm, ReportForm, register_form
 from .metrics import DRILLS, SHORT_LABELS
 from .registers import REGISTERS
 
-DASHBOARD_METRICS = ["reform.business_conditions_cut_ratio", "reform.inspection_items_cut_ratio",
-                     "reform.procedures_simplified_count", "reform.work_programme_completion_rate",
-                     "reform.targets_met_ratio", "reform.legal_documents_issued_count", "reform.units_reduced_count",
-                     "reform.divisions_dissolved_count", "procedures.fully_online_share"]
+DASHBOARD_METRICS = [
+    "reform.business_conditions_cut_ratio",
+    "reform.inspection_items_cut_ratio",
+    "reform.procedures_simplified_count",
+    "reform.work_programme_completion_rate",
+    "reform.targets_met_ratio",
+    "reform.legal_documents_issued_count",
+    "reform.units_reduced_count",
+    "reform.divisions_dissolved_count",
+    "procedures.fully_online_share",
+]
 
 
 def _agencies(user):
@@ -55,12 +62,26 @@ def dashboard(request):
             value = metric.value(agency, period)
             figures.append({"metric": metric, "value": value, "display": metric.display(value)})
     ratios = [f for f in figures if f["metric"].unit == "percent"]
-    chart = bar_chart([Bar(str(SHORT_LABELS.get(f["metric"].name, f["metric"].label)), f["value"].value) for f in ratios],
-                      title=_("Reform results %(year)s (%%)") % {"year": year}, unit="%", max_value=100)
-    return render(request, "reform/dashboard.html", {
-        "form": form, "agency": agency, "year": year, "figures": figures, "ratios": ratios, "chart": chart,
-        "registers": REGISTERS.values(), "can_manage": has_perm(request.user, MANAGE),
-    })
+    chart = bar_chart(
+        [Bar(str(SHORT_LABELS.get(f["metric"].name, f["metric"].label)), f["value"].value) for f in ratios],
+        title=_("Reform results %(year)s (%%)") % {"year": year},
+        unit="%",
+        max_value=100,
+    )
+    return render(
+        request,
+        "reform/dashboard.html",
+        {
+            "form": form,
+            "agency": agency,
+            "year": year,
+            "figures": figures,
+            "ratios": ratios,
+            "chart": chart,
+            "registers": REGISTERS.values(),
+            "can_manage": has_perm(request.user, MANAGE),
+        },
+    )
 
 
 @staff_required
@@ -72,7 +93,9 @@ def register_list(request, key):
     rows = rows.select_related(*related)
     year = request.GET.get("year", "")
     if year.isdigit() and spec.year_field:
-        rows = rows.filter(**{f"{spec.year_field}__year" if spec.year_field.endswith("_on") else spec.year_field: int(year)})
+        rows = rows.filter(
+            **{f"{spec.year_field}__year" if spec.year_field.endswith("_on") else spec.year_field: int(year)}
+        )
     status = request.GET.get("status", "")
     if status and "status" in spec.fields:
         rows = rows.filter(status=status)
@@ -84,15 +107,25 @@ def register_list(request, key):
 
         names = ("agency", *spec.fields)
         header = [str(spec.model._meta.get_field(n).verbose_name) for n in names]
-        content = xlsx_bytes({str(spec.label): (header, ([cell(row, n) for n in names] for row in rows.iterator()))})
+        content = xlsx_bytes(
+            {str(spec.label): (header, ([cell(row, n) for n in names] for row in rows.iterator()))}
+        )
         return file_response(content, f"{key}.xlsx", XLSX_MIME)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     status_choices = spec.model._meta.get_field("status").choices if "status" in spec.fields else []
-    return render(request, "reform/register_list.html", {
-        "spec": spec, "page": page, "columns": [spec.model._meta.get_field(c) for c in spec.columns],
-        "year": year, "status": status, "status_choices": status_choices,
-        "can_manage": has_perm(request.user, MANAGE),
-    })
+    return render(
+        request,
+        "reform/register_list.html",
+        {
+            "spec": spec,
+            "page": page,
+            "columns": [spec.model._meta.get_field(c) for c in spec.columns],
+            "year": year,
+            "status": status,
+            "status_choices": status_choices,
+            "can_manage": has_perm(request.user, MANAGE),
+        },
+    )
 
 
 def _404():
@@ -107,7 +140,9 @@ def register_edit(request, key, pk=None):
 
     instance = None
     if pk is not None:
-        instance = get_object_or_404(spec.model.objects.filter(scope_q(request.user, MANAGE, "agency")), pk=pk)
+        instance = get_object_or_404(
+            spec.model.objects.filter(scope_q(request.user, MANAGE, "agency")), pk=pk
+        )
     agencies = agencies_with_perm(request.user, MANAGE).order_by("path")
     form = register_form(key, agencies, request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -133,9 +168,15 @@ def document_detail(request, pk):
     spec = REGISTERS["documents"]
     document = get_object_or_404(spec.model.objects.filter(scope_q(request.user, VIEW, "agency")), pk=pk)
     changes = selectors.document_changes(document)
-    return render(request, "reform/document.html", {
-        "document": document, "changes": [(REGISTERS[key], rows) for key, rows in changes.items() if rows],
-        "can_manage": has_perm(request.user, MANAGE, document.agency)})
+    return render(
+        request,
+        "reform/document.html",
+        {
+            "document": document,
+            "changes": [(REGISTERS[key], rows) for key, rows in changes.items() if rows],
+            "can_manage": has_perm(request.user, MANAGE, document.agency),
+        },
+    )
 
 
 @staff_required
@@ -157,11 +198,22 @@ def metric_detail(request, name):
     others = [r for r in figure.denominator if getattr(r, "pk", id(r)) not in counted_ids]
     value = metric.value(agency, period)
     spec = REGISTERS.get(drill.register)
-    return render(request, "reform/metric.html", {
-        "metric": metric, "form": form, "agency": agency, "period": period, "value": value,
-        "display": metric.display(value), "counted": counted, "others": others, "spec": spec,
-        "can_manage": has_perm(request.user, MANAGE),
-    })
+    return render(
+        request,
+        "reform/metric.html",
+        {
+            "metric": metric,
+            "form": form,
+            "agency": agency,
+            "period": period,
+            "value": value,
+            "display": metric.display(value),
+            "counted": counted,
+            "others": others,
+            "spec": spec,
+            "can_manage": has_perm(request.user, MANAGE),
+        },
+    )
 
 
 @staff_required
@@ -169,8 +221,11 @@ def report(request):
     require_perm(request.user, VIEW)
     form, agency, year = _report_choice(request)
     rep = report_module.build_report(agency, year, get_language() or "vi")
-    charts = [(c, bar_chart([Bar(label, value) for label, value in c.bars], title=c.title, unit="%", max_value=100))
-              for s in rep.sections for c in s.charts]
+    charts = [
+        (c, bar_chart([Bar(label, value) for label, value in c.bars], title=c.title, unit="%", max_value=100))
+        for s in rep.sections
+        for c in s.charts
+    ]
     return render(request, "reform/report.html", {"form": form, "report": rep, "charts": charts})
 
 
@@ -181,7 +236,9 @@ def report_download(request):
     fmt = request.GET.get("format", "")
     if fmt not in report_module.FORMATS:
         raise Http404
-    job = job_enqueue("reform.report", actor=request.user,
-                      params={"agency": agency.code, "year": year, "fmt": fmt, "language": get_language() or "vi"})
+    job = job_enqueue(
+        "reform.report",
+        actor=request.user,
+        params={"agency": agency.code, "year": year, "fmt": fmt, "language": get_language() or "vi"},
+    )
     return redirect("core:job", pk=job.pk)
-

@@ -30,7 +30,9 @@ class FormSpec:
     def load(cls, questionnaire) -> "FormSpec":
         spec = cls(questionnaire.pk, list(questionnaire.questions.order_by("position")))
         for choice in questionnaire.choices.order_by("list_name", "position"):
-            spec.lists.setdefault(("external:" if choice.external else "") + choice.list_name, []).append(choice)
+            spec.lists.setdefault(("external:" if choice.external else "") + choice.list_name, []).append(
+                choice
+            )
         return spec
 
     @property
@@ -85,7 +87,9 @@ def clean_answers(spec: FormSpec, raw: dict, *, final: bool) -> tuple[dict, dict
         except ValueError as exc:
             errors[q.name] = str(exc)
             continue
-        if q.or_other and OTHER in (answers[q.name] if isinstance(answers[q.name], list) else [answers[q.name]]):
+        if q.or_other and OTHER in (
+            answers[q.name] if isinstance(answers[q.name], list) else [answers[q.name]]
+        ):
             other = str(raw.get(f"{q.name}_other", "")).strip()
             if other:
                 answers[f"{q.name}_other"] = other

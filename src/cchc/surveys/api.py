@@ -22,8 +22,18 @@ class SurveySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Survey
-        fields = ["id", "name", "kind", "status", "agency_code", "questionnaire", "questionnaire_version",
-                  "par_cycle_code", "sample_seed", "is_synthetic"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "status",
+            "agency_code",
+            "questionnaire",
+            "questionnaire_version",
+            "par_cycle_code",
+            "sample_seed",
+            "is_synthetic",
+        ]
 
 
 class SurveyList(generics.ListAPIView):
@@ -59,12 +69,22 @@ class Satisfaction(APIView):
         table = scoring.suppress_small(scoring.satisfaction(survey, by_service=by_service))
         from cchc.org.models import Agency
 
-        codes = dict(Agency.objects.filter(pk__in=table["subject_id"].tolist()).values_list("pk", "code")) if len(table) else {}
+        codes = (
+            dict(Agency.objects.filter(pk__in=table["subject_id"].tolist()).values_list("pk", "code"))
+            if len(table)
+            else {}
+        )
         rows = []
         for rec in table.to_dict("records"):
-            row = {"subject_code": codes.get(rec["subject_id"], ""), "n": int(rec["n"]),
-                   "shares": {a: (None if rec[a] is None or rec[a] != rec[a] else round(float(rec[a]), 4))
-                              for a in scoring.ASPECTS if a in rec}}
+            row = {
+                "subject_code": codes.get(rec["subject_id"], ""),
+                "n": int(rec["n"]),
+                "shares": {
+                    a: (None if rec[a] is None or rec[a] != rec[a] else round(float(rec[a]), 4))
+                    for a in scoring.ASPECTS
+                    if a in rec
+                },
+            }
             if by_service:
                 row["service"] = rec["service"]
             rows.append(row)
@@ -81,15 +101,26 @@ class LatestScores(APIView):
         run = get_object_or_404(ScoreRun, pk=ScoreRun.objects.filter(survey=survey).values("pk")[:1])
         minimum = settings.CCHC_SURVEY_MIN_GROUP
         results = {}
-        for key, subject in run.results.items():
+        for _key, subject in run.results.items():
             items = {}
             for code, entry in subject["items"].items():
-                groups = {g: {"n": v["n"], "mean": v["mean"] if v["n"] >= minimum else None} for g, v in entry["groups"].items()}
+                groups = {
+                    g: {"n": v["n"], "mean": v["mean"] if v["n"] >= minimum else None}
+                    for g, v in entry["groups"].items()
+                }
                 items[code] = {**entry, "groups": groups}
             results[subject["code"]] = {"name": subject["name"], "n": subject["n"], "items": items}
-        return Response({"id": run.pk, "computed_at": run.computed_at, "responses": run.response_count,
-                         "inputs_digest": run.inputs_digest, "written_to_par": run.written_to_par,
-                         "parameters": run.parameters, "results": results})
+        return Response(
+            {
+                "id": run.pk,
+                "computed_at": run.computed_at,
+                "responses": run.response_count,
+                "inputs_digest": run.inputs_digest,
+                "written_to_par": run.written_to_par,
+                "parameters": run.parameters,
+                "results": results,
+            }
+        )
 
 
 urlpatterns = [

@@ -17,12 +17,22 @@ class SurveysConfig(AppConfig):
             from .selectors import surveys_visible
 
             surveys = surveys_visible(user)
-            return [(_("Survey rounds open"), format_number(surveys.filter(status="open").count())),
-                    (_("Survey rounds"), format_number(surveys.count()))]
+            return [
+                (_("Survey rounds open"), format_number(surveys.filter(status="open").count())),
+                (_("Survey rounds"), format_number(surveys.count())),
+            ]
 
-        register_nav(NavItem("surveys", _("Surveys"), "surveys:index", access.VIEW.code,
-                             _("Sociological surveys for the PAR index and the satisfaction index (SIPAS)."), 60,
-                             summary=summary))
+        register_nav(
+            NavItem(
+                "surveys",
+                _("Surveys"),
+                "surveys:index",
+                access.VIEW.code,
+                _("Sociological surveys for the PAR index and the satisfaction index (SIPAS)."),
+                60,
+                summary=summary,
+            )
+        )
         from . import metrics
 
         metrics.register()

@@ -10,9 +10,16 @@ from . import services
 from .models import Question, Survey
 
 K = Question.Kind
-LIKERT = [(str(v), {"vi": vi, "en": en}, None) for v, vi, en in (
-    (1, "Rất không hài lòng", "Very dissatisfied"), (2, "Không hài lòng", "Dissatisfied"),
-    (3, "Bình thường", "Neither"), (4, "Hài lòng", "Satisfied"), (5, "Rất hài lòng", "Very satisfied"))]
+LIKERT = [
+    (str(v), {"vi": vi, "en": en}, None)
+    for v, vi, en in (
+        (1, "Rất không hài lòng", "Very dissatisfied"),
+        (2, "Không hài lòng", "Dissatisfied"),
+        (3, "Bình thường", "Neither"),
+        (4, "Hài lòng", "Satisfied"),
+        (5, "Rất hài lòng", "Very satisfied"),
+    )
+]
 ASPECT_QUESTIONS = [
     ("access", "Tiếp cận dịch vụ (địa điểm, thời gian, trang thiết bị)", "Access to the service"),
     ("procedures", "Thủ tục hành chính (công khai, hồ sơ, thời hạn, phí)", "The administrative procedure"),
@@ -29,19 +36,44 @@ def load(out):
     molisa = Agency.objects.filter(code="000.00.00.G12").first()
     if admin is None or molisa is None or Survey.objects.filter(name__startswith="SIPAS 2018").exists():
         return
-    units = list(Agency.objects.filter(code__in=["000.00.12.G12", "000.00.01.G12", "000.00.10.G12"]).order_by("code"))
-    q = services.questionnaire_create(actor=admin, agency=molisa, code="sipas_molisa",
-                                      titles={"vi": "Phiếu khảo sát sự hài lòng (SIPAS)", "en": "Satisfaction survey (SIPAS)"})
+    units = list(
+        Agency.objects.filter(code__in=["000.00.12.G12", "000.00.01.G12", "000.00.10.G12"]).order_by("code")
+    )
+    q = services.questionnaire_create(
+        actor=admin,
+        agency=molisa,
+        code="sipas_molisa",
+        titles={"vi": "Phiếu khảo sát sự hài lòng (SIPAS)", "en": "Satisfaction survey (SIPAS)"},
+    )
     for i, (aspect, vi, en) in enumerate(ASPECT_QUESTIONS):
         # The first question creates the shared Likert list; the others reuse it.
-        services.question_add(actor=admin, questionnaire=q, kind=K.LIKERT, name=f"sat_{aspect}",
-                              labels={"vi": vi, "en": en}, required=True, aspect=aspect, list_name="likert5",
-                              choices=LIKERT if i == 0 else None)
-    services.question_add(actor=admin, questionnaire=q, kind=K.TEXT, name="suggestion",
-                          labels={"vi": "Góp ý để cải thiện dịch vụ", "en": "Suggestions"})
+        services.question_add(
+            actor=admin,
+            questionnaire=q,
+            kind=K.LIKERT,
+            name=f"sat_{aspect}",
+            labels={"vi": vi, "en": en},
+            required=True,
+            aspect=aspect,
+            list_name="likert5",
+            choices=LIKERT if i == 0 else None,
+        )
+    services.question_add(
+        actor=admin,
+        questionnaire=q,
+        kind=K.TEXT,
+        name="suggestion",
+        labels={"vi": "Góp ý để cải thiện dịch vụ", "en": "Suggestions"},
+    )
     services.questionnaire_publish(actor=admin, questionnaire=q)
-    survey = services.survey_create(actor=admin, questionnaire=q, agency=molisa, kind=Survey.Kind.SIPAS,
-                                    name="SIPAS 2018 – Bộ LĐTBXH (dữ liệu mẫu)", is_synthetic=True)
+    survey = services.survey_create(
+        actor=admin,
+        questionnaire=q,
+        agency=molisa,
+        kind=Survey.Kind.SIPAS,
+        name="SIPAS 2018 – Bộ LĐTBXH (dữ liệu mẫu)",
+        is_synthetic=True,
+    )
     services.group_save(actor=admin, survey=survey, code="citizens", name="Người dân", weight=1)
     services.group_save(actor=admin, survey=survey, code="businesses", name="Doanh nghiệp", weight=1)
     rng = np.random.default_rng(2018)
@@ -50,7 +82,13 @@ def load(out):
         for _n in range(40 + 15 * i):
             mood = rng.choice([2, 3, 4, 4, 5, 5]) - (1 if i == 2 else 0)
             answers = np.clip(mood + rng.integers(-1, 2, size=len(ASPECT_QUESTIONS)), 1, 5)
-            lines.append(f"{rng.choice(['citizens', 'businesses'], p=[0.8, 0.2])},{unit.code},{SERVICES[int(rng.integers(0, 2))]},"
-                         + ",".join(str(v) for v in answers))
-    services.responses_import(actor=admin, survey=survey, data=("\n".join(lines) + "\n").encode(), file_name="demo.csv")
-    out.write(f"surveys: questionnaire {q.code}, survey “{survey.name}” with {len(lines) - 1} synthetic responses\n")
+            lines.append(
+                f"{rng.choice(['citizens', 'businesses'], p=[0.8, 0.2])},{unit.code},{SERVICES[int(rng.integers(0, 2))]},"
+                + ",".join(str(v) for v in answers)
+            )
+    services.responses_import(
+        actor=admin, survey=survey, data=("\n".join(lines) + "\n").encode(), file_name="demo.csv"
+    )
+    out.write(
+        f"surveys: questionnaire {q.code}, survey “{survey.name}” with {len(lines) - 1} synthetic responses\n"
+    )

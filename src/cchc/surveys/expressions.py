@@ -10,13 +10,16 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-TOKEN_RE = re.compile(r"""\s*(?:
+TOKEN_RE = re.compile(
+    r"""\s*(?:
     (?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.\-]*\})
   | (?P<num>\d+(?:\.\d+)?)
   | (?P<str>'[^']*'|"[^"]*")
   | (?P<op><=|>=|!=|=|<|>|\(|\)|,)
   | (?P<name>[A-Za-z_][A-Za-z0-9_\-]*(?:\(\))?|\.)
-)""", re.VERBOSE)
+)""",
+    re.VERBOSE,
+)
 FUNCTIONS = {"selected", "not", "count-selected"}
 
 
@@ -30,7 +33,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = TOKEN_RE.match(text, pos)
         if not m or m.end() == pos:
-            raise ExpressionError(f"cannot read “{text[pos:pos + 15]}”")
+            raise ExpressionError(f"cannot read “{text[pos : pos + 15]}”")
         kind = m.lastgroup
         out.append((kind, m.group(kind)))
         pos = m.end()
@@ -145,7 +148,9 @@ def _value(node, answers: dict, row: dict | None, self_value):
             return left and _truth(_value(node[2], answers, row, self_value))
         return left or _truth(_value(node[2], answers, row, self_value))
     if tag == "cmp":
-        return _compare(node[1], _value(node[2], answers, row, self_value), _value(node[3], answers, row, self_value))
+        return _compare(
+            node[1], _value(node[2], answers, row, self_value), _value(node[3], answers, row, self_value)
+        )
     raise ExpressionError(f"cannot evaluate {tag}")
 
 

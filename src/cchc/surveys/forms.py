@@ -33,19 +33,37 @@ class QuestionnaireForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type"), choices=[c for c in Question.Kind.choices if c[0] != Question.Kind.HIDDEN])
-    name = forms.CharField(label=_("Name"), max_length=100, required=False,
-                           help_text=_("short identifier, e.g. q1_access (letters, digits, _)"))
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[c for c in Question.Kind.choices if c[0] != Question.Kind.HIDDEN]
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        help_text=_("short identifier, e.g. q1_access (letters, digits, _)"),
+    )
     label_vi = forms.CharField(label=_("Question in Vietnamese"), max_length=1000, required=False)
     label_en = forms.CharField(label=_("Question in English"), max_length=1000, required=False)
     required = forms.BooleanField(label=_("Answer required"), required=False)
-    relevant = forms.CharField(label=_("Ask only when"), max_length=500, required=False,
-                               help_text=_("e.g. ${q1} = 'yes' or ${age} >= 18"))
-    choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text=_("one per line: value | Vietnamese label | English label | score (0–100, optional). "
-                                          "Likert: 1 | Rất không hài lòng … 5 | Rất hài lòng"))
+    relevant = forms.CharField(
+        label=_("Ask only when"),
+        max_length=500,
+        required=False,
+        help_text=_("e.g. ${q1} = 'yes' or ${age} >= 18"),
+    )
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "one per line: value | Vietnamese label | English label | score (0–100, optional). "
+            "Likert: 1 | Rất không hài lòng … 5 | Rất hài lòng"
+        ),
+    )
     par_item = forms.CharField(label=_("PAR index item scored"), max_length=40, required=False)
-    aspect = forms.ChoiceField(label=_("SIPAS aspect"), choices=[("", "—")] + Question.Aspect.choices, required=False)
+    aspect = forms.ChoiceField(
+        label=_("SIPAS aspect"), choices=[("", "—")] + Question.Aspect.choices, required=False
+    )
 
     def clean_choices(self):
         rows = []
@@ -62,7 +80,9 @@ class QuestionForm(forms.Form):
                 try:
                     score = Decimal(parts[3].replace(",", "."))
                 except InvalidOperation:
-                    raise forms.ValidationError(_("Line %(n)s: the score is not a number.") % {"n": number}) from None
+                    raise forms.ValidationError(
+                        _("Line %(n)s: the score is not a number.") % {"n": number}
+                    ) from None
             rows.append((value, labels, score))
         return rows
 
@@ -73,12 +93,16 @@ class SurveyForm(forms.Form):
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
     agency = forms.ModelChoiceField(label=_("Conducting unit"), queryset=Agency.objects.none())
     par_cycle_code = forms.CharField(label=_("PAR index cycle code"), max_length=40, required=False)
-    satisfied_from = forms.IntegerField(label=_("Satisfied from (1–5 scale)"), min_value=1, max_value=10, initial=4)
+    satisfied_from = forms.IntegerField(
+        label=_("Satisfied from (1–5 scale)"), min_value=1, max_value=10, initial=4
+    )
 
     def __init__(self, *args, agencies=None, questionnaires=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
-        self.fields["questionnaire"].queryset = questionnaires if questionnaires is not None else Questionnaire.objects.none()
+        self.fields["questionnaire"].queryset = (
+            questionnaires if questionnaires is not None else Questionnaire.objects.none()
+        )
 
 
 class GroupForm(forms.Form):
@@ -106,7 +130,9 @@ class QuotaForm(forms.Form):
 
 
 class SampleForm(forms.Form):
-    seed = forms.IntegerField(label=_("Random seed"), min_value=0, help_text=_("the same seed draws the same sample"))
+    seed = forms.IntegerField(
+        label=_("Random seed"), min_value=0, help_text=_("the same seed draws the same sample")
+    )
 
 
 class PaperTargetForm(forms.Form):

@@ -23,7 +23,9 @@ def sipas_satisfied(agency, period) -> MetricValue:
         names = overall or [q.name for q in spec.questions if q.aspect]
         if not names:
             continue
-        rows = Response.objects.filter(survey=survey, subject=agency, submitted_on__range=(period.start, period.end))
+        rows = Response.objects.filter(
+            survey=survey, subject=agency, submitted_on__range=(period.start, period.end)
+        )
         frame = pd.DataFrame.from_records(list(rows.values_list("answers", flat=True)), columns=names)
         mean = frame.apply(pd.to_numeric, errors="coerce").mean(axis=1, skipna=True).dropna()
         satisfied += int((mean >= survey.satisfied_from).sum())
@@ -32,6 +34,12 @@ def sipas_satisfied(agency, period) -> MetricValue:
 
 
 def register():
-    register_metric(Metric("surveys.sipas_satisfied", _("Share of people satisfied with the unit's services (SIPAS)"),
-                           "percent", sipas_satisfied,
-                           _("Respondents satisfied overall over respondents, in satisfaction surveys about the unit.")))
+    register_metric(
+        Metric(
+            "surveys.sipas_satisfied",
+            _("Share of people satisfied with the unit's services (SIPAS)"),
+            "percent",
+            sipas_satisfied,
+            _("Respondents satisfied overall over respondents, in satisfaction surveys about the unit."),
+        )
+    )

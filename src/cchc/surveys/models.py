@@ -11,9 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
@@ -33,12 +32,15 @@ class Questionnaire(TimeStampedModel):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
-    code = models.SlugField(_("code"), max_length=80, help_text=_("the XLSForm form_id; shared by all versions"))
+    code = models.SlugField(
+        _("code"), max_length=80, help_text=_("the XLSForm form_id; shared by all versions")
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     titles = models.JSONField(_("title"), default=dict, help_text=_("per language: {'vi': …, 'en': …}"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="questionnaires",
-                               verbose_name=_("owning unit"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("owning unit")
+    )
     source_file = models.CharField(_("imported from"), max_length=255, blank=True)
     allow_choice_duplicates = models.BooleanField(default=False)
 
@@ -88,8 +90,12 @@ class Question(models.Model):
     position = models.PositiveIntegerField(pgettext_lazy("ordering", "position"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    xlsform_type = models.CharField(_("XLSForm type"), max_length=120, blank=True,
-                                    help_text=_("the type as written in the imported form, kept for export"))
+    xlsform_type = models.CharField(
+        _("XLSForm type"),
+        max_length=120,
+        blank=True,
+        help_text=_("the type as written in the imported form, kept for export"),
+    )
     list_name = models.CharField(_("choice list"), max_length=100, blank=True)
     or_other = models.BooleanField(_("“or other” allowed"), default=False)
     labels = models.JSONField(_("label"), default=dict)
@@ -98,8 +104,12 @@ class Question(models.Model):
     relevant = models.CharField(_("relevant when"), max_length=500, blank=True)
     choice_filter = models.CharField(_("choice filter"), max_length=500, blank=True)
     appearance = models.CharField(_("appearance"), max_length=100, blank=True)
-    par_item = models.CharField(_("PAR index item"), max_length=40, blank=True,
-                                help_text=_("code of the PAR sub-criterion this answer scores"))
+    par_item = models.CharField(
+        _("PAR index item"),
+        max_length=40,
+        blank=True,
+        help_text=_("code of the PAR sub-criterion this answer scores"),
+    )
     aspect = models.CharField(_("SIPAS aspect"), max_length=20, choices=Aspect.choices, blank=True)
     extra = models.JSONField(default=dict, blank=True, help_text="other XLSForm columns, kept for export")
 
@@ -107,7 +117,9 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["questionnaire", "position"]
-        constraints = [models.UniqueConstraint(fields=["questionnaire", "position"], name="question_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "position"], name="question_position")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -141,8 +153,14 @@ class Choice(models.Model):
     position = models.PositiveIntegerField(pgettext_lazy("ordering", "position"))
     name = models.CharField(_("value"), max_length=100)
     labels = models.JSONField(_("label"), default=dict)
-    score = models.DecimalField(_("score (% of the item's points)"), max_digits=6, decimal_places=2, null=True,
-                                blank=True, help_text=_("e.g. 100, 60, 20, 0; empty: numeric values scale linearly"))
+    score = models.DecimalField(
+        _("score (% of the item's points)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("e.g. 100, 60, 20, 0; empty: numeric values scale linearly"),
+    )
     filters = models.JSONField(default=dict, blank=True, help_text="extra columns used by choice filters")
     external = models.BooleanField(default=False, help_text="from the external_choices sheet")
 
@@ -173,20 +191,34 @@ class Survey(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAR)
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="surveys",
-                                      verbose_name=_("questionnaire"))
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="surveys",
-                               verbose_name=_("conducting unit"))
-    par_cycle_code = models.CharField(_("PAR index cycle"), max_length=40, blank=True,
-                                      help_text=_("code of the PAR cycle that receives the survey points"))
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("questionnaire")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("conducting unit")
+    )
+    par_cycle_code = models.CharField(
+        _("PAR index cycle"),
+        max_length=40,
+        blank=True,
+        help_text=_("code of the PAR cycle that receives the survey points"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREPARING)
     sample_seed = models.BigIntegerField(_("sampling seed"), null=True, blank=True)
     satisfied_from = models.PositiveSmallIntegerField(
-        _("satisfied from"), default=4,
-        help_text=_("on a 1–5 scale, answers at or above this value count as satisfied (SIPAS)"))
+        _("satisfied from"),
+        default=4,
+        help_text=_("on a 1–5 scale, answers at or above this value count as satisfied (SIPAS)"),
+    )
     token_salt = models.CharField(max_length=32, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", help_text=_("also the actor of automatic score updates"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("also the actor of automatic score updates"),
+    )
     is_synthetic = models.BooleanField(_("synthetic (demo) data"), default=False)
 
     class Meta:
@@ -204,8 +236,13 @@ class RespondentGroup(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="groups")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
-    weight = models.DecimalField(_("weight"), max_digits=7, decimal_places=3, default=Decimal("1"),
-                                 help_text=_("relative weight of this group's average in the item score"))
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=7,
+        decimal_places=3,
+        default=Decimal("1"),
+        help_text=_("relative weight of this group's average in the item score"),
+    )
 
     class Meta:
         verbose_name = _("respondent group")
@@ -221,7 +258,9 @@ class Quota(models.Model):
     """How many respondents of a group to sample for one assessed unit (stratum)."""
 
     group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="quotas")
-    subject = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed unit"))
+    subject = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed unit")
+    )
     size = models.PositiveIntegerField(_("sample size"))
 
     class Meta:
@@ -254,7 +293,9 @@ class Invitation(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     group = models.ForeignKey(RespondentGroup, on_delete=models.CASCADE, related_name="+")
     subject = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    frame_entry = models.OneToOneField(FrameEntry, null=True, on_delete=models.CASCADE, related_name="invitation")
+    frame_entry = models.OneToOneField(
+        FrameEntry, null=True, on_delete=models.CASCADE, related_name="invitation"
+    )
     service = models.CharField(max_length=200, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
 
@@ -281,7 +322,9 @@ class ImportBatch(TimeStampedModel):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(max_length=255)
     rows = models.PositiveIntegerField()
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class Response(models.Model):
@@ -294,11 +337,15 @@ class Response(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     group = models.ForeignKey(RespondentGroup, on_delete=models.PROTECT, related_name="responses")
-    subject = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed unit"))
+    subject = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed unit")
+    )
     service = models.CharField(_("service"), max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     submitted_on = models.DateField(_("submitted on"))
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="responses")
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
+    )
     answers = models.JSONField(default=dict)
 
     class Meta:

@@ -7,15 +7,22 @@ from decimal import Decimal
 
 def _modules():
     try:
-        return importlib.import_module("cchc.parindex.selectors"), importlib.import_module("cchc.parindex.services")
+        return importlib.import_module("cchc.parindex.selectors"), importlib.import_module(
+            "cchc.parindex.services"
+        )
     except ImportError:
         return None, None
 
 
 def available() -> bool:
     selectors, services = _modules()
-    return bool(selectors and services and hasattr(selectors, "cycle_get") and hasattr(selectors, "survey_items")
-                and hasattr(services, "survey_points_record"))
+    return bool(
+        selectors
+        and services
+        and hasattr(selectors, "cycle_get")
+        and hasattr(selectors, "survey_items")
+        and hasattr(services, "survey_points_record")
+    )
 
 
 def cycle(code: str):
@@ -39,5 +46,12 @@ def survey_item_maxima(code: str) -> dict[str, Decimal] | None:
 
 def record_points(*, actor, cycle, subject, item_code: str, points: Decimal, note: str) -> None:
     _selectors, services = _modules()
-    services.survey_points_record(actor=actor, cycle=cycle, subject=subject, item_code=item_code, points=points,
-                                  source="survey", note=note)
+    services.survey_points_record(
+        actor=actor,
+        cycle=cycle,
+        subject=subject,
+        item_code=item_code,
+        points=points,
+        source="survey",
+        note=note,
+    )

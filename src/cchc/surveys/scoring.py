@@ -54,7 +54,11 @@ def fraction_maps(spec: FormSpec) -> dict[str, tuple[str, dict[str, float]]]:
 
 def load_answers(survey: Survey, names: list[str]) -> pd.DataFrame:
     """One row per response: subject_id, group_id, service and the named answers."""
-    rows = list(Response.objects.filter(survey=survey).order_by("id").values_list("subject_id", "group_id", "service", "answers"))
+    rows = list(
+        Response.objects.filter(survey=survey)
+        .order_by("id")
+        .values_list("subject_id", "group_id", "service", "answers")
+    )
     if not rows:
         return pd.DataFrame(columns=["subject_id", "group_id", "service", *names])
     subjects, groups, services, answers = zip(*rows, strict=True)
@@ -71,20 +75,33 @@ def compute(survey: Survey, max_points: dict[str, Decimal] | None) -> dict:
     maps = fraction_maps(spec)
     frame = load_answers(survey, list(maps))
     groups = {g.pk: g for g in RespondentGroup.objects.filter(survey=survey)}
-    fractions = pd.DataFrame({name: frame[name].map(mapping) for name, (_item, mapping) in maps.items()},
-                             index=frame.index, dtype=float)
+    fractions = pd.DataFrame(
+        {name: frame[name].map(mapping) for name, (_item, mapping) in maps.items()},
+        index=frame.index,
+        dtype=float,
+    )
     item_codes = sorted({item for item, _m in maps.values()})
-    per_item = pd.DataFrame({
-        item: fractions[[n for n, (i, _m) in maps.items() if i == item]].mean(axis=1, skipna=True)
-        for item in item_codes}, index=frame.index)
+    per_item = pd.DataFrame(
+        {
+            item: fractions[[n for n, (i, _m) in maps.items() if i == item]].mean(axis=1, skipna=True)
+            for item in item_codes
+        },
+        index=frame.index,
+    )
     per_item["subject_id"] = frame["subject_id"].to_numpy()
     per_item["group_id"] = frame["group_id"].to_numpy()
     parameters = {
-        "items": {code: {"questions": [n for n, (i, _m) in maps.items() if i == code],
-                         "max_points": str(max_points[code]) if max_points and code in max_points else None}
-                  for code in item_codes},
+        "items": {
+            code: {
+                "questions": [n for n, (i, _m) in maps.items() if i == code],
+                "max_points": str(max_points[code]) if max_points and code in max_points else None,
+            }
+            for code in item_codes
+        },
         "fractions": {name: mapping for name, (_i, mapping) in maps.items()},
-        "groups": {str(g.pk): {"code": g.code, "name": g.name, "weight": str(g.weight)} for g in groups.values()},
+        "groups": {
+            str(g.pk): {"code": g.code, "name": g.name, "weight": str(g.weight)} for g in groups.values()
+        },
     }
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode())
     digest.update(pd.util.hash_pandas_object(per_item, index=False).to_numpy().tobytes())
@@ -104,23 +121,46 @@ def compute(survey: Survey, max_points: dict[str, Decimal] | None) -> dict:
             w = weights.reindex(sub_means.index[present]).fillna(0).to_numpy()
             m = sub_means[code][present].to_numpy()
             weighted = float(np.dot(w, m) / w.sum()) if w.sum() > 0 else float(m.mean())
-            entry = {"groups": {groups[g].code: {"n": int(sub_counts[code][g]), "mean": round(float(sub_means[code][g]), 6)}
-                                for g in sub_means.index[present]},
-                     "weighted": round(weighted, 6)}
+            entry = {
+                "groups": {
+                    groups[g].code: {
+                        "n": int(sub_counts[code][g]),
+                        "mean": round(float(sub_means[code][g]), 6),
+                    }
+                    for g in sub_means.index[present]
+                },
+                "weighted": round(weighted, 6),
+            }
             if max_points and code in max_points:
-                entry["points"] = str((Decimal(max_points[code]) * Decimal(repr(weighted))).quantize(POINT, ROUND_HALF_UP))
+                entry["points"] = str(
+                    (Decimal(max_points[code]) * Decimal(repr(weighted))).quantize(POINT, ROUND_HALF_UP)
+                )
             item_results[code] = entry
         agency = subjects[subject_id]
-        results[str(subject_id)] = {"code": agency.code, "name": agency.name, "n": int(total), "items": item_results}
-    return {"parameters": parameters, "results": results, "response_count": len(frame),
-            "digest": digest.hexdigest()}
+        results[str(subject_id)] = {
+            "code": agency.code,
+            "name": agency.name,
+            "n": int(total),
+            "items": item_results,
+        }
+    return {
+        "parameters": parameters,
+        "results": results,
+        "response_count": len(frame),
+        "digest": digest.hexdigest(),
+    }
 
 
 def scores_compute(survey: Survey) -> ScoreRun:
     max_points = par.survey_item_maxima(survey.par_cycle_code) if survey.par_cycle_code else None
     data = compute(survey, max_points)
-    return ScoreRun.objects.create(survey=survey, response_count=data["response_count"], inputs_digest=data["digest"],
-                                   parameters=data["parameters"], results=data["results"])
+    return ScoreRun.objects.create(
+        survey=survey,
+        response_count=data["response_count"],
+        inputs_digest=data["digest"],
+        parameters=data["parameters"],
+        results=data["results"],
+    )
 
 
 @transaction.atomic
@@ -140,10 +180,19 @@ def scores_write(*, actor, survey: Survey) -> ScoreRun:
             if "points" not in entry:
                 continue
             note = _("Survey “%(survey)s”, computation #%(run)s: %(n)s respondents") % {
-                "survey": survey.name, "run": run.pk, "n": sum(g["n"] for g in entry["groups"].values())}
+                "survey": survey.name,
+                "run": run.pk,
+                "n": sum(g["n"] for g in entry["groups"].values()),
+            }
             try:
-                par.record_points(actor=actor, cycle=cycle, subject=agencies[subject_id], item_code=code,
-                                  points=Decimal(entry["points"]), note=note)
+                par.record_points(
+                    actor=actor,
+                    cycle=cycle,
+                    subject=agencies[subject_id],
+                    item_code=code,
+                    points=Decimal(entry["points"]),
+                    note=note,
+                )
             except ValidationError as exc:
                 refused[f"{subject['code']} {code}"] = " ".join(exc.messages)
             else:
@@ -151,8 +200,13 @@ def scores_write(*, actor, survey: Survey) -> ScoreRun:
     run.written_to_par = True
     run.parameters = run.parameters | {"written": written, "refused": refused}
     run.save(update_fields=["written_to_par", "parameters"])
-    audit_record(SCORES_WRITTEN, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"run": run.pk, "written": written, "refused": refused, "digest": run.inputs_digest})
+    audit_record(
+        SCORES_WRITTEN,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"run": run.pk, "written": written, "refused": refused, "digest": run.inputs_digest},
+    )
     return run
 
 

@@ -20,7 +20,9 @@ def questionnaires_visible(user):
 
 
 def questionnaires_usable(user):
-    return Questionnaire.objects.filter(scope_q(user, MANAGE, "agency"), status=Questionnaire.Status.PUBLISHED)
+    return Questionnaire.objects.filter(
+        scope_q(user, MANAGE, "agency"), status=Questionnaire.Status.PUBLISHED
+    )
 
 
 @dataclass
@@ -34,14 +36,30 @@ class StratumProgress:
 
 def survey_progress(survey: Survey) -> list[StratumProgress]:
     """Per stratum: quota, invitations and responses (all channels). Response counts are aggregates."""
-    invited = {(r["group_id"], r["subject_id"]): r["n"] for r in
-               Invitation.objects.filter(survey=survey).values("group_id", "subject_id").annotate(n=Count("id"))}
-    answered = {(r["group_id"], r["subject_id"]): r["n"] for r in
-                Response.objects.filter(survey=survey).values("group_id", "subject_id").annotate(n=Count("id"))}
+    invited = {
+        (r["group_id"], r["subject_id"]): r["n"]
+        for r in Invitation.objects.filter(survey=survey)
+        .values("group_id", "subject_id")
+        .annotate(n=Count("id"))
+    }
+    answered = {
+        (r["group_id"], r["subject_id"]): r["n"]
+        for r in Response.objects.filter(survey=survey)
+        .values("group_id", "subject_id")
+        .annotate(n=Count("id"))
+    }
     rows = []
-    for quota in Quota.objects.filter(group__survey=survey).select_related("group", "subject").order_by("group__code", "subject__code"):
+    for quota in (
+        Quota.objects.filter(group__survey=survey)
+        .select_related("group", "subject")
+        .order_by("group__code", "subject__code")
+    ):
         key = (quota.group_id, quota.subject_id)
-        rows.append(StratumProgress(quota.group.name, str(quota.subject), quota.size, invited.get(key, 0), answered.get(key, 0)))
+        rows.append(
+            StratumProgress(
+                quota.group.name, str(quota.subject), quota.size, invited.get(key, 0), answered.get(key, 0)
+            )
+        )
     return rows
 
 
@@ -87,8 +105,16 @@ def form_items(spec: FormSpec, answers: dict, errors: dict) -> list[Item]:
             choices = [(c.name, c.label, c.name in selected) for c in spec.choices_for(q, answers)]
             if q.or_other:
                 choices.append(("other", None, "other" in selected))
-        items.append(Item(q, "note" if q.kind == q.Kind.NOTE else q.kind, value, answers.get(f"{q.name}_other", ""),
-                          errors.get(q.name, ""), choices))
+        items.append(
+            Item(
+                q,
+                "note" if q.kind == q.Kind.NOTE else q.kind,
+                value,
+                answers.get(f"{q.name}_other", ""),
+                errors.get(q.name, ""),
+                choices,
+            )
+        )
     return items
 
 

@@ -30,10 +30,24 @@ from cchc.org.models import Agency
 from . import xlsform
 from .access import ENTER, MANAGE
 from .answers import FormSpec, clean_answers
-from .models import (Choice, Draft, FrameEntry, ImportBatch, Invitation, Question, Questionnaire, Quota,
-                     RespondentGroup, Response, Survey, UsedToken)
+from .models import (
+    Choice,
+    Draft,
+    FrameEntry,
+    ImportBatch,
+    Invitation,
+    Question,
+    Questionnaire,
+    Quota,
+    RespondentGroup,
+    Response,
+    Survey,
+    UsedToken,
+)
 
-QUESTIONNAIRE_IMPORTED = event_type("surveys.questionnaire.import", gettext_lazy("Questionnaire imported from XLSForm"))
+QUESTIONNAIRE_IMPORTED = event_type(
+    "surveys.questionnaire.import", gettext_lazy("Questionnaire imported from XLSForm")
+)
 QUESTIONNAIRE_CREATED = event_type("surveys.questionnaire.create", gettext_lazy("Questionnaire created"))
 QUESTIONNAIRE_CHANGED = event_type("surveys.questionnaire.change", gettext_lazy("Questionnaire changed"))
 QUESTIONNAIRE_PUBLISHED = event_type("surveys.questionnaire.publish", gettext_lazy("Questionnaire published"))
@@ -53,37 +67,82 @@ K = Question.Kind
 
 # --- Questionnaires ---------------------------------------------------------------------------
 
+
 def _next_version(code: str) -> int:
-    last = Questionnaire.objects.filter(code=code).order_by("-version").values_list("version", flat=True).first()
+    last = (
+        Questionnaire.objects.filter(code=code).order_by("-version").values_list("version", flat=True).first()
+    )
     return (last or 0) + 1
 
 
 @transaction.atomic
-def questionnaire_import_xlsform(*, actor, agency: Agency, data: bytes, file_name: str = "",
-                                 publish: bool = True) -> tuple[Questionnaire, xlsform.ParsedForm]:
+def questionnaire_import_xlsform(
+    *, actor, agency: Agency, data: bytes, file_name: str = "", publish: bool = True
+) -> tuple[Questionnaire, xlsform.ParsedForm]:
     """Create a new questionnaire version from an XLSForm. Nothing is written if the form has errors."""
     require_perm(actor, MANAGE, agency)
     form = xlsform.parse(data, file_name=file_name)
     q = Questionnaire.objects.create(
-        code=form.form_id, version=_next_version(form.form_id), titles=form.titles, agency=agency,
-        source_file=file_name[:255], allow_choice_duplicates=form.allow_choice_duplicates,
-        status=Questionnaire.Status.PUBLISHED if publish else Questionnaire.Status.DRAFT)
-    Question.objects.bulk_create([
-        Question(questionnaire=q, position=i, name=p.name, kind=p.kind, xlsform_type=p.xlsform_type,
-                 list_name=p.list_name, or_other=p.or_other, labels=p.labels, hints=p.hints, required=p.required,
-                 relevant=p.relevant, choice_filter=p.choice_filter, appearance=p.appearance, par_item=p.par_item,
-                 aspect=p.aspect, extra=p.extra)
-        for i, p in enumerate(form.questions, start=1)])
+        code=form.form_id,
+        version=_next_version(form.form_id),
+        titles=form.titles,
+        agency=agency,
+        source_file=file_name[:255],
+        allow_choice_duplicates=form.allow_choice_duplicates,
+        status=Questionnaire.Status.PUBLISHED if publish else Questionnaire.Status.DRAFT,
+    )
+    Question.objects.bulk_create(
+        [
+            Question(
+                questionnaire=q,
+                position=i,
+                name=p.name,
+                kind=p.kind,
+                xlsform_type=p.xlsform_type,
+                list_name=p.list_name,
+                or_other=p.or_other,
+                labels=p.labels,
+                hints=p.hints,
+                required=p.required,
+                relevant=p.relevant,
+                choice_filter=p.choice_filter,
+                appearance=p.appearance,
+                par_item=p.par_item,
+                aspect=p.aspect,
+                extra=p.extra,
+            )
+            for i, p in enumerate(form.questions, start=1)
+        ]
+    )
     positions: dict[str, int] = {}
     rows = []
     for c in form.choices:
         positions[c.list_name] = positions.get(c.list_name, 0) + 1
-        rows.append(Choice(questionnaire=q, list_name=c.list_name, position=positions[c.list_name], name=c.name,
-                           labels=c.labels, score=c.score, filters=c.filters, external=c.external))
+        rows.append(
+            Choice(
+                questionnaire=q,
+                list_name=c.list_name,
+                position=positions[c.list_name],
+                name=c.name,
+                labels=c.labels,
+                score=c.score,
+                filters=c.filters,
+                external=c.external,
+            )
+        )
     Choice.objects.bulk_create(rows)
-    audit_record(QUESTIONNAIRE_IMPORTED, actor=actor, target=q, agency_id=agency.pk,
-                 after={"file": file_name, "questions": len(form.questions), "choices": len(form.choices),
-                        "version": q.version})
+    audit_record(
+        QUESTIONNAIRE_IMPORTED,
+        actor=actor,
+        target=q,
+        agency_id=agency.pk,
+        after={
+            "file": file_name,
+            "questions": len(form.questions),
+            "choices": len(form.choices),
+            "version": q.version,
+        },
+    )
     return q, form
 
 
@@ -104,21 +163,47 @@ def _editable(actor, questionnaire: Questionnaire) -> None:
 
 
 @transaction.atomic
-def question_add(*, actor, questionnaire: Questionnaire, kind: str, name: str, labels: dict, hints: dict | None = None,
-                 required: bool = False, relevant: str = "", choices: list[tuple[str, dict, object]] | None = None,
-                 list_name: str = "", par_item: str = "", aspect: str = "", appearance: str = "") -> Question:
+def question_add(
+    *,
+    actor,
+    questionnaire: Questionnaire,
+    kind: str,
+    name: str,
+    labels: dict,
+    hints: dict | None = None,
+    required: bool = False,
+    relevant: str = "",
+    choices: list[tuple[str, dict, object]] | None = None,
+    list_name: str = "",
+    par_item: str = "",
+    aspect: str = "",
+    appearance: str = "",
+) -> Question:
     """Append a question. `choices` [(value, {lang: label}, score or None)] makes a list named after it."""
     _editable(actor, questionnaire)
-    q = Question(questionnaire=questionnaire, kind=kind, name=name, labels=labels, hints=hints or {},
-                 required=required, relevant=relevant, par_item=par_item, aspect=aspect,
-                 appearance=appearance or ("likert" if kind == K.LIKERT else ""),
-                 position=(questionnaire.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1)
+    q = Question(
+        questionnaire=questionnaire,
+        kind=kind,
+        name=name,
+        labels=labels,
+        hints=hints or {},
+        required=required,
+        relevant=relevant,
+        par_item=par_item,
+        aspect=aspect,
+        appearance=appearance or ("likert" if kind == K.LIKERT else ""),
+        position=(
+            questionnaire.questions.order_by("-position").values_list("position", flat=True).first() or 0
+        )
+        + 1,
+    )
     if not xlsform.NAME_RE.match(name) and kind != K.END_GROUP:
         raise ValidationError({"name": _("Use letters, digits, _ . - (start with a letter).")})
     if name and questionnaire.questions.filter(name=name).exists():
         raise ValidationError({"name": _("The name “%(name)s” is already used.") % {"name": name}})
     if relevant:
         from .expressions import ExpressionError, parse_expression
+
         try:
             parse_expression(relevant)
         except ExpressionError as exc:
@@ -127,53 +212,119 @@ def question_add(*, actor, questionnaire: Questionnaire, kind: str, name: str, l
         q.list_name = list_name or name
         if choices:
             if questionnaire.choices.filter(list_name=q.list_name).exists():
-                raise ValidationError({"choices": _("The list “%(list)s” already exists.") % {"list": q.list_name}})
-            Choice.objects.bulk_create([
-                Choice(questionnaire=questionnaire, list_name=q.list_name, position=i, name=value, labels=lab, score=score)
-                for i, (value, lab, score) in enumerate(choices, start=1)])
+                raise ValidationError(
+                    {"choices": _("The list “%(list)s” already exists.") % {"list": q.list_name}}
+                )
+            Choice.objects.bulk_create(
+                [
+                    Choice(
+                        questionnaire=questionnaire,
+                        list_name=q.list_name,
+                        position=i,
+                        name=value,
+                        labels=lab,
+                        score=score,
+                    )
+                    for i, (value, lab, score) in enumerate(choices, start=1)
+                ]
+            )
         elif not questionnaire.choices.filter(list_name=q.list_name).exists():
             raise ValidationError({"choices": _("A choice question needs its choices.")})
     if par_item:
         own = list(questionnaire.choices.filter(list_name=q.list_name))
-        if q.kind not in (K.SELECT_ONE, K.LIKERT) or not own or not (
-                all(c.score is not None for c in own) or all(xlsform._is_number(c.name) for c in own)):
-            raise ValidationError({"par_item": _("Only Likert or single-choice questions whose choices all have a score or a numeric value can score a PAR item.")})
+        if (
+            q.kind not in (K.SELECT_ONE, K.LIKERT)
+            or not own
+            or not (all(c.score is not None for c in own) or all(xlsform._is_number(c.name) for c in own))
+        ):
+            raise ValidationError(
+                {
+                    "par_item": _(
+                        "Only Likert or single-choice questions whose choices all have a score or a numeric value can score a PAR item."
+                    )
+                }
+            )
     q.save()
-    audit_record(QUESTIONNAIRE_CHANGED, actor=actor, target=questionnaire, agency_id=questionnaire.agency_id,
-                 after={"added": q.name, "kind": q.kind})
+    audit_record(
+        QUESTIONNAIRE_CHANGED,
+        actor=actor,
+        target=questionnaire,
+        agency_id=questionnaire.agency_id,
+        after={"added": q.name, "kind": q.kind},
+    )
     return q
 
 
 @transaction.atomic
-def question_update(*, actor, question: Question, labels: dict, required: bool = False, relevant: str = "",
-                    par_item: str = "", aspect: str = "", choices: list | None = None) -> Question:
+def question_update(
+    *,
+    actor,
+    question: Question,
+    labels: dict,
+    required: bool = False,
+    relevant: str = "",
+    par_item: str = "",
+    aspect: str = "",
+    choices: list | None = None,
+) -> Question:
     """Change a draft question's wording and rules; `choices` replaces its list when only it uses the list."""
     questionnaire = question.questionnaire
     _editable(actor, questionnaire)
     before = snapshot(question)
     if relevant:
         from .expressions import ExpressionError, parse_expression
+
         try:
             parse_expression(relevant)
         except ExpressionError as exc:
             raise ValidationError({"relevant": str(exc)}) from exc
     if choices and question.has_choices:
         if questionnaire.questions.filter(list_name=question.list_name).exclude(pk=question.pk).exists():
-            raise ValidationError({"choices": _("Other questions share the list “%(list)s”; its choices cannot change here.") % {"list": question.list_name}})
+            raise ValidationError(
+                {
+                    "choices": _("Other questions share the list “%(list)s”; its choices cannot change here.")
+                    % {"list": question.list_name}
+                }
+            )
         questionnaire.choices.filter(list_name=question.list_name).delete()
-        Choice.objects.bulk_create([
-            Choice(questionnaire=questionnaire, list_name=question.list_name, position=i, name=value, labels=lab, score=score)
-            for i, (value, lab, score) in enumerate(choices, start=1)])
+        Choice.objects.bulk_create(
+            [
+                Choice(
+                    questionnaire=questionnaire,
+                    list_name=question.list_name,
+                    position=i,
+                    name=value,
+                    labels=lab,
+                    score=score,
+                )
+                for i, (value, lab, score) in enumerate(choices, start=1)
+            ]
+        )
     question.labels, question.required, question.relevant = labels, required, relevant
     question.par_item, question.aspect = par_item, aspect
     if par_item:
         own = list(questionnaire.choices.filter(list_name=question.list_name))
-        if question.kind not in (K.SELECT_ONE, K.LIKERT) or not own or not (
-                all(c.score is not None for c in own) or all(xlsform._is_number(c.name) for c in own)):
-            raise ValidationError({"par_item": _("Only Likert or single-choice questions whose choices all have a score or a numeric value can score a PAR item.")})
+        if (
+            question.kind not in (K.SELECT_ONE, K.LIKERT)
+            or not own
+            or not (all(c.score is not None for c in own) or all(xlsform._is_number(c.name) for c in own))
+        ):
+            raise ValidationError(
+                {
+                    "par_item": _(
+                        "Only Likert or single-choice questions whose choices all have a score or a numeric value can score a PAR item."
+                    )
+                }
+            )
     question.save()
-    audit_record(QUESTIONNAIRE_CHANGED, actor=actor, target=questionnaire, agency_id=questionnaire.agency_id,
-                 before={"question": before}, after={"question": snapshot(question)})
+    audit_record(
+        QUESTIONNAIRE_CHANGED,
+        actor=actor,
+        target=questionnaire,
+        agency_id=questionnaire.agency_id,
+        before={"question": before},
+        after={"question": snapshot(question)},
+    )
     return question
 
 
@@ -183,8 +334,13 @@ def question_remove(*, actor, question: Question) -> None:
     _editable(actor, questionnaire)
     name = question.name
     question.delete()
-    audit_record(QUESTIONNAIRE_CHANGED, actor=actor, target=questionnaire, agency_id=questionnaire.agency_id,
-                 after={"removed": name})
+    audit_record(
+        QUESTIONNAIRE_CHANGED,
+        actor=actor,
+        target=questionnaire,
+        agency_id=questionnaire.agency_id,
+        after={"removed": name},
+    )
 
 
 @transaction.atomic
@@ -192,8 +348,11 @@ def question_move(*, actor, question: Question, up: bool) -> None:
     questionnaire = question.questionnaire
     _editable(actor, questionnaire)
     siblings = questionnaire.questions.order_by("position")
-    other = (siblings.filter(position__lt=question.position).last() if up
-             else siblings.filter(position__gt=question.position).first())
+    other = (
+        siblings.filter(position__lt=question.position).last()
+        if up
+        else siblings.filter(position__gt=question.position).first()
+    )
     if other is None:
         return
     a, b = question.position, other.position
@@ -203,8 +362,13 @@ def question_move(*, actor, question: Question, up: bool) -> None:
     other.save(update_fields=["position"])
     question.position = b
     question.save(update_fields=["position"])
-    audit_record(QUESTIONNAIRE_CHANGED, actor=actor, target=questionnaire, agency_id=questionnaire.agency_id,
-                 after={"moved": question.name, "up": up})
+    audit_record(
+        QUESTIONNAIRE_CHANGED,
+        actor=actor,
+        target=questionnaire,
+        agency_id=questionnaire.agency_id,
+        after={"moved": question.name, "up": up},
+    )
 
 
 @transaction.atomic
@@ -214,7 +378,9 @@ def questionnaire_publish(*, actor, questionnaire: Questionnaire) -> Questionnai
         raise ValidationError(_("The questionnaire has no questions."))
     questionnaire.status = Questionnaire.Status.PUBLISHED
     questionnaire.save(update_fields=["status", "updated_at"])
-    audit_record(QUESTIONNAIRE_PUBLISHED, actor=actor, target=questionnaire, agency_id=questionnaire.agency_id)
+    audit_record(
+        QUESTIONNAIRE_PUBLISHED, actor=actor, target=questionnaire, agency_id=questionnaire.agency_id
+    )
     return questionnaire
 
 
@@ -222,33 +388,85 @@ def questionnaire_publish(*, actor, questionnaire: Questionnaire) -> Questionnai
 def questionnaire_new_version(*, actor, questionnaire: Questionnaire) -> Questionnaire:
     """A draft copy with the next version number; the published version stays as it was."""
     require_perm(actor, MANAGE, questionnaire.agency)
-    new = Questionnaire.objects.create(code=questionnaire.code, version=_next_version(questionnaire.code),
-                                       titles=questionnaire.titles, agency=questionnaire.agency,
-                                       allow_choice_duplicates=questionnaire.allow_choice_duplicates)
-    Question.objects.bulk_create([Question(**{f.attname: getattr(q, f.attname) for f in Question._meta.concrete_fields
-                                              if f.attname not in ("id", "questionnaire_id")}, questionnaire=new)
-                                  for q in questionnaire.questions.all()])
-    Choice.objects.bulk_create([Choice(**{f.attname: getattr(c, f.attname) for f in Choice._meta.concrete_fields
-                                          if f.attname not in ("id", "questionnaire_id")}, questionnaire=new)
-                                for c in questionnaire.choices.all()])
-    audit_record(QUESTIONNAIRE_CREATED, actor=actor, target=new, agency_id=new.agency_id,
-                 after={"copied_from": questionnaire.pk, "version": new.version})
+    new = Questionnaire.objects.create(
+        code=questionnaire.code,
+        version=_next_version(questionnaire.code),
+        titles=questionnaire.titles,
+        agency=questionnaire.agency,
+        allow_choice_duplicates=questionnaire.allow_choice_duplicates,
+    )
+    Question.objects.bulk_create(
+        [
+            Question(
+                **{
+                    f.attname: getattr(q, f.attname)
+                    for f in Question._meta.concrete_fields
+                    if f.attname not in ("id", "questionnaire_id")
+                },
+                questionnaire=new,
+            )
+            for q in questionnaire.questions.all()
+        ]
+    )
+    Choice.objects.bulk_create(
+        [
+            Choice(
+                **{
+                    f.attname: getattr(c, f.attname)
+                    for f in Choice._meta.concrete_fields
+                    if f.attname not in ("id", "questionnaire_id")
+                },
+                questionnaire=new,
+            )
+            for c in questionnaire.choices.all()
+        ]
+    )
+    audit_record(
+        QUESTIONNAIRE_CREATED,
+        actor=actor,
+        target=new,
+        agency_id=new.agency_id,
+        after={"copied_from": questionnaire.pk, "version": new.version},
+    )
     return new
 
 
 # --- Survey rounds, groups, quotas ------------------------------------------------------------
 
+
 @transaction.atomic
-def survey_create(*, actor, questionnaire: Questionnaire, agency: Agency, name: str, kind: str = Survey.Kind.PAR,
-                  par_cycle_code: str = "", satisfied_from: int = 4, is_synthetic: bool = False) -> Survey:
+def survey_create(
+    *,
+    actor,
+    questionnaire: Questionnaire,
+    agency: Agency,
+    name: str,
+    kind: str = Survey.Kind.PAR,
+    par_cycle_code: str = "",
+    satisfied_from: int = 4,
+    is_synthetic: bool = False,
+) -> Survey:
     require_perm(actor, MANAGE, agency)
     if questionnaire.status != Questionnaire.Status.PUBLISHED:
         raise ValidationError({"questionnaire": _("Publish the questionnaire before using it in a survey.")})
-    survey = Survey.objects.create(name=name, kind=kind, questionnaire=questionnaire, agency=agency,
-                                   par_cycle_code=par_cycle_code, satisfied_from=satisfied_from, is_synthetic=is_synthetic,
-                                   created_by=actor if getattr(actor, "pk", None) else None,
-                                   token_salt=secrets.token_hex(16))
-    audit_record(SURVEY_CREATED, actor=actor, target=survey, agency_id=agency.pk, after=snapshot(survey, ["name", "kind", "questionnaire", "par_cycle_code"]))
+    survey = Survey.objects.create(
+        name=name,
+        kind=kind,
+        questionnaire=questionnaire,
+        agency=agency,
+        par_cycle_code=par_cycle_code,
+        satisfied_from=satisfied_from,
+        is_synthetic=is_synthetic,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        token_salt=secrets.token_hex(16),
+    )
+    audit_record(
+        SURVEY_CREATED,
+        actor=actor,
+        target=survey,
+        agency_id=agency.pk,
+        after=snapshot(survey, ["name", "kind", "questionnaire", "par_cycle_code"]),
+    )
     return survey
 
 
@@ -258,19 +476,31 @@ def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
     before = survey.status
     survey.status = status
     survey.save(update_fields=["status", "updated_at"])
-    audit_record(SURVEY_CHANGED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 before={"status": before}, after={"status": status})
+    audit_record(
+        SURVEY_CHANGED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        before={"status": before},
+        after={"status": status},
+    )
     return survey
 
 
 @transaction.atomic
 def group_save(*, actor, survey: Survey, code: str, name: str, weight=1) -> RespondentGroup:
     require_perm(actor, MANAGE, survey.agency)
-    group, created = RespondentGroup.objects.update_or_create(survey=survey, code=code,
-                                                              defaults={"name": name, "weight": weight})
+    group, created = RespondentGroup.objects.update_or_create(
+        survey=survey, code=code, defaults={"name": name, "weight": weight}
+    )
     group.full_clean()
-    audit_record(SURVEY_CHANGED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"group": code, "name": name, "weight": weight, "created": created})
+    audit_record(
+        SURVEY_CHANGED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"group": code, "name": name, "weight": weight, "created": created},
+    )
     return group
 
 
@@ -281,12 +511,18 @@ def quota_set(*, actor, group: RespondentGroup, subject: Agency, size: int) -> Q
     if survey.invitations.exists():
         raise InvalidTransition(_("The sample is drawn; quotas can no longer change."))
     quota, _created = Quota.objects.update_or_create(group=group, subject=subject, defaults={"size": size})
-    audit_record(SURVEY_CHANGED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"quota": group.code, "subject": subject.code, "size": size})
+    audit_record(
+        SURVEY_CHANGED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"quota": group.code, "subject": subject.code, "size": size},
+    )
     return quota
 
 
 # --- Tables (respondent frames, response files) -----------------------------------------------
+
 
 def _cell_text(value) -> str:
     """An Excel cell as the text a person typed: 5.0 → "5", empty → ""."""
@@ -307,7 +543,9 @@ def read_table(data: bytes, file_name: str) -> pd.DataFrame:
         else:
             frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:  # pandas raises many error types for unreadable input
-        raise ImportRejected([RowError(None, "", _("The file cannot be read as CSV or XLSX: %(error)s") % {"error": exc})]) from exc
+        raise ImportRejected(
+            [RowError(None, "", _("The file cannot be read as CSV or XLSX: %(error)s") % {"error": exc})]
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.fillna("").apply(lambda col: col.str.strip())
 
@@ -327,7 +565,12 @@ def _lookup(frame, survey, errors):
     """group and subject columns → ids; errors for unknown codes."""
     groups = dict(RespondentGroup.objects.filter(survey=survey).values_list("code", "id"))
     group_ids = frame["group"].map(groups)
-    _bad_rows(group_ids.isna(), "group", _("Unknown respondent group (use one of: %(codes)s).") % {"codes": ", ".join(sorted(groups))}, errors)
+    _bad_rows(
+        group_ids.isna(),
+        "group",
+        _("Unknown respondent group (use one of: %(codes)s).") % {"codes": ", ".join(sorted(groups))},
+        errors,
+    )
     codes = frame["subject"].unique().tolist()
     agencies = dict(Agency.objects.filter(code__in=codes).values_list("code", "id"))
     subject_ids = frame["subject"].map(agencies)
@@ -350,24 +593,52 @@ def frame_import(*, actor, survey: Survey, data: bytes, file_name: str) -> int:
     if errors:
         raise ImportRejected(errors)
     _bad_rows(frame["respondent_id"] == "", "respondent_id", _("The respondent id is empty."), errors)
-    _bad_rows(frame["respondent_id"].duplicated() & (frame["respondent_id"] != ""), "respondent_id",
-              _("The respondent id appears twice."), errors)
+    _bad_rows(
+        frame["respondent_id"].duplicated() & (frame["respondent_id"] != ""),
+        "respondent_id",
+        _("The respondent id appears twice."),
+        errors,
+    )
     group_ids, subject_ids = _lookup(frame, survey, errors)
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.row or 0, e.field)))
     FrameEntry.objects.filter(survey=survey).delete()
     get = lambda col: frame[col] if col in frame.columns else pd.Series([""] * len(frame))  # noqa: E731
-    FrameEntry.objects.bulk_create([
-        FrameEntry(survey=survey, group_id=int(g), subject_id=int(s), external_id=r[:60], full_name=n[:200],
-                   contact=c[:200], service=sv[:200])
-        for g, s, r, n, c, sv in zip(group_ids, subject_ids, frame["respondent_id"], get("full_name"),
-                                     get("contact"), get("service"), strict=True)], batch_size=2000)
-    audit_record(FRAME_IMPORTED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"file": file_name, "rows": len(frame)})
+    FrameEntry.objects.bulk_create(
+        [
+            FrameEntry(
+                survey=survey,
+                group_id=int(g),
+                subject_id=int(s),
+                external_id=r[:60],
+                full_name=n[:200],
+                contact=c[:200],
+                service=sv[:200],
+            )
+            for g, s, r, n, c, sv in zip(
+                group_ids,
+                subject_ids,
+                frame["respondent_id"],
+                get("full_name"),
+                get("contact"),
+                get("service"),
+                strict=True,
+            )
+        ],
+        batch_size=2000,
+    )
+    audit_record(
+        FRAME_IMPORTED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"file": file_name, "rows": len(frame)},
+    )
     return len(frame)
 
 
 # --- Sampling and tokens ----------------------------------------------------------------------
+
 
 def invitation_token(invitation: Invitation) -> str:
     """The one-time token of an invitation, derived (so it can be reprinted) but never stored."""
@@ -385,8 +656,13 @@ def invitations_for_print(*, actor, survey: Survey, page: int = 1, per_page: int
     require_perm(actor, VIEW_FRAME, survey.agency)
     qs = Invitation.objects.filter(survey=survey).select_related("frame_entry", "group", "subject", "survey")
     result = Paginator(qs, per_page).get_page(page)
-    audit_record(FRAME_VIEWED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"page": result.number, "invitations": [inv.pk for inv in result]})
+    audit_record(
+        FRAME_VIEWED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"page": result.number, "invitations": [inv.pk for inv in result]},
+    )
     return result
 
 
@@ -408,7 +684,8 @@ def sample_draw(*, actor, survey: Survey, seed: int) -> int:
         raise ValidationError(_("Set the quotas per respondent group and assessed unit first."))
     frame = pd.DataFrame.from_records(
         FrameEntry.objects.filter(survey=survey).values("id", "group_id", "subject_id", "service"),
-        columns=["id", "group_id", "subject_id", "service"]).sort_values("id")
+        columns=["id", "group_id", "subject_id", "service"],
+    ).sort_values("id")
     rng = np.random.default_rng(seed)
     chosen = []
     for quota in quotas:
@@ -417,31 +694,55 @@ def sample_draw(*, actor, survey: Survey, seed: int) -> int:
         picked = rng.choice(len(stratum), size=take, replace=False) if take else []
         chosen.extend(stratum.iloc[sorted(picked)].itertuples(index=False))
     # The token derives from the invitation's id, so rows are created first with a random placeholder.
-    invitations = Invitation.objects.bulk_create([
-        Invitation(survey=survey, group_id=row.group_id, subject_id=row.subject_id, frame_entry_id=row.id,
-                   service=row.service, token_hash=secrets.token_hex(32)) for row in chosen], batch_size=2000)
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                survey=survey,
+                group_id=row.group_id,
+                subject_id=row.subject_id,
+                frame_entry_id=row.id,
+                service=row.service,
+                token_hash=secrets.token_hex(32),
+            )
+            for row in chosen
+        ],
+        batch_size=2000,
+    )
     for inv in invitations:
         inv.survey = survey
         inv.token_hash = token_hash(invitation_token(inv))
     Invitation.objects.bulk_update(invitations, ["token_hash"], batch_size=2000)
     survey.sample_seed = seed
     survey.save(update_fields=["sample_seed", "updated_at"])
-    audit_record(SAMPLE_DRAWN, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"seed": seed, "invitations": len(invitations), "strata": len(quotas)})
+    audit_record(
+        SAMPLE_DRAWN,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"seed": seed, "invitations": len(invitations), "strata": len(quotas)},
+    )
     return len(invitations)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
     """The open invitation for a token: None if unknown, already used, or the survey is not open."""
     digest = token_hash(token)
-    inv = Invitation.objects.select_related("survey", "survey__questionnaire", "group", "subject").filter(
-        token_hash=digest).first()
-    if inv is None or inv.survey.status != Survey.Status.OPEN or UsedToken.objects.filter(token_hash=digest).exists():
+    inv = (
+        Invitation.objects.select_related("survey", "survey__questionnaire", "group", "subject")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if (
+        inv is None
+        or inv.survey.status != Survey.Status.OPEN
+        or UsedToken.objects.filter(token_hash=digest).exists()
+    ):
         return None
     return inv
 
 
 # --- Answering --------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def draft_save(*, token: str, raw: dict) -> tuple[dict, dict]:
@@ -461,7 +762,9 @@ def _schedule_scoring(survey: Survey) -> None:
     from cchc.core.models import Job
 
     def enqueue():
-        if not Job.objects.filter(kind="surveys.score", status=Job.Status.QUEUED, params__survey=survey.pk).exists():
+        if not Job.objects.filter(
+            kind="surveys.score", status=Job.Status.QUEUED, params__survey=survey.pk
+        ).exists():
             job_enqueue("surveys.score", actor=survey.created_by, params={"survey": survey.pk})
 
     transaction.on_commit(enqueue)
@@ -480,9 +783,15 @@ def response_submit(*, token: str, raw: dict) -> tuple[Response | None, dict]:
     answers, errors = clean_answers(FormSpec.load(survey.questionnaire), raw, final=True)
     if errors:
         return None, errors
-    response = Response.objects.create(survey=survey, group_id=inv.group_id, subject_id=inv.subject_id,
-                                       service=inv.service, channel=Response.Channel.WEB,
-                                       submitted_on=date.today(), answers=answers)
+    response = Response.objects.create(
+        survey=survey,
+        group_id=inv.group_id,
+        subject_id=inv.subject_id,
+        service=inv.service,
+        channel=Response.Channel.WEB,
+        submitted_on=date.today(),
+        answers=answers,
+    )
     UsedToken.objects.create(token_hash=digest, survey=survey)
     Draft.objects.filter(invitation=inv).delete()
     ip = current_ip.set(None)  # no IP address next to a response, not even in the audit log
@@ -495,8 +804,9 @@ def response_submit(*, token: str, raw: dict) -> tuple[Response | None, dict]:
 
 
 @transaction.atomic
-def response_enter(*, actor, survey: Survey, group: RespondentGroup, subject: Agency, raw: dict,
-                   service: str = "") -> tuple[Response | None, dict]:
+def response_enter(
+    *, actor, survey: Survey, group: RespondentGroup, subject: Agency, raw: dict, service: str = ""
+) -> tuple[Response | None, dict]:
     """A paper questionnaire typed in by a data clerk."""
     require_perm(actor, ENTER, survey.agency)
     if group.survey_id != survey.pk:
@@ -504,10 +814,22 @@ def response_enter(*, actor, survey: Survey, group: RespondentGroup, subject: Ag
     answers, errors = clean_answers(FormSpec.load(survey.questionnaire), raw, final=True)
     if errors:
         return None, errors
-    response = Response.objects.create(survey=survey, group=group, subject=subject, service=service[:200],
-                                       channel=Response.Channel.PAPER, submitted_on=date.today(), answers=answers)
-    audit_record(RESPONSE_ENTERED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 after={"response": response.pk, "group": group.code, "subject": subject.code})
+    response = Response.objects.create(
+        survey=survey,
+        group=group,
+        subject=subject,
+        service=service[:200],
+        channel=Response.Channel.PAPER,
+        submitted_on=date.today(),
+        answers=answers,
+    )
+    audit_record(
+        RESPONSE_ENTERED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        after={"response": response.pk, "group": group.code, "subject": subject.code},
+    )
     _schedule_scoring(survey)
     return response, {}
 
@@ -523,13 +845,20 @@ def response_correct(*, actor, response: Response, raw: dict) -> tuple[Response 
     before = response.answers
     response.answers = answers
     response.save(update_fields=["answers"])
-    audit_record(RESPONSES_CHANGED, actor=actor, target=survey, agency_id=survey.agency_id,
-                 before={"response": response.pk, "answers": before}, after={"answers": answers})
+    audit_record(
+        RESPONSES_CHANGED,
+        actor=actor,
+        target=survey,
+        agency_id=survey.agency_id,
+        before={"response": response.pk, "answers": before},
+        after={"answers": answers},
+    )
     _schedule_scoring(survey)
     return response, {}
 
 
 # --- Importing responses from other tools -----------------------------------------------------
+
 
 def _validate_column(q: Question, col: pd.Series, spec: FormSpec, errors: list[RowError]):
     """The column as stored values (object Series, None where empty) after vectorised checks."""
@@ -539,13 +868,23 @@ def _validate_column(q: Question, col: pd.Series, spec: FormSpec, errors: list[R
         _bad_rows(~filled, name, _("This question requires an answer."), errors)
     if q.kind in (K.SELECT_ONE, K.LIKERT):
         allowed = {c.name for c in spec.lists.get(q.choice_key, [])} | ({"other"} if q.or_other else set())
-        _bad_rows(filled & ~col.isin(allowed), name, _("Not one of the choices (%(values)s).") % {"values": ", ".join(sorted(allowed))}, errors)
+        _bad_rows(
+            filled & ~col.isin(allowed),
+            name,
+            _("Not one of the choices (%(values)s).") % {"values": ", ".join(sorted(allowed))},
+            errors,
+        )
         return col.where(filled, None)
     if q.kind == K.SELECT_MULTIPLE:
         allowed = {c.name for c in spec.lists.get(q.choice_key, [])} | ({"other"} if q.or_other else set())
         lists = col.str.split()
         wrong = lists.map(lambda values: any(v not in allowed for v in values))
-        _bad_rows(filled & wrong, name, _("Not one of the choices (%(values)s).") % {"values": ", ".join(sorted(allowed))}, errors)
+        _bad_rows(
+            filled & wrong,
+            name,
+            _("Not one of the choices (%(values)s).") % {"values": ", ".join(sorted(allowed))},
+            errors,
+        )
         return lists.where(filled, None)
     if q.kind in (K.INTEGER, K.DECIMAL):
         numbers = pd.to_numeric(col.str.replace(",", ".", regex=False), errors="coerce")
@@ -563,7 +902,9 @@ def _validate_column(q: Question, col: pd.Series, spec: FormSpec, errors: list[R
     return col.where(filled, None)
 
 
-def responses_import(*, actor, survey: Survey, data: bytes, file_name: str, progress: Progress | None = None) -> ImportBatch:
+def responses_import(
+    *, actor, survey: Survey, data: bytes, file_name: str, progress: Progress | None = None
+) -> ImportBatch:
     """Import responses exported from another tool: one row per response, columns group, subject
     [, service] and one column per question name (select_multiple: values separated by spaces).
     Validated column by column; on any error nothing is written and every bad cell is reported."""
@@ -574,7 +915,11 @@ def responses_import(*, actor, survey: Survey, data: bytes, file_name: str, prog
     errors: list[RowError] = []
     _require_columns(frame, ["group", "subject"], errors)
     questions = {q.name: q for q in spec.answerable if q.kind != K.HIDDEN}
-    known = set(questions) | {"group", "subject", "service"} | {f"{n}_other" for n, q in questions.items() if q.or_other}
+    known = (
+        set(questions)
+        | {"group", "subject", "service"}
+        | {f"{n}_other" for n, q in questions.items() if q.or_other}
+    )
     unknown = [c for c in frame.columns if c not in known]
     for column in unknown:
         errors.append(RowError(1, column, _("No question has this name.")))
@@ -600,18 +945,43 @@ def responses_import(*, actor, survey: Survey, data: bytes, file_name: str, prog
     service = frame["service"] if "service" in frame.columns else pd.Series([""] * len(frame))
     today = date.today()
     with transaction.atomic():
-        batch = ImportBatch.objects.create(survey=survey, file_name=file_name[:255], rows=len(frame),
-                                           imported_by=actor if getattr(actor, "pk", None) else None)
+        batch = ImportBatch.objects.create(
+            survey=survey,
+            file_name=file_name[:255],
+            rows=len(frame),
+            imported_by=actor if getattr(actor, "pk", None) else None,
+        )
         chunk = 5000
         for start in range(0, len(frame), chunk):
-            Response.objects.bulk_create([
-                Response(survey=survey, group_id=int(g), subject_id=int(s), service=sv[:200],
-                         channel=Response.Channel.IMPORT, submitted_on=today, batch=batch, answers=a)
-                for g, s, sv, a in zip(group_ids.iloc[start:start + chunk], subject_ids.iloc[start:start + chunk],
-                                       service.iloc[start:start + chunk], answers[start:start + chunk], strict=True)])
+            Response.objects.bulk_create(
+                [
+                    Response(
+                        survey=survey,
+                        group_id=int(g),
+                        subject_id=int(s),
+                        service=sv[:200],
+                        channel=Response.Channel.IMPORT,
+                        submitted_on=today,
+                        batch=batch,
+                        answers=a,
+                    )
+                    for g, s, sv, a in zip(
+                        group_ids.iloc[start : start + chunk],
+                        subject_ids.iloc[start : start + chunk],
+                        service.iloc[start : start + chunk],
+                        answers[start : start + chunk],
+                        strict=True,
+                    )
+                ]
+            )
             progress.update(min(start + chunk, len(frame)), message=_("Importing"))
-        audit_record(RESPONSES_IMPORTED, actor=actor, target=survey, agency_id=survey.agency_id,
-                     after={"file": file_name, "rows": len(frame), "batch": batch.pk})
+        audit_record(
+            RESPONSES_IMPORTED,
+            actor=actor,
+            target=survey,
+            agency_id=survey.agency_id,
+            after={"file": file_name, "rows": len(frame), "batch": batch.pk},
+        )
         _schedule_scoring(survey)
     return batch
 
@@ -623,17 +993,25 @@ def import_responses_job(progress, *, job, survey: int, path: str, file_name: st
     with default_storage.open(path, "rb") as fh:
         data = fh.read()
     try:
-        batch = responses_import(actor=job.created_by, survey=Survey.objects.get(pk=survey), data=data,
-                                 file_name=file_name, progress=progress)
+        batch = responses_import(
+            actor=job.created_by,
+            survey=Survey.objects.get(pk=survey),
+            data=data,
+            file_name=file_name,
+            progress=progress,
+        )
     finally:
         default_storage.delete(path)
     from django.urls import reverse
 
-    return {"summary": _("%(n)s responses imported.") % {"n": batch.rows},
-            "next_url": reverse("surveys:survey", args=[survey])}
+    return {
+        "summary": _("%(n)s responses imported.") % {"n": batch.rows},
+        "next_url": reverse("surveys:survey", args=[survey]),
+    }
 
 
 # --- Scores -----------------------------------------------------------------------------------
+
 
 @register_job("surveys.score")
 def score_job(progress, *, job, survey: int):

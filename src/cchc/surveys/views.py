@@ -45,13 +45,17 @@ def _rejected(request, exc: ImportRejected) -> None:
 
 # --- Staff pages ------------------------------------------------------------------------------
 
+
 @staff_required
 def index(request):
     require_perm(request.user, VIEW)
     surveys = selectors.surveys_visible(request.user).annotate(n=Count("responses")).order_by("-created_at")
     questionnaires = selectors.questionnaires_visible(request.user).annotate(n=Count("questions"))
-    return render(request, "surveys/index.html", {
-        "surveys": surveys, "questionnaires": questionnaires, "can_manage": has_perm(request.user, MANAGE)})
+    return render(
+        request,
+        "surveys/index.html",
+        {"surveys": surveys, "questionnaires": questionnaires, "can_manage": has_perm(request.user, MANAGE)},
+    )
 
 
 @staff_required
@@ -64,20 +68,34 @@ def questionnaire_import(request):
         upload = form.cleaned_data["file"]
         try:
             validate_upload(upload, allowed={"xlsx"})
-            q, parsed = services.questionnaire_import_xlsform(actor=request.user, agency=form.cleaned_data["agency"],
-                                                              data=upload.read(), file_name=upload.name)
+            q, parsed = services.questionnaire_import_xlsform(
+                actor=request.user,
+                agency=form.cleaned_data["agency"],
+                data=upload.read(),
+                file_name=upload.name,
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
         except ImportRejected as exc:
             _rejected(request, exc)
             errors = exc.errors
         else:
-            messages.success(request, _("Imported “%(title)s” version %(version)s: %(q)s questions, %(c)s choices.")
-                             % {"title": q.title, "version": q.version, "q": len(parsed.questions), "c": len(parsed.choices)})
+            messages.success(
+                request,
+                _("Imported “%(title)s” version %(version)s: %(q)s questions, %(c)s choices.")
+                % {
+                    "title": q.title,
+                    "version": q.version,
+                    "q": len(parsed.questions),
+                    "c": len(parsed.choices),
+                },
+            )
             for warning in parsed.warnings:
                 messages.warning(request, warning)
             if parsed.ignored_sheets:
-                messages.info(request, _("Sheets not used: %(sheets)s.") % {"sheets": ", ".join(parsed.ignored_sheets)})
+                messages.info(
+                    request, _("Sheets not used: %(sheets)s.") % {"sheets": ", ".join(parsed.ignored_sheets)}
+                )
             return redirect("surveys:questionnaire", pk=q.pk)
     return render(request, "surveys/questionnaire_import.html", {"form": form, "errors": errors})
 
@@ -90,7 +108,9 @@ def questionnaire_create(request):
         d = form.cleaned_data
         titles = {"vi": d["title_vi"]} | ({"en": d["title_en"]} if d["title_en"] else {})
         try:
-            q = services.questionnaire_create(actor=request.user, agency=d["agency"], code=d["code"], titles=titles)
+            q = services.questionnaire_create(
+                actor=request.user, agency=d["agency"], code=d["code"], titles=titles
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -108,22 +128,38 @@ def questionnaire_detail(request, pk):
         labels = {k: v for k, v in (("vi", d["label_vi"]), ("en", d["label_en"])) if v}
         kind = d["kind"]
         try:
-            services.question_add(actor=request.user, questionnaire=q, kind=kind, name=d["name"], labels=labels,
-                                  required=d["required"], relevant=d["relevant"], choices=d["choices"],
-                                  par_item=d["par_item"], aspect=d["aspect"],
-                                  appearance="likert" if kind == Question.Kind.LIKERT else "")
+            services.question_add(
+                actor=request.user,
+                questionnaire=q,
+                kind=kind,
+                name=d["name"],
+                labels=labels,
+                required=d["required"],
+                relevant=d["relevant"],
+                choices=d["choices"],
+                par_item=d["par_item"],
+                aspect=d["aspect"],
+                appearance="likert" if kind == Question.Kind.LIKERT else "",
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Question added."))
             return redirect("surveys:questionnaire", pk=q.pk)
     spec = FormSpec.load(q)
-    return render(request, "surveys/questionnaire_detail.html", {
-        "q": q, "spec": spec, "form": form, "can_edit": can_edit,
-        "can_manage": has_perm(request.user, MANAGE, q.agency),
-        "preview": selectors.form_items(spec, {}, {}),
-        "versions": Questionnaire.objects.filter(code=q.code).order_by("-version"),
-    })
+    return render(
+        request,
+        "surveys/questionnaire_detail.html",
+        {
+            "q": q,
+            "spec": spec,
+            "form": form,
+            "can_edit": can_edit,
+            "can_manage": has_perm(request.user, MANAGE, q.agency),
+            "preview": selectors.form_items(spec, {}, {}),
+            "versions": Questionnaire.objects.filter(code=q.code).order_by("-version"),
+        },
+    )
 
 
 @staff_required
@@ -132,27 +168,57 @@ def question_edit(request, pk, question_pk):
     question = get_object_or_404(q.questions, pk=question_pk)
     if not (q.is_editable and has_perm(request.user, MANAGE, q.agency)):
         raise Http404
-    choices = "\n".join(" | ".join([c.name, c.labels.get("vi", ""), c.labels.get("en", ""),
-                                    "" if c.score is None else str(c.score)]).rstrip(" |")
-                         for c in q.choices.filter(list_name=question.list_name)) if question.has_choices else ""
-    initial = {"kind": question.kind, "name": question.name, "label_vi": question.labels.get("vi", ""),
-               "label_en": question.labels.get("en", ""), "required": question.required, "relevant": question.relevant,
-               "choices": choices, "par_item": question.par_item, "aspect": question.aspect}
+    choices = (
+        "\n".join(
+            " | ".join(
+                [
+                    c.name,
+                    c.labels.get("vi", ""),
+                    c.labels.get("en", ""),
+                    "" if c.score is None else str(c.score),
+                ]
+            ).rstrip(" |")
+            for c in q.choices.filter(list_name=question.list_name)
+        )
+        if question.has_choices
+        else ""
+    )
+    initial = {
+        "kind": question.kind,
+        "name": question.name,
+        "label_vi": question.labels.get("vi", ""),
+        "label_en": question.labels.get("en", ""),
+        "required": question.required,
+        "relevant": question.relevant,
+        "choices": choices,
+        "par_item": question.par_item,
+        "aspect": question.aspect,
+    }
     form = forms.QuestionForm(request.POST or None, initial=initial)
     form.fields["kind"].disabled = form.fields["name"].disabled = True
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.question_update(actor=request.user, question=question,
-                                     labels={k: v for k, v in (("vi", d["label_vi"]), ("en", d["label_en"])) if v},
-                                     required=d["required"], relevant=d["relevant"], par_item=d["par_item"],
-                                     aspect=d["aspect"], choices=d["choices"] if d["choices"] != initial["choices"] else None)
+            services.question_update(
+                actor=request.user,
+                question=question,
+                labels={k: v for k, v in (("vi", d["label_vi"]), ("en", d["label_en"])) if v},
+                required=d["required"],
+                relevant=d["relevant"],
+                par_item=d["par_item"],
+                aspect=d["aspect"],
+                choices=d["choices"] if d["choices"] != initial["choices"] else None,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Question changed."))
             return redirect("surveys:questionnaire", pk=q.pk)
-    return render(request, "surveys/form_page.html", {"form": form, "title": _("Edit question %(name)s") % {"name": question.name}})
+    return render(
+        request,
+        "surveys/form_page.html",
+        {"form": form, "title": _("Edit question %(name)s") % {"name": question.name}},
+    )
 
 
 @staff_required
@@ -186,8 +252,11 @@ def questionnaire_export(request, pk):
 @staff_required
 def survey_create(request):
     require_perm(request.user, MANAGE)
-    form = forms.SurveyForm(request.POST or None, agencies=agencies_with_perm(request.user, MANAGE),
-                            questionnaires=selectors.questionnaires_usable(request.user))
+    form = forms.SurveyForm(
+        request.POST or None,
+        agencies=agencies_with_perm(request.user, MANAGE),
+        questionnaires=selectors.questionnaires_usable(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             survey = services.survey_create(actor=request.user, **form.cleaned_data)
@@ -202,17 +271,27 @@ def survey_create(request):
 def survey_detail(request, pk):
     survey = _survey(request, pk)
     can_manage = has_perm(request.user, MANAGE, survey.agency)
-    return render(request, "surveys/survey_detail.html", {
-        "survey": survey, "can_manage": can_manage,
-        "can_enter": has_perm(request.user, ENTER, survey.agency),
-        "can_view_frame": has_perm(request.user, VIEW_FRAME, survey.agency),
-        "groups": survey.groups.all(), "progress": selectors.survey_progress(survey),
-        "frame_size": survey.frame.count(), "invited": survey.invitations.count(),
-        "used": selectors.used_token_count(survey), "responses": survey.responses.count(),
-        "group_form": forms.GroupForm(), "quota_form": forms.QuotaForm(survey=survey),
-        "sample_form": forms.SampleForm(), "upload_form": forms.UploadForm(),
-        "par_available": par.available(),
-    })
+    return render(
+        request,
+        "surveys/survey_detail.html",
+        {
+            "survey": survey,
+            "can_manage": can_manage,
+            "can_enter": has_perm(request.user, ENTER, survey.agency),
+            "can_view_frame": has_perm(request.user, VIEW_FRAME, survey.agency),
+            "groups": survey.groups.all(),
+            "progress": selectors.survey_progress(survey),
+            "frame_size": survey.frame.count(),
+            "invited": survey.invitations.count(),
+            "used": selectors.used_token_count(survey),
+            "responses": survey.responses.count(),
+            "group_form": forms.GroupForm(),
+            "quota_form": forms.QuotaForm(survey=survey),
+            "sample_form": forms.SampleForm(),
+            "upload_form": forms.UploadForm(),
+            "par_available": par.available(),
+        },
+    )
 
 
 @staff_required
@@ -235,7 +314,9 @@ def survey_action(request, pk, action):
             if upload is None:
                 raise ValidationError(_("Choose a file."))
             validate_upload(upload, allowed={"csv", "xlsx"})
-            n = services.frame_import(actor=request.user, survey=survey, data=upload.read(), file_name=upload.name)
+            n = services.frame_import(
+                actor=request.user, survey=survey, data=upload.read(), file_name=upload.name
+            )
             messages.success(request, _("%(n)s people in the respondent frame.") % {"n": n})
         elif action == "sample":
             form = forms.SampleForm(request.POST)
@@ -247,11 +328,17 @@ def survey_action(request, pk, action):
             services.survey_set_status(actor=request.user, survey=survey, status=action)
         elif action == "score":
             run = scoring.scores_write(actor=request.user, survey=survey)
-            messages.success(request, _("Survey points computed and written to the PAR index (computation #%(run)s).") % {"run": run.pk})
+            messages.success(
+                request,
+                _("Survey points computed and written to the PAR index (computation #%(run)s).")
+                % {"run": run.pk},
+            )
             return redirect("surveys:scores", pk=survey.pk)
     except ImportRejected as exc:
         _rejected(request, exc)
-        return render(request, "surveys/import_errors.html", {"survey": survey, "errors": exc.errors}, status=400)
+        return render(
+            request, "surveys/import_errors.html", {"survey": survey, "errors": exc.errors}, status=400
+        )
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("surveys:survey", pk=survey.pk)
@@ -261,7 +348,9 @@ def survey_action(request, pk, action):
 def invitations(request, pk):
     """Printable invitation letters: link and QR code per sampled person (personal data, audited by scope)."""
     survey = _survey(request, pk)
-    page = services.invitations_for_print(actor=request.user, survey=survey, page=request.GET.get("page") or 1)
+    page = services.invitations_for_print(
+        actor=request.user, survey=survey, page=request.GET.get("page") or 1
+    )
     cards = []
     for inv in page:
         token = services.invitation_token(inv)
@@ -282,13 +371,27 @@ def paper_entry(request, pk):
         raw = selectors.raw_from_post(spec, request.POST)
         if target.is_valid():
             d = target.cleaned_data
-            response, errors = services.response_enter(actor=request.user, survey=survey, group=d["group"],
-                                                       subject=d["subject"], service=d["service"], raw=raw)
+            response, errors = services.response_enter(
+                actor=request.user,
+                survey=survey,
+                group=d["group"],
+                subject=d["subject"],
+                service=d["service"],
+                raw=raw,
+            )
             if response is not None:
                 messages.success(request, _("Questionnaire saved (no. %(n)s).") % {"n": response.pk})
                 return redirect("surveys:paper", pk=survey.pk)
-    return render(request, "surveys/paper_entry.html", {
-        "survey": survey, "target": target, "items": selectors.form_items(spec, raw, errors), "errors": errors})
+    return render(
+        request,
+        "surveys/paper_entry.html",
+        {
+            "survey": survey,
+            "target": target,
+            "items": selectors.form_items(spec, raw, errors),
+            "errors": errors,
+        },
+    )
 
 
 @staff_required
@@ -303,12 +406,19 @@ def responses_import(request, pk):
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            path = default_storage.save(safe_upload_name("surveys/imports", checked.extension), ContentFile(upload.read()))
-            job = job_enqueue("surveys.import_responses", actor=request.user,
-                              params={"survey": survey.pk, "path": path, "file_name": upload.name})
+            path = default_storage.save(
+                safe_upload_name("surveys/imports", checked.extension), ContentFile(upload.read())
+            )
+            job = job_enqueue(
+                "surveys.import_responses",
+                actor=request.user,
+                params={"survey": survey.pk, "path": path, "file_name": upload.name},
+            )
             return redirect("core:job", pk=job.pk)
     names = [q.name for q in FormSpec.load(survey.questionnaire).answerable if q.kind != Question.Kind.HIDDEN]
-    return render(request, "surveys/responses_import.html", {"survey": survey, "form": form, "columns": names})
+    return render(
+        request, "surveys/responses_import.html", {"survey": survey, "form": form, "columns": names}
+    )
 
 
 @staff_required
@@ -317,13 +427,19 @@ def responses_export(request, pk):
     survey = _survey(request, pk)
     spec = FormSpec.load(survey.questionnaire)
     names = [q.name for q in spec.answerable if q.kind != Question.Kind.HIDDEN]
-    rows = (Response.objects.filter(survey=survey).select_related("group", "subject").order_by("id")
-            .values_list("group__code", "subject__code", "service", "channel", "answers"))
+    rows = (
+        Response.objects.filter(survey=survey)
+        .select_related("group", "subject")
+        .order_by("id")
+        .values_list("group__code", "subject__code", "service", "channel", "answers")
+    )
 
     def cells():
         for group, subject, service, channel, answers in rows.iterator(chunk_size=2000):
             values = [answers.get(n) for n in names]
-            yield [group, subject, service, channel] + [" ".join(v) if isinstance(v, list) else v for v in values]
+            yield [group, subject, service, channel] + [
+                " ".join(v) if isinstance(v, list) else v for v in values
+            ]
 
     content = xlsx_bytes({"responses": (["group", "subject", "service", "channel"] + names, cells())})
     return file_response(content, f"survey-{survey.pk}-responses.xlsx", XLSX_MIME)
@@ -335,10 +451,22 @@ def scores(request, pk):
     run = ScoreRun.objects.filter(survey=survey).first()
     data = None
     if run is None or request.GET.get("fresh"):
-        data = scoring.compute(survey, par.survey_item_maxima(survey.par_cycle_code) if survey.par_cycle_code else None)
-        shown_params, shown_results, shown_digest, count = data["parameters"], data["results"], data["digest"], data["response_count"]
+        data = scoring.compute(
+            survey, par.survey_item_maxima(survey.par_cycle_code) if survey.par_cycle_code else None
+        )
+        shown_params, shown_results, shown_digest, count = (
+            data["parameters"],
+            data["results"],
+            data["digest"],
+            data["response_count"],
+        )
     else:
-        shown_params, shown_results, shown_digest, count = run.parameters, run.results, run.inputs_digest, run.response_count
+        shown_params, shown_results, shown_digest, count = (
+            run.parameters,
+            run.results,
+            run.inputs_digest,
+            run.response_count,
+        )
     minimum = settings.CCHC_SURVEY_MIN_GROUP
     items = sorted(shown_params["items"])
     subjects = []
@@ -348,28 +476,65 @@ def scores(request, pk):
             entry = subject["items"].get(code)
             if entry is None:
                 continue
-            groups = [{"code": g, "n": v["n"], "mean": v["mean"] * 100 if v["n"] >= minimum else None,
-                       "weight": next((x["weight"] for x in shown_params["groups"].values() if x["code"] == g), "")}
-                      for g, v in entry["groups"].items()]
-            rows.append({"code": code, "max": shown_params["items"][code]["max_points"], "groups": groups,
-                         "weighted": entry["weighted"] * 100, "points": entry.get("points")})
+            groups = [
+                {
+                    "code": g,
+                    "n": v["n"],
+                    "mean": v["mean"] * 100 if v["n"] >= minimum else None,
+                    "weight": next(
+                        (x["weight"] for x in shown_params["groups"].values() if x["code"] == g), ""
+                    ),
+                }
+                for g, v in entry["groups"].items()
+            ]
+            rows.append(
+                {
+                    "code": code,
+                    "max": shown_params["items"][code]["max_points"],
+                    "groups": groups,
+                    "weighted": entry["weighted"] * 100,
+                    "points": entry.get("points"),
+                }
+            )
         subjects.append({"code": subject["code"], "name": subject["name"], "n": subject["n"], "rows": rows})
-    return render(request, "surveys/scores.html", {
-        "survey": survey, "run": run if data is None else None, "params": shown_params, "subjects": subjects,
-        "digest": shown_digest, "count": count, "minimum": minimum, "items": items,
-        "can_write": has_perm(request.user, MANAGE, survey.agency) and par.available() and survey.par_cycle_code,
-        "runs": ScoreRun.objects.filter(survey=survey)[:10],
-    })
+    return render(
+        request,
+        "surveys/scores.html",
+        {
+            "survey": survey,
+            "run": run if data is None else None,
+            "params": shown_params,
+            "subjects": subjects,
+            "digest": shown_digest,
+            "count": count,
+            "minimum": minimum,
+            "items": items,
+            "can_write": has_perm(request.user, MANAGE, survey.agency)
+            and par.available()
+            and survey.par_cycle_code,
+            "runs": ScoreRun.objects.filter(survey=survey)[:10],
+        },
+    )
 
 
 def _sipas_rows(survey, by_service: bool):
     table = scoring.suppress_small(scoring.satisfaction(survey, by_service=by_service))
-    names = dict(Agency.objects.filter(pk__in=table["subject_id"].tolist()).values_list("pk", "name")) if len(table) else {}
+    names = (
+        dict(Agency.objects.filter(pk__in=table["subject_id"].tolist()).values_list("pk", "name"))
+        if len(table)
+        else {}
+    )
     aspects = [a for a in scoring.ASPECTS if a in table.columns]
     rows = []
     for rec in table.to_dict("records"):
-        rows.append({"unit": names.get(rec["subject_id"], ""), "service": rec.get("service", ""), "n": rec["n"],
-                     "values": [rec[a] if rec[a] is None or rec[a] == rec[a] else None for a in aspects]})
+        rows.append(
+            {
+                "unit": names.get(rec["subject_id"], ""),
+                "service": rec.get("service", ""),
+                "n": rec["n"],
+                "values": [rec[a] if rec[a] is None or rec[a] == rec[a] else None for a in aspects],
+            }
+        )
     return aspects, rows
 
 
@@ -380,21 +545,44 @@ def sipas(request, pk):
     aspects, rows = _sipas_rows(survey, by_service)
     labels = dict(Question.Aspect.choices)
     if request.GET.get("format") == "xlsx":
-        header = [_("Unit")] + ([_("Service")] if by_service else []) + [_("Respondents")] + [str(labels[a]) for a in aspects]
-        body = [[r["unit"]] + ([r["service"]] if by_service else []) + [r["n"]] + [None if v is None else round(v, 2) for v in r["values"]] for r in rows]
+        header = (
+            [_("Unit")]
+            + ([_("Service")] if by_service else [])
+            + [_("Respondents")]
+            + [str(labels[a]) for a in aspects]
+        )
+        body = [
+            [r["unit"]]
+            + ([r["service"]] if by_service else [])
+            + [r["n"]]
+            + [None if v is None else round(v, 2) for v in r["values"]]
+            for r in rows
+        ]
         return file_response(xlsx_bytes({"SIPAS": (header, body)}), f"sipas-{survey.pk}.xlsx", XLSX_MIME)
     charts = []
     for r in rows[:12]:
         bars = [Bar(str(labels[a]), v) for a, v in zip(aspects, r["values"], strict=True) if v is not None]
         if bars:
-            title = _("Share satisfied, %(unit)s") % {"unit": r["unit"] + (f" – {r['service']}" if r["service"] else "")}
+            title = _("Share satisfied, %(unit)s") % {
+                "unit": r["unit"] + (f" – {r['service']}" if r["service"] else "")
+            }
             charts.append(bar_chart(bars, title=title, unit="%", max_value=100))
-    return render(request, "surveys/sipas.html", {
-        "survey": survey, "aspects": [labels[a] for a in aspects], "rows": rows, "charts": charts,
-        "by_service": by_service, "minimum": settings.CCHC_SURVEY_MIN_GROUP})
+    return render(
+        request,
+        "surveys/sipas.html",
+        {
+            "survey": survey,
+            "aspects": [labels[a] for a in aspects],
+            "rows": rows,
+            "charts": charts,
+            "by_service": by_service,
+            "minimum": settings.CCHC_SURVEY_MIN_GROUP,
+        },
+    )
 
 
 # --- Answering by token (no account) ----------------------------------------------------------
+
 
 @never_cache
 def answer_start(request):
@@ -425,13 +613,24 @@ def answer(request, token):
                 answers, _errors = services.draft_save(token=token, raw=raw)
             else:
                 answers, errors = services.draft_save(token=token, raw=raw)
-                messages.success(request, _("Your answers are saved. You can close this page and come back with the same link."))
+                messages.success(
+                    request,
+                    _("Your answers are saved. You can close this page and come back with the same link."),
+                )
                 return redirect("surveys:answer", token=token)
         except InvalidTransition:
             return render(request, "surveys/answer_closed.html", status=404)
-    return render(request, "surveys/answer.html", {
-        "survey": survey, "inv": inv, "items": selectors.form_items(spec, answers, errors), "errors": errors,
-        "has_conditions": any(q.relevant or q.choice_filter for q in spec.questions)})
+    return render(
+        request,
+        "surveys/answer.html",
+        {
+            "survey": survey,
+            "inv": inv,
+            "items": selectors.form_items(spec, answers, errors),
+            "errors": errors,
+            "has_conditions": any(q.relevant or q.choice_filter for q in spec.questions),
+        },
+    )
 
 
 def answer_done(request):
@@ -439,6 +638,7 @@ def answer_done(request):
 
 
 # --- CSV template for imports ------------------------------------------------------------------
+
 
 @staff_required
 def responses_template(request, pk):
@@ -449,4 +649,3 @@ def responses_template(request, pk):
     response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-template.csv"'
     return response
-

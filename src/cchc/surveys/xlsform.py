@@ -26,26 +26,70 @@ LANGUAGE_CODES = {"english": "en", "vietnamese": "vi", "tiếng việt": "vi", "
 # XLSForm types with no choices → our kind. Types ODK accepts that a web form cannot capture
 # (locations, media, barcodes) are kept as text answers; metadata and calculations are not asked.
 SIMPLE_TYPES = {
-    "integer": K.INTEGER, "int": K.INTEGER, "decimal": K.DECIMAL, "range": K.DECIMAL,
-    "text": K.TEXT, "string": K.TEXT, "phone number": K.TEXT, "email": K.TEXT, "barcode": K.TEXT,
-    "geopoint": K.TEXT, "geotrace": K.TEXT, "geoshape": K.TEXT, "image": K.TEXT, "audio": K.TEXT,
-    "video": K.TEXT, "file": K.TEXT, "background-audio": K.HIDDEN, "acknowledge": K.TEXT,
-    "date": K.DATE, "datetime": K.TEXT, "time": K.TEXT, "dateTime": K.TEXT,
+    "integer": K.INTEGER,
+    "int": K.INTEGER,
+    "decimal": K.DECIMAL,
+    "range": K.DECIMAL,
+    "text": K.TEXT,
+    "string": K.TEXT,
+    "phone number": K.TEXT,
+    "email": K.TEXT,
+    "barcode": K.TEXT,
+    "geopoint": K.TEXT,
+    "geotrace": K.TEXT,
+    "geoshape": K.TEXT,
+    "image": K.TEXT,
+    "audio": K.TEXT,
+    "video": K.TEXT,
+    "file": K.TEXT,
+    "background-audio": K.HIDDEN,
+    "acknowledge": K.TEXT,
+    "date": K.DATE,
+    "datetime": K.TEXT,
+    "time": K.TEXT,
+    "dateTime": K.TEXT,
     "note": K.NOTE,
-    "begin group": K.BEGIN_GROUP, "begin_group": K.BEGIN_GROUP, "end group": K.END_GROUP, "end_group": K.END_GROUP,
-    "begin repeat": K.BEGIN_GROUP, "begin_repeat": K.BEGIN_GROUP, "end repeat": K.END_GROUP, "end_repeat": K.END_GROUP,
-    "calculate": K.HIDDEN, "hidden": K.HIDDEN, "start": K.HIDDEN, "end": K.HIDDEN, "today": K.HIDDEN,
-    "deviceid": K.HIDDEN, "subscriberid": K.HIDDEN, "simserial": K.HIDDEN, "phonenumber": K.HIDDEN,
-    "username": K.HIDDEN, "audit": K.HIDDEN, "start-geopoint": K.HIDDEN, "xml-external": K.HIDDEN,
+    "begin group": K.BEGIN_GROUP,
+    "begin_group": K.BEGIN_GROUP,
+    "end group": K.END_GROUP,
+    "end_group": K.END_GROUP,
+    "begin repeat": K.BEGIN_GROUP,
+    "begin_repeat": K.BEGIN_GROUP,
+    "end repeat": K.END_GROUP,
+    "end_repeat": K.END_GROUP,
+    "calculate": K.HIDDEN,
+    "hidden": K.HIDDEN,
+    "start": K.HIDDEN,
+    "end": K.HIDDEN,
+    "today": K.HIDDEN,
+    "deviceid": K.HIDDEN,
+    "subscriberid": K.HIDDEN,
+    "simserial": K.HIDDEN,
+    "phonenumber": K.HIDDEN,
+    "username": K.HIDDEN,
+    "audit": K.HIDDEN,
+    "start-geopoint": K.HIDDEN,
+    "xml-external": K.HIDDEN,
     "csv-external": K.HIDDEN,
 }
 NAMELESS = {K.END_GROUP}
 SELECT_RE = re.compile(
     r"^(?P<kind>select_one_external|select_one|select one|select_multiple|select multiple|select all that apply"
     r"|select_one_from_file|select_multiple_from_file|rank|osm)(?: from)?\s+(?P<list>\S+?)"
-    r"(?:\s+(?:or_other|or specify other))?$", re.IGNORECASE)
+    r"(?:\s+(?:or_other|or specify other))?$",
+    re.IGNORECASE,
+)
 OTHER_RE = re.compile(r"\s+(or_other|or specify other)$", re.IGNORECASE)
-KNOWN_COLUMNS = {"type", "name", "required", "relevant", "choice_filter", "appearance", "par_item", "sipas_aspect"}
+KNOWN_COLUMNS = {
+    "type",
+    "name",
+    "required",
+    "relevant",
+    "choice_filter",
+    "appearance",
+    "par_item",
+    "sipas_aspect",
+}
 
 
 @dataclass
@@ -150,7 +194,9 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a non-workbook
-        raise ImportRejected([RowError(None, "", _("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": exc})]) from exc
+        raise ImportRejected(
+            [RowError(None, "", _("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": exc})]
+        ) from exc
     sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
     if "survey" not in sheets:
         raise ImportRejected([RowError(None, "", _("The workbook has no “survey” sheet."), sheet="survey")])
@@ -158,22 +204,46 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
     choices_sheet = _Sheet(sheets["choices"]) if "choices" in sheets else None
     external_sheet = _Sheet(sheets["external_choices"]) if "external_choices" in sheets else None
     settings_sheet = _Sheet(sheets["settings"]) if "settings" in sheets else None
-    ignored = [ws.title for key, ws in sheets.items() if key not in ("survey", "choices", "external_choices", "settings")]
+    ignored = [
+        ws.title
+        for key, ws in sheets.items()
+        if key not in ("survey", "choices", "external_choices", "settings")
+    ]
 
     settings_row = settings_sheet.rows[0][1] if settings_sheet and settings_sheet.rows else {}
-    default_language = language_code(settings_row.get("default_language", "")) if settings_row.get("default_language") else ""
+    default_language = (
+        language_code(settings_row.get("default_language", ""))
+        if settings_row.get("default_language")
+        else ""
+    )
     allow_dupes = settings_row.get("allow_choice_duplicates", "").lower() in TRUE_WORDS
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip("_")
     form_id = settings_row.get("form_id") or stem or "form"
     if not NAME_RE.match(form_id):
-        errors.append(RowError(2, "form_id", _("“%(value)s” is not a valid form id (letters, digits, _ . -).") % {"value": form_id}, sheet=settings_sheet.title if settings_sheet else "settings"))
-    titles = _with_default_language(settings_sheet.translated(settings_row, "form_title") if settings_sheet else {}, default_language)
+        errors.append(
+            RowError(
+                2,
+                "form_id",
+                _("“%(value)s” is not a valid form id (letters, digits, _ . -).") % {"value": form_id},
+                sheet=settings_sheet.title if settings_sheet else "settings",
+            )
+        )
+    titles = _with_default_language(
+        settings_sheet.translated(settings_row, "form_title") if settings_sheet else {}, default_language
+    )
     if not titles:
         titles = {default_language or "vi": form_id}
 
     for column in ("type", "name"):
         if column not in survey.header:
-            errors.append(RowError(1, column, _("The column “%(column)s” is missing.") % {"column": column}, sheet=survey.title))
+            errors.append(
+                RowError(
+                    1,
+                    column,
+                    _("The column “%(column)s” is missing.") % {"column": column},
+                    sheet=survey.title,
+                )
+            )
     if errors:
         raise ImportRejected(errors)
 
@@ -205,19 +275,44 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
             q.kind = K.LIKERT
         q.par_item = rec.get("par_item", "")
         q.aspect = rec.get("sipas_aspect", "").lower()
-        q.extra = {k: v for k, v in rec.items() if v and k.lower() not in KNOWN_COLUMNS
-                   and not re.match(r"^(label|hint)(:|$)", k.lower())}
+        q.extra = {
+            k: v
+            for k, v in rec.items()
+            if v and k.lower() not in KNOWN_COLUMNS and not re.match(r"^(label|hint)(:|$)", k.lower())
+        }
         if q.kind in NAMELESS:
             if not open_groups:
-                errors.append(RowError(field="type", message=_("“%(type)s” without a matching group start.") % {"type": raw_type}, **where))
+                errors.append(
+                    RowError(
+                        field="type",
+                        message=_("“%(type)s” without a matching group start.") % {"type": raw_type},
+                        **where,
+                    )
+                )
             else:
                 open_groups.pop()
         elif not q.name:
             errors.append(RowError(field="name", message=_("The question has no name."), **where))
         elif not NAME_RE.match(q.name):
-            errors.append(RowError(field="name", message=_("“%(name)s” is not a valid name: start with a letter or _, then letters, digits, _ . -.") % {"name": q.name}, **where))
+            errors.append(
+                RowError(
+                    field="name",
+                    message=_(
+                        "“%(name)s” is not a valid name: start with a letter or _, then letters, digits, _ . -."
+                    )
+                    % {"name": q.name},
+                    **where,
+                )
+            )
         elif q.name in seen:
-            errors.append(RowError(field="name", message=_("The name “%(name)s” is already used in row %(row)s.") % {"name": q.name, "row": seen[q.name]}, **where))
+            errors.append(
+                RowError(
+                    field="name",
+                    message=_("The name “%(name)s” is already used in row %(row)s.")
+                    % {"name": q.name, "row": seen[q.name]},
+                    **where,
+                )
+            )
         else:
             seen[q.name] = number
         if q.kind == K.BEGIN_GROUP:
@@ -230,25 +325,54 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
                 except ExpressionError as exc:
                     # ODK accepts any XPath here; we keep it and say the web form will not evaluate it.
                     q.extra.setdefault("_unsupported", []).append(column)
-                    warning = _("sheet %(sheet)s, row %(row)s, column %(column)s: the expression is kept but not evaluated by the web form (%(error)s)") % {
-                        "sheet": survey.title, "row": number, "column": column, "error": exc}
+                    warning = _(
+                        "sheet %(sheet)s, row %(row)s, column %(column)s: the expression is kept but not evaluated by the web form (%(error)s)"
+                    ) % {"sheet": survey.title, "row": number, "column": column, "error": exc}
                     q.extra.setdefault("_warnings", []).append(warning)
         if q.aspect and q.aspect not in Question.Aspect.values:
-            errors.append(RowError(field="sipas_aspect", message=_("Unknown SIPAS aspect “%(value)s” (use one of: %(values)s).") % {"value": q.aspect, "values": ", ".join(Question.Aspect.values)}, **where))
+            errors.append(
+                RowError(
+                    field="sipas_aspect",
+                    message=_("Unknown SIPAS aspect “%(value)s” (use one of: %(values)s).")
+                    % {"value": q.aspect, "values": ", ".join(Question.Aspect.values)},
+                    **where,
+                )
+            )
         if q.par_item and not _scorable(q, choices + ext_choices):
-            errors.append(RowError(field="par_item", message=_("Only Likert or single-choice questions whose choices all have a score or a numeric value can score a PAR item."), **where))
+            errors.append(
+                RowError(
+                    field="par_item",
+                    message=_(
+                        "Only Likert or single-choice questions whose choices all have a score or a numeric value can score a PAR item."
+                    ),
+                    **where,
+                )
+            )
         questions.append(q)
     for number, name in open_groups:
-        errors.append(RowError(number, "type", _("The group “%(name)s” is never closed (end group).") % {"name": name}, sheet=survey.title))
+        errors.append(
+            RowError(
+                number,
+                "type",
+                _("The group “%(name)s” is never closed (end group).") % {"name": name},
+                sheet=survey.title,
+            )
+        )
     if not any(q.kind not in (K.BEGIN_GROUP, K.END_GROUP) for q in questions) and not errors:
         errors.append(RowError(None, "", _("The form has no questions."), sheet=survey.title))
     if errors:
         raise ImportRejected(errors)
     used_lists = {q.list_name for q in questions if q.list_name}
     warnings = [w for q in questions for w in q.extra.pop("_warnings", [])]
-    return ParsedForm(form_id=form_id, titles=titles, questions=questions,
-                      choices=[c for c in choices + ext_choices if c.list_name in used_lists],
-                      allow_choice_duplicates=allow_dupes, warnings=warnings, ignored_sheets=ignored)
+    return ParsedForm(
+        form_id=form_id,
+        titles=titles,
+        questions=questions,
+        choices=[c for c in choices + ext_choices if c.list_name in used_lists],
+        allow_choice_duplicates=allow_dupes,
+        warnings=warnings,
+        ignored_sheets=ignored,
+    )
 
 
 def _question_from_type(raw_type: str, lists: set[str], errors: list, where: dict) -> ParsedQuestion | None:
@@ -258,7 +382,11 @@ def _question_from_type(raw_type: str, lists: set[str], errors: list, where: dic
         return ParsedQuestion(name="", kind=kind, xlsform_type=raw_type, labels={})
     m = SELECT_RE.match(norm)
     if not m:
-        errors.append(RowError(field="type", message=_("Unknown question type “%(type)s”.") % {"type": raw_type}, **where))
+        errors.append(
+            RowError(
+                field="type", message=_("Unknown question type “%(type)s”.") % {"type": raw_type}, **where
+            )
+        )
         return None
     word, list_name = m.group("kind").lower(), m.group("list")
     or_other = bool(OTHER_RE.search(norm))
@@ -266,13 +394,21 @@ def _question_from_type(raw_type: str, lists: set[str], errors: list, where: dic
         # Choices from a CSV attached to the form, or a map feature: ODK-only; kept as a text answer.
         return ParsedQuestion(name="", kind=K.TEXT, xlsform_type=raw_type, labels={})
     if list_name not in lists:
-        errors.append(RowError(field="type", message=_("The choice list “%(list)s” is not in the choices sheet.") % {"list": list_name}, **where))
+        errors.append(
+            RowError(
+                field="type",
+                message=_("The choice list “%(list)s” is not in the choices sheet.") % {"list": list_name},
+                **where,
+            )
+        )
         return None
     if word in ("select_multiple", "select multiple", "select all that apply", "rank"):
         kind = K.SELECT_MULTIPLE
     else:
         kind = K.SELECT_ONE
-    return ParsedQuestion(name="", kind=kind, xlsform_type=raw_type, labels={}, list_name=list_name, or_other=or_other)
+    return ParsedQuestion(
+        name="", kind=kind, xlsform_type=raw_type, labels={}, list_name=list_name, or_other=or_other
+    )
 
 
 def _parse_choices(sheet, default_language, allow_dupes, errors, *, external):
@@ -280,7 +416,14 @@ def _parse_choices(sheet, default_language, allow_dupes, errors, *, external):
         return [], set()
     for column in ("list_name", "name"):
         if column not in sheet.header:
-            errors.append(RowError(1, column, _("The column “%(column)s” is missing.") % {"column": column}, sheet=sheet.title))
+            errors.append(
+                RowError(
+                    1,
+                    column,
+                    _("The column “%(column)s” is missing.") % {"column": column},
+                    sheet=sheet.title,
+                )
+            )
     if any(e.sheet == sheet.title for e in errors):
         return [], set()
     result, seen = [], {}
@@ -295,7 +438,16 @@ def _parse_choices(sheet, default_language, allow_dupes, errors, *, external):
             continue
         key = (list_name, name)
         if key in seen and not allow_dupes:
-            errors.append(RowError(field="name", message=_("The value “%(name)s” is already in list “%(list)s” (row %(row)s); set allow_choice_duplicates in settings if this is intended.") % {"name": name, "list": list_name, "row": seen[key]}, **where))
+            errors.append(
+                RowError(
+                    field="name",
+                    message=_(
+                        "The value “%(name)s” is already in list “%(list)s” (row %(row)s); set allow_choice_duplicates in settings if this is intended."
+                    )
+                    % {"name": name, "list": list_name, "row": seen[key]},
+                    **where,
+                )
+            )
             continue
         seen.setdefault(key, number)
         score = None
@@ -305,11 +457,18 @@ def _parse_choices(sheet, default_language, allow_dupes, errors, *, external):
             except InvalidOperation:
                 score = None
             if score is None or not (0 <= score <= 100):
-                errors.append(RowError(field="score", message=_("The score must be a number from 0 to 100."), **where))
+                errors.append(
+                    RowError(field="score", message=_("The score must be a number from 0 to 100."), **where)
+                )
                 continue
         labels = _with_default_language(sheet.translated(rec, "label"), default_language)
-        filters = {k: v for k, v in rec.items() if v and k.lower() not in ("list_name", "name", "score")
-                   and not re.match(r"^(label|image|audio|video|media)(:|$)", k.lower())}
+        filters = {
+            k: v
+            for k, v in rec.items()
+            if v
+            and k.lower() not in ("list_name", "name", "score")
+            and not re.match(r"^(label|image|audio|video|media)(:|$)", k.lower())
+        }
         result.append(ParsedChoice(list_name, name, labels, score, filters, external))
     return result, {c.list_name for c in result}
 
@@ -335,35 +494,62 @@ def export(questionnaire) -> bytes:
 
     questions = list(questionnaire.questions.order_by("position"))
     choices = list(questionnaire.choices.order_by("external", "list_name", "position"))
-    langs = sorted({k for q in questions for k in q.labels} | {k for c in choices for k in c.labels}
-                   | set(questionnaire.titles), key=lambda lang: (lang != "vi", lang != "en", lang))
+    langs = sorted(
+        {k for q in questions for k in q.labels}
+        | {k for c in choices for k in c.labels}
+        | set(questionnaire.titles),
+        key=lambda lang: (lang != "vi", lang != "en", lang),
+    )
     extra_cols = sorted({k for q in questions for k in q.extra if not k.startswith("_")})
     wb = Workbook()
     ws = wb.active
     ws.title = "survey"
-    header = (["type", "name"] + [f"label::{lang}" for lang in langs] + [f"hint::{lang}" for lang in langs]
-              + ["required", "relevant", "choice_filter", "appearance", "par_item", "sipas_aspect"] + extra_cols)
+    header = (
+        ["type", "name"]
+        + [f"label::{lang}" for lang in langs]
+        + [f"hint::{lang}" for lang in langs]
+        + ["required", "relevant", "choice_filter", "appearance", "par_item", "sipas_aspect"]
+        + extra_cols
+    )
     ws.append(header)
     for q in questions:
-        ws.append([_export_type(q), q.name] + [q.labels.get(lang, "") for lang in langs]
-                  + [q.hints.get(lang, "") for lang in langs]
-                  + ["yes" if q.required else "", q.relevant, q.choice_filter, q.appearance, q.par_item, q.aspect]
-                  + [q.extra.get(c, "") for c in extra_cols])
+        ws.append(
+            [_export_type(q), q.name]
+            + [q.labels.get(lang, "") for lang in langs]
+            + [q.hints.get(lang, "") for lang in langs]
+            + ["yes" if q.required else "", q.relevant, q.choice_filter, q.appearance, q.par_item, q.aspect]
+            + [q.extra.get(c, "") for c in extra_cols]
+        )
     filter_cols = sorted({k for c in choices for k in c.filters})
-    for title, rows in (("choices", [c for c in choices if not c.external]),
-                        ("external_choices", [c for c in choices if c.external])):
+    for title, rows in (
+        ("choices", [c for c in choices if not c.external]),
+        ("external_choices", [c for c in choices if c.external]),
+    ):
         if title == "external_choices" and not rows:
             continue
         cs = wb.create_sheet(title)
         cs.append(["list_name", "name"] + [f"label::{lang}" for lang in langs] + ["score"] + filter_cols)
         for c in rows:
-            cs.append([c.list_name, c.name] + [c.labels.get(lang, "") for lang in langs]
-                      + ["" if c.score is None else float(c.score)] + [c.filters.get(k, "") for k in filter_cols])
+            cs.append(
+                [c.list_name, c.name]
+                + [c.labels.get(lang, "") for lang in langs]
+                + ["" if c.score is None else float(c.score)]
+                + [c.filters.get(k, "") for k in filter_cols]
+            )
     st = wb.create_sheet("settings")
-    st.append([f"form_title::{lang}" for lang in langs if lang in questionnaire.titles]
-              + ["form_id", "version", "default_language", "allow_choice_duplicates"])
-    st.append([questionnaire.titles[lang] for lang in langs if lang in questionnaire.titles]
-              + [questionnaire.code, str(questionnaire.version), "vi", "yes" if questionnaire.allow_choice_duplicates else "no"])
+    st.append(
+        [f"form_title::{lang}" for lang in langs if lang in questionnaire.titles]
+        + ["form_id", "version", "default_language", "allow_choice_duplicates"]
+    )
+    st.append(
+        [questionnaire.titles[lang] for lang in langs if lang in questionnaire.titles]
+        + [
+            questionnaire.code,
+            str(questionnaire.version),
+            "vi",
+            "yes" if questionnaire.allow_choice_duplicates else "no",
+        ]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

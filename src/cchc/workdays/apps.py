@@ -12,5 +12,13 @@ class WorkdaysConfig(AppConfig):
 
         from . import services  # noqa: F401  (declares the audit event types)
 
-        register_nav(NavItem("workdays", _("Working-day calendar"), "workdays:calendar", None,
-                             _("Holidays, swapped working days and deadline arithmetic."), 80))
+        register_nav(
+            NavItem(
+                "workdays",
+                _("Working-day calendar"),
+                "workdays:calendar",
+                None,
+                _("Holidays, swapped working days and deadline arithmetic."),
+                80,
+            )
+        )

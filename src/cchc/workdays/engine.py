@@ -43,7 +43,9 @@ def to_local(moment: datetime) -> datetime:
 # Days the package counts as holidays whose legal basis is not confirmed (reference §15.2). They stay
 # days off (the package's choice) and are flagged wherever the calendar is shown; an administrator
 # corrects them with an override citing the document once the question is settled.
-UNCONFIRMED = {(11, 24): "chưa xác nhận: việc bổ sung ngày 24/11 vào Điều 112 Bộ luật Lao động chưa được ban hành"}
+UNCONFIRMED = {
+    (11, 24): "chưa xác nhận: việc bổ sung ngày 24/11 vào Điều 112 Bộ luật Lao động chưa được ban hành"
+}
 
 
 @lru_cache(maxsize=64)

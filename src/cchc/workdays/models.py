@@ -20,14 +20,23 @@ class CalendarOverride(TimeStampedModel):
 
     day = models.DateField(_("day"), db_index=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Nghỉ bù Quốc khánh, Làm bù cho ngày 02/5"))
-    source_document = models.CharField(_("source document"), max_length=300,
-                                       help_text=_("number, date and issuer of the deciding document"))
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("e.g. Nghỉ bù Quốc khánh, Làm bù cho ngày 02/5")
+    )
+    source_document = models.CharField(
+        _("source document"), max_length=300, help_text=_("number, date and issuer of the deciding document")
+    )
     effective_from = models.DateField(_("in force from"), help_text=_("date the document was issued"))
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     class Meta:
         verbose_name = _("calendar override")
@@ -35,8 +44,11 @@ class CalendarOverride(TimeStampedModel):
         ordering = ["-day"]
         constraints = [
             # At most one override in force per day; revoked rows stay as history.
-            models.UniqueConstraint(fields=["day"], condition=models.Q(revoked_on__isnull=True),
-                                    name="workdays_one_active_override_per_day"),
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(revoked_on__isnull=True),
+                name="workdays_one_active_override_per_day",
+            ),
         ]
 
     def __str__(self) -> str:

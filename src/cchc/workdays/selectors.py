@@ -1,9 +1,9 @@
 """Reads of the working-day calendar: the stable API every module uses for deadlines.
 
-    add_working_days(start, days, *, apply_cutoff=True) -> datetime
-    working_days_between(start, end) -> int
-    is_working_day(d) -> bool
-    calendar() -> Calendar (for loops: one object, no query per call)
+add_working_days(start, days, *, apply_cutoff=True) -> datetime
+working_days_between(start, end) -> int
+is_working_day(d) -> bool
+calendar() -> Calendar (for loops: one object, no query per call)
 """
 
 from datetime import date, datetime
@@ -19,7 +19,8 @@ _cached: dict = {"key": None, "calendar": None}
 def overrides_in_force(as_of: date | None = None):
     as_of = as_of or date.today()
     return CalendarOverride.objects.filter(effective_from__lte=as_of).filter(
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of)
+    )
 
 
 def calendar(as_of: date | None = None) -> Calendar:

@@ -18,8 +18,9 @@ OVERRIDE_REVOKED = event_type("workdays.override.revoke", gettext_lazy("Calendar
 
 
 @transaction.atomic
-def override_record(*, actor, day: date, kind: str, name: str, source_document: str,
-                    effective_from: date | None = None) -> CalendarOverride:
+def override_record(
+    *, actor, day: date, kind: str, name: str, source_document: str, effective_from: date | None = None
+) -> CalendarOverride:
     """Declare `day` a day off or a working day, citing the deciding document."""
     require_perm(actor, MANAGE_CALENDAR)
     if kind not in CalendarOverride.Kind.values:
@@ -30,11 +31,20 @@ def override_record(*, actor, day: date, kind: str, name: str, source_document: 
         raise ValidationError({"name": _("Give the override a name.")})
     existing = CalendarOverride.objects.select_for_update().filter(day=day, revoked_on__isnull=True).first()
     if existing is not None:
-        raise ValidationError({"day": _("%(day)s already has an override in force (%(name)s); revoke it first.")
-                               % {"day": day.strftime("%d/%m/%Y"), "name": existing.name}})
-    override = CalendarOverride(day=day, kind=kind, name=name.strip(), source_document=source_document.strip(),
-                                effective_from=effective_from or date.today(),
-                                recorded_by=actor if getattr(actor, "pk", None) else None)
+        raise ValidationError(
+            {
+                "day": _("%(day)s already has an override in force (%(name)s); revoke it first.")
+                % {"day": day.strftime("%d/%m/%Y"), "name": existing.name}
+            }
+        )
+    override = CalendarOverride(
+        day=day,
+        kind=kind,
+        name=name.strip(),
+        source_document=source_document.strip(),
+        effective_from=effective_from or date.today(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
     override.full_clean()
     override.save()
     audit_record(OVERRIDE_RECORDED, actor=actor, target=override, after=snapshot(override))
@@ -42,7 +52,9 @@ def override_record(*, actor, day: date, kind: str, name: str, source_document: 
 
 
 @transaction.atomic
-def override_revoke(*, actor, override: CalendarOverride, reason: str, revoked_on: date | None = None) -> CalendarOverride:
+def override_revoke(
+    *, actor, override: CalendarOverride, reason: str, revoked_on: date | None = None
+) -> CalendarOverride:
     require_perm(actor, MANAGE_CALENDAR)
     override = CalendarOverride.objects.select_for_update().get(pk=override.pk)
     if override.revoked_on is not None:

@@ -27,16 +27,26 @@ def calendar_view(request):
     due_form = DueForm(request.GET if "days" in request.GET else None)
     due = None
     if due_form.is_bound and due_form.is_valid():
-        due = selectors.add_working_days(due_form.cleaned_data["start"], due_form.cleaned_data["days"],
-                                         apply_cutoff=due_form.cleaned_data["apply_cutoff"])
+        due = selectors.add_working_days(
+            due_form.cleaned_data["start"],
+            due_form.cleaned_data["days"],
+            apply_cutoff=due_form.cleaned_data["apply_cutoff"],
+        )
     can_manage = has_perm(request.user, MANAGE_CALENDAR)
-    return render(request, "workdays/calendar.html", {
-        "year": year, "years": range(date.today().year + 1, 2017, -1),
-        "days": selectors.calendar().days_off(year),
-        "overrides": selectors.override_list().filter(day__year=year),
-        "due_form": due_form, "due": due, "can_manage": can_manage,
-        "override_form": OverrideForm() if can_manage else None,
-    })
+    return render(
+        request,
+        "workdays/calendar.html",
+        {
+            "year": year,
+            "years": range(date.today().year + 1, 2017, -1),
+            "days": selectors.calendar().days_off(year),
+            "overrides": selectors.override_list().filter(day__year=year),
+            "due_form": due_form,
+            "due": due,
+            "can_manage": can_manage,
+            "override_form": OverrideForm() if can_manage else None,
+        },
+    )
 
 
 @staff_required
@@ -50,11 +60,18 @@ def override_create(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Override recorded for %(day)s.") % {"day": o.day.strftime("%d/%m/%Y")})
+            messages.success(
+                request, _("Override recorded for %(day)s.") % {"day": o.day.strftime("%d/%m/%Y")}
+            )
             return redirect(f"{reverse('workdays:calendar')}?year={o.day.year}")
     else:
-        messages.error(request, " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                                         for f, e in form.errors.items()))
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+                for f, e in form.errors.items()
+            ),
+        )
     return redirect("workdays:calendar")
 
 
@@ -68,7 +85,9 @@ def override_revoke(request, pk):
         messages.error(request, _("Give the reason for revoking the override."))
     else:
         try:
-            services.override_revoke(actor=request.user, override=override, reason=form.cleaned_data["reason"])
+            services.override_revoke(
+                actor=request.user, override=override, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

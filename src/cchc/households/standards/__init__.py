@@ -22,7 +22,15 @@ def shipped_files() -> list[Path]:
 
 def read_definition(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("code", "name", "legal_basis", "valid_from", "deprivation_cutoff", "thresholds", "indicators"):
+    for key in (
+        "code",
+        "name",
+        "legal_basis",
+        "valid_from",
+        "deprivation_cutoff",
+        "thresholds",
+        "indicators",
+    ):
         if key not in data:
             raise ValidationError(f"{path.name}: missing {key}")
     if set(data["thresholds"]) != {"urban", "rural"}:
@@ -53,20 +61,38 @@ def load_definition(data: dict, *, replace: bool = False):
         existing.thresholds.all().delete()
         existing.indicators.all().delete()
     fields = {
-        "name": data["name"], "legal_basis": data["legal_basis"], "valid_from": data["valid_from"],
-        "valid_to": data.get("valid_to"), "deprivation_cutoff": data["deprivation_cutoff"],
-        "points_per_indicator": data.get("points_per_indicator", 10), "notes": data.get("notes", ""),
-        "middle_rule": data.get("middle_rule"), "middle_rule_text": data.get("middle_rule_text", ""),
+        "name": data["name"],
+        "legal_basis": data["legal_basis"],
+        "valid_from": data["valid_from"],
+        "valid_to": data.get("valid_to"),
+        "deprivation_cutoff": data["deprivation_cutoff"],
+        "points_per_indicator": data.get("points_per_indicator", 10),
+        "notes": data.get("notes", ""),
+        "middle_rule": data.get("middle_rule"),
+        "middle_rule_text": data.get("middle_rule_text", ""),
     }
     standard, _ = PovertyStandard.objects.update_or_create(code=data["code"], defaults=fields)
     for setting, t in data["thresholds"].items():
-        IncomeThreshold.objects.create(standard=standard, setting=setting, auto_poor_line=t.get("auto_poor_line"),
-                                       income_line=t["income_line"], middle_line=t.get("middle_line"),
-                                       confirmed=t.get("confirmed", False))
+        IncomeThreshold.objects.create(
+            standard=standard,
+            setting=setting,
+            auto_poor_line=t.get("auto_poor_line"),
+            income_line=t["income_line"],
+            middle_line=t.get("middle_line"),
+            confirmed=t.get("confirmed", False),
+        )
     for position, ind in enumerate(data["indicators"], start=1):
-        Indicator.objects.create(standard=standard, position=position, code=ind["code"], dimension=ind["dimension"],
-                                 name=ind["name"], cutoff_text=ind["cutoff_text"], rule=ind["rule"],
-                                 confirmed=ind.get("confirmed", False), source_note=ind.get("source_note", ""))
+        Indicator.objects.create(
+            standard=standard,
+            position=position,
+            code=ind["code"],
+            dimension=ind["dimension"],
+            name=ind["name"],
+            cutoff_text=ind["cutoff_text"],
+            rule=ind["rule"],
+            confirmed=ind.get("confirmed", False),
+            source_note=ind.get("source_note", ""),
+        )
     return standard, True
 
 
@@ -82,12 +108,21 @@ def load_shipped(*, replace: bool = False) -> list:
 
 def spec_of(standard) -> StandardSpec:
     """The evaluator's view of a standard's rows."""
-    thresholds = {t.setting: Thresholds(income_line=t.income_line, auto_poor_line=t.auto_poor_line,
-                                        middle_line=t.middle_line) for t in standard.thresholds.all()}
+    thresholds = {
+        t.setting: Thresholds(
+            income_line=t.income_line, auto_poor_line=t.auto_poor_line, middle_line=t.middle_line
+        )
+        for t in standard.thresholds.all()
+    }
     indicators = [(i.code, i.rule) for i in standard.indicators.order_by("position")]
-    return StandardSpec(code=standard.code, deprivation_cutoff=standard.deprivation_cutoff,
-                        points_per_indicator=standard.points_per_indicator, thresholds=thresholds,
-                        indicators=indicators, middle_rule=standard.middle_rule)
+    return StandardSpec(
+        code=standard.code,
+        deprivation_cutoff=standard.deprivation_cutoff,
+        points_per_indicator=standard.points_per_indicator,
+        thresholds=thresholds,
+        indicators=indicators,
+        middle_rule=standard.middle_rule,
+    )
 
 
 def standard_on(day: date):
@@ -96,8 +131,12 @@ def standard_on(day: date):
 
     from ..models import PovertyStandard
 
-    standard = (PovertyStandard.objects.filter(valid_from__lte=day)
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by("-valid_from").first())
+    standard = (
+        PovertyStandard.objects.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
     if standard is None:
         raise ValidationError(f"No poverty standard is in force on {day:%d/%m/%Y}.")
     return standard

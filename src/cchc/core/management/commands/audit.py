@@ -17,6 +17,9 @@ class Command(BaseCommand):
         if broken is None:
             self.stdout.write(self.style.SUCCESS(f"audit log intact: {checked} events verified"))
             return
-        self.stderr.write(self.style.ERROR(
-            f"audit log BROKEN at event #{broken.event_id}: {broken.reason} ({checked} events verified before it)"))
+        self.stderr.write(
+            self.style.ERROR(
+                f"audit log BROKEN at event #{broken.event_id}: {broken.reason} ({checked} events verified before it)"
+            )
+        )
         sys.exit(1)

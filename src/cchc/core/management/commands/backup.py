@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Back up the database and uploaded files to a .tar.gz archive."
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", "-o", type=Path, help="archive path (default: var/backups/cchc-<time>.tar.gz)")
+        parser.add_argument(
+            "--output", "-o", type=Path, help="archive path (default: var/backups/cchc-<time>.tar.gz)"
+        )
 
     def handle(self, *args, output=None, **options):
         try:

@@ -40,7 +40,9 @@ class Command(BaseCommand):
     def print_accounts(self):
         User = get_user_model()
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):"))
-        users = User.objects.filter(is_synthetic=True).select_related("unit").prefetch_related("role_assignments")
+        users = (
+            User.objects.filter(is_synthetic=True).select_related("unit").prefetch_related("role_assignments")
+        )
         for user in users.order_by("kind", "username")[:40]:
             roles = ", ".join(str(r.get_role_display()) for r in user.role_assignments.all())
             what = "superuser" if user.is_superuser else (roles or user.get_kind_display())

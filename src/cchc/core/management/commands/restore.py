@@ -23,4 +23,6 @@ class Command(BaseCommand):
             manifest = backup_restore(archive)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"restored backup of {manifest['created_at']} ({manifest['engine']})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"restored backup of {manifest['created_at']} ({manifest['engine']})")
+        )

@@ -21,8 +21,20 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
         call_command("i18n_compile", verbosity=0)
         bin_dir = os.path.dirname(sys.executable)
-        web = [os.path.join(bin_dir, "gunicorn"), "cchc.wsgi:application", "--bind", f"{host}:{port}",
-               "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-", "--timeout", "120"]
+        web = [
+            os.path.join(bin_dir, "gunicorn"),
+            "cchc.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
         procs = [subprocess.Popen(web)]
         if not no_worker:
             procs.append(subprocess.Popen([sys.executable, "-m", "cchc.cli", "worker"]))

@@ -25,14 +25,21 @@ class Command(BaseCommand):
         sub.add_parser("cycles", help="list cycles with their codes")
         sub.add_parser("methodologies", help="list methodology versions and their legal basis")
         sub.add_parser("templates", help="list the shipped methodology templates")
-        p = sub.add_parser("import-methodology", help="import a methodology from .yaml or .xlsx (all or nothing)")
+        p = sub.add_parser(
+            "import-methodology", help="import a methodology from .yaml or .xlsx (all or nothing)"
+        )
         p.add_argument("file")
-        p.add_argument("--allow-unavailable-metrics", action="store_true",
-                       help="accept metric names no module supplies yet (shown as unavailable)")
+        p.add_argument(
+            "--allow-unavailable-metrics",
+            action="store_true",
+            help="accept metric names no module supplies yet (shown as unavailable)",
+        )
         p = sub.add_parser("export-methodology", help="write a methodology as .yaml or .xlsx")
         p.add_argument("code")
         p.add_argument("file")
-        p = sub.add_parser("import-scores", help="import scores (self, appraisal1/2, explanation, survey) from .csv/.xlsx")
+        p = sub.add_parser(
+            "import-scores", help="import scores (self, appraisal1/2, explanation, survey) from .csv/.xlsx"
+        )
         p.add_argument("--cycle", required=True)
         p.add_argument("file")
         p = sub.add_parser("compute", help="compute results of a cycle")
@@ -67,8 +74,17 @@ class Command(BaseCommand):
         w = csv.writer(self.stdout)
         w.writerow(["code", "name", "year", "methodology", "status", "subjects", "synthetic"])
         for c in Cycle.objects.select_related("methodology").order_by("-year", "code"):
-            w.writerow([c.code, c.name, c.year, c.methodology.code, c.status, c.subjects.count(),
-                        "yes" if c.is_synthetic else ""])
+            w.writerow(
+                [
+                    c.code,
+                    c.name,
+                    c.year,
+                    c.methodology.code,
+                    c.status,
+                    c.subjects.count(),
+                    "yes" if c.is_synthetic else "",
+                ]
+            )
 
     def do_methodologies(self, **o):
         w = csv.writer(self.stdout)
@@ -82,9 +98,15 @@ class Command(BaseCommand):
 
     def do_import_methodology(self, file, allow_unavailable_metrics, **o):
         path = Path(file)
-        m = services.methodology_import(actor=self.actor, filename=path.name, data=path.read_bytes(),
-                                        allow_unavailable_metrics=allow_unavailable_metrics)
-        self.stdout.write(self.style.SUCCESS(f"imported {m.code}: {m.items.count()} items ({m.get_status_display()})"))
+        m = services.methodology_import(
+            actor=self.actor,
+            filename=path.name,
+            data=path.read_bytes(),
+            allow_unavailable_metrics=allow_unavailable_metrics,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"imported {m.code}: {m.items.count()} items ({m.get_status_display()})")
+        )
 
     def do_export_methodology(self, code, file, **o):
         m = Methodology.objects.get(code=code)
@@ -97,8 +119,13 @@ class Command(BaseCommand):
     def do_import_scores(self, cycle, file, **o):
         path = Path(file)
         with tqdm(unit="row", file=sys.stderr) as bar:
-            result = imports.scores_import(actor=self.actor, cycle=self._cycle(cycle), filename=path.name,
-                                           data=path.read_bytes(), progress=Progress(bar=bar))
+            result = imports.scores_import(
+                actor=self.actor,
+                cycle=self._cycle(cycle),
+                filename=path.name,
+                data=path.read_bytes(),
+                progress=Progress(bar=bar),
+            )
         self.stdout.write(self.style.SUCCESS(f"imported {result['rows']} rows: {result['by_stage']}"))
 
     def do_compute(self, cycle, **o):
@@ -125,4 +152,3 @@ class Command(BaseCommand):
         w.writerows(rows)
         if output:
             out.close()
-

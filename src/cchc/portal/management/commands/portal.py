@@ -9,9 +9,11 @@ from cchc.core.exceptions import ImportRejected
 
 
 class Command(BaseCommand):
-    help = ("Public services portal. `cchc portal payments-expire` expires online payments the gateway did not "
-            "answer in time (run it every few minutes); `cchc portal eform-load --procedure CODE FILE.json` sets the "
-            "e-form fields of the procedure's version in force (format in docs/portal.md).")
+    help = (
+        "Public services portal. `cchc portal payments-expire` expires online payments the gateway did not "
+        "answer in time (run it every few minutes); `cchc portal eform-load --procedure CODE FILE.json` sets the "
+        "e-form fields of the procedure's version in force (format in docs/portal.md)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -20,7 +22,9 @@ class Command(BaseCommand):
         load.add_argument("file", help="JSON list of fields: code, label, kind, required, choices, help_text")
         load.add_argument("--procedure", required=True, help="procedure code, e.g. 1.001234")
         load.add_argument("--on", help="pick the version in force on this date (YYYY-MM-DD); default today")
-        load.add_argument("--actor", default="admin", help="username recorded in the audit log (default admin)")
+        load.add_argument(
+            "--actor", default="admin", help="username recorded in the audit log (default admin)"
+        )
 
     def handle(self, *args, action, **options):
         if action == "payments-expire":

@@ -11,8 +11,10 @@ from ...report import FORMATS, render
 
 
 class Command(BaseCommand):
-    help = ("Reform registers. `cchc reform report --agency CODE --year YYYY --format docx|pdf|md [--output FILE]` "
-            "writes the annual report \"Báo cáo kết quả công tác CCHC năm YYYY\" computed from the registers.")
+    help = (
+        "Reform registers. `cchc reform report --agency CODE --year YYYY --format docx|pdf|md [--output FILE]` "
+        'writes the annual report "Báo cáo kết quả công tác CCHC năm YYYY" computed from the registers.'
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -20,7 +22,9 @@ class Command(BaseCommand):
         rep.add_argument("--agency", required=True, help="identifier code, e.g. 000.00.00.G12")
         rep.add_argument("--year", required=True, type=int)
         rep.add_argument("--format", required=True, choices=sorted(FORMATS))
-        rep.add_argument("--output", help="file to write (default: bao-cao-cchc-YYYY-CODE.FORMAT; '-' for standard output)")
+        rep.add_argument(
+            "--output", help="file to write (default: bao-cao-cchc-YYYY-CODE.FORMAT; '-' for standard output)"
+        )
         rep.add_argument("--language", default="vi", choices=["vi", "en"])
 
     def handle(self, *args, action, **options):

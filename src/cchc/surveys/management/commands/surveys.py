@@ -21,11 +21,15 @@ class Command(BaseCommand):
         p = sub.add_parser("import-xlsform", help="import a questionnaire from an XLSForm .xlsx")
         p.add_argument("file")
         p.add_argument("--agency", help="owning unit code (default: the acting user's unit)")
-        p.add_argument("--draft", action="store_true", help="import as an editable draft instead of published")
+        p.add_argument(
+            "--draft", action="store_true", help="import as an editable draft instead of published"
+        )
         p = sub.add_parser("export-xlsform", help="write a questionnaire as XLSForm")
         p.add_argument("questionnaire", type=int, help="questionnaire id")
         p.add_argument("file")
-        p = sub.add_parser("import-responses", help="import responses (CSV/XLSX) into a survey, all-or-nothing")
+        p = sub.add_parser(
+            "import-responses", help="import responses (CSV/XLSX) into a survey, all-or-nothing"
+        )
         p.add_argument("survey", type=int, help="survey id")
         p.add_argument("file")
         p = sub.add_parser("score", help="compute survey points and write them to the PAR cycle")
@@ -50,25 +54,40 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError("no owning unit: pass --agency CODE")
         path = Path(file)
-        q, form = services.questionnaire_import_xlsform(actor=actor, agency=unit, data=path.read_bytes(),
-                                                        file_name=path.name, publish=not draft)
+        q, form = services.questionnaire_import_xlsform(
+            actor=actor, agency=unit, data=path.read_bytes(), file_name=path.name, publish=not draft
+        )
         counts = {}
         for question in form.questions:
             counts[question.kind] = counts.get(question.kind, 0) + 1
-        self.stdout.write(self.style.SUCCESS(
-            f"questionnaire #{q.pk} {q.code} v{q.version} ({q.get_status_display()}) “{q.title}” for {unit}"))
-        self.stdout.write(f"  {len(form.questions)} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"questionnaire #{q.pk} {q.code} v{q.version} ({q.get_status_display()}) “{q.title}” for {unit}"
+            )
+        )
+        self.stdout.write(
+            f"  {len(form.questions)} rows: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        )
         lists = sorted({c.list_name for c in form.choices})
         self.stdout.write(f"  {len(form.choices)} choices in {len(lists)} lists: {', '.join(lists)}")
         for question in form.questions:
             if question.kind in ("begin_group", "end_group"):
                 continue
-            flags = [f for f, on in (("required", question.required), ("or other", question.or_other),
-                                     (f"relevant: {question.relevant}", question.relevant),
-                                     (f"filter: {question.choice_filter}", question.choice_filter),
-                                     (f"PAR item {question.par_item}", question.par_item)) if on]
-            self.stdout.write(f"  - {question.name} [{question.kind}] {next(iter(question.labels.values()), '')}"
-                              + (f" ({'; '.join(flags)})" if flags else ""))
+            flags = [
+                f
+                for f, on in (
+                    ("required", question.required),
+                    ("or other", question.or_other),
+                    (f"relevant: {question.relevant}", question.relevant),
+                    (f"filter: {question.choice_filter}", question.choice_filter),
+                    (f"PAR item {question.par_item}", question.par_item),
+                )
+                if on
+            ]
+            self.stdout.write(
+                f"  - {question.name} [{question.kind}] {next(iter(question.labels.values()), '')}"
+                + (f" ({'; '.join(flags)})" if flags else "")
+            )
         for warning in form.warnings:
             self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
         if form.ignored_sheets:
@@ -88,8 +107,13 @@ class Command(BaseCommand):
 
         path = Path(file)
         with tqdm(unit="rows", file=sys.stderr) as bar:
-            batch = services.responses_import(actor=actor, survey=Survey.objects.get(pk=survey),
-                                              data=path.read_bytes(), file_name=path.name, progress=Progress(bar=bar))
+            batch = services.responses_import(
+                actor=actor,
+                survey=Survey.objects.get(pk=survey),
+                data=path.read_bytes(),
+                file_name=path.name,
+                progress=Progress(bar=bar),
+            )
         self.stdout.write(self.style.SUCCESS(f"imported {batch.rows} responses (batch #{batch.pk})"))
 
     def score(self, actor, *, survey, **_):
@@ -98,6 +122,10 @@ class Command(BaseCommand):
 
         run = scoring.scores_write(actor=actor, survey=Survey.objects.get(pk=survey))
         written = run.parameters.get("written", 0)
-        self.stdout.write(self.style.SUCCESS(f"computation #{run.pk}: {run.response_count} responses, {written} points written"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"computation #{run.pk}: {run.response_count} responses, {written} points written"
+            )
+        )
         for key, reason in run.parameters.get("refused", {}).items():
             self.stdout.write(self.style.WARNING(f"  not written {key}: {reason}"))
