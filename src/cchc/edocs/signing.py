@@ -85,21 +85,21 @@ def _key_pem(key) -> bytes:
     )
 
 
-def generate_ca(name: str, *, valid_days: int = 3650) -> KeyPair:
+def generate_ca(name: str, *, valid_days: int = 3650, not_before: datetime | None = None) -> KeyPair:
     """A self-signed certification authority (for tests and an isolated deployment's own CA)."""
     key = _new_key()
     subject = x509.Name(
         [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, name)]
     )
-    now = datetime.now(UTC)
+    start = not_before or datetime.now(UTC) - timedelta(minutes=5)
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=valid_days))
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=valid_days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
         .add_extension(
             x509.KeyUsage(
