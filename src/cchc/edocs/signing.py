@@ -7,6 +7,8 @@
 - PDF files: PAdES signatures made and validated by `pyHanko` against the trusted CAs only.
 """
 
+import base64
+import functools
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -264,9 +266,16 @@ def sign_package(xml_bytes: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
         digest_algorithm=DigestAlgorithm.SHA256,
     )
     signed = signer.sign(
-        root, key=key_pem, cert=cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
+        root, key=_private_key(key_pem), cert=cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
     )
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(key_pem: bytes):
+    # Loading checks the RSA key's consistency, which costs ~100 ms: an agency signs with one or
+    # two keys, so each is loaded once per process.
+    return serialization.load_pem_private_key(key_pem, password=None)
 
 
 def _parser():
@@ -326,8 +335,6 @@ def verify_package(
 
 
 def _b64(text: str) -> bytes:
-    import base64
-
     return base64.b64decode("".join(text.split()))
 
 
