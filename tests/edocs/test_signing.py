@@ -78,6 +78,26 @@ def test_tampering_after_signing_is_detected(ca, signed, old, new):
     assert excinfo.value.code == "tampered"
 
 
+def test_tampered_signature_value_is_detected(ca, signed):
+    start = signed.index(b"<ds:SignatureValue>") + len(b"<ds:SignatureValue>")
+    flipped = b"A" if signed[start + 10 : start + 11] != b"A" else b"B"
+    with pytest.raises(SignatureError) as excinfo:
+        verify_package(signed[: start + 10] + flipped + signed[start + 11 :], [ca.cert_pem])
+    assert excinfo.value.code == "tampered"
+
+
+def test_certificate_swapped_for_the_sending_agency_is_detected(ca, ministry_cert):
+    """Signed with another agency's key, then the ministry's certificate put in KeyInfo."""
+    province = issue_agency_certificate(ca, PROVINCE.code, PROVINCE.name)
+    forged = sign_package(build_package(make_doc()), province.key_pem, province.cert_pem)
+    start = forged.index(b"<ds:X509Certificate>") + len(b"<ds:X509Certificate>")
+    end = forged.index(b"</ds:X509Certificate>")
+    forged = forged[:start] + b"".join(ministry_cert.cert_pem.strip().splitlines()[1:-1]) + forged[end:]
+    with pytest.raises(SignatureError) as excinfo:
+        verify_package(forged, [ca.cert_pem])
+    assert excinfo.value.code == "tampered"
+
+
 def test_signature_from_another_agency_is_refused(ca):
     province = issue_agency_certificate(ca, PROVINCE.code, PROVINCE.name)
     forged = sign_package(build_package(make_doc()), province.key_pem, province.cert_pem)
@@ -194,6 +214,35 @@ def test_person_then_agency_signatures(ca, signed_pdf):
     agency = issue_agency_certificate(ca, PROVINCE.code, PROVINCE.name)
     twice = sign_pdf(signed_pdf, agency.key_pem, agency.cert_pem, "Ký số của cơ quan", "Bắc Ninh")
     assert verify_pdf(twice, [ca.cert_pem]).org_code == PROVINCE.code
+
+
+def test_pdf_changed_then_countersigned_is_refused(ca, signed_pdf):
+    """A later revision that rewrites the page, even when someone trusted signs it afterwards."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Contents"] = writer.add_object(
+        generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 760 Td (999) Tj ET")
+    )
+    writer.update_container(page)
+    changed = io.BytesIO()
+    writer.write(changed)
+    province = issue_agency_certificate(ca, PROVINCE.code, PROVINCE.name)
+    for data in (changed.getvalue(), sign_pdf(changed.getvalue(), province.key_pem, province.cert_pem)):
+        with pytest.raises(SignatureError) as excinfo:
+            verify_pdf(data, [ca.cert_pem])
+        assert excinfo.value.code == "tampered"
+
+
+def test_pdf_signer_of_an_expected_agency(ca, signed_pdf):
+    province = issue_agency_certificate(ca, PROVINCE.code, PROVINCE.name)
+    twice = sign_pdf(signed_pdf, province.key_pem, province.cert_pem)
+    assert verify_pdf(twice, [ca.cert_pem], expected_org_code=MINISTRY.code).org_code == MINISTRY.code
+    with pytest.raises(SignatureError) as excinfo:
+        verify_pdf(signed_pdf, [ca.cert_pem], expected_org_code=PROVINCE.code)
+    assert excinfo.value.code == "wrong_org"
 
 
 def test_garbage_is_not_a_pdf(ca):

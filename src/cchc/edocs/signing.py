@@ -374,9 +374,12 @@ def _embedded_signatures(pdf_bytes: bytes):
     return PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures
 
 
-def verify_pdf(pdf_bytes: bytes, trusted_ca_pems, *, when: datetime | None = None) -> SignerInfo:
-    """The last signer of the PDF, after checking every signature is intact and chains to a trusted CA,
-    and that the last one covers the whole file (nothing appended after signing)."""
+def verify_pdf(
+    pdf_bytes: bytes, trusted_ca_pems, *, expected_org_code: str | None = None, when: datetime | None = None
+) -> SignerInfo:
+    """The last signer of the PDF (or the last one of `expected_org_code`), after checking every
+    signature is intact and chains to a trusted CA, that revisions after a signature only add
+    signatures or form data, and that the last one covers the whole file (nothing appended)."""
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.validation import validate_pdf_signature
@@ -401,7 +404,8 @@ def verify_pdf(pdf_bytes: bytes, trusted_ca_pems, *, when: datetime | None = Non
             status = validate_pdf_signature(embedded, context)
         except (SignatureValidationError, PdfError, ValueError) as exc:
             raise SignatureError("tampered", format_lazy(PDF_UNREADABLE, detail=str(exc)[:200])) from None
-        if not status.intact or not status.valid:
+        # docmdp_ok is False when a later revision changed more than form fields and signatures.
+        if not status.intact or not status.valid or status.docmdp_ok is False:
             raise SignatureError("tampered", PDF_TAMPERED)
         cert = x509.load_der_x509_certificate(status.signing_cert.dump())
         if not status.trusted:
@@ -411,5 +415,17 @@ def verify_pdf(pdf_bytes: bytes, trusted_ca_pems, *, when: datetime | None = Non
         last = index == len(signatures) - 1
         if last and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
             raise SignatureError("tampered", PDF_TAMPERED)
-        info = signer_info(cert, signed_at=status.signer_reported_dt)
+        current = signer_info(cert, signed_at=status.signer_reported_dt)
+        if expected_org_code is None or current.org_code == expected_org_code:
+            info = current
+    if info is None:
+        actual = ", ".join(
+            sorted(
+                {
+                    signer_info(x509.load_der_x509_certificate(s.signer_cert.dump())).org_code
+                    for s in signatures
+                }
+            )
+        )
+        raise SignatureError("wrong_org", format_lazy(WRONG_ORG, actual=actual, expected=expected_org_code))
     return info
