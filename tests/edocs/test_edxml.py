@@ -370,7 +370,9 @@ def test_status_with_a_bad_timestamp():
 
 def test_fault_messages_are_vietnamese(settings):
     # The edocs app may not be installed on this branch yet: install it so its catalogue loads.
-    if "cchc.edocs" not in settings.INSTALLED_APPS:
+    from django.apps import apps
+
+    if not apps.is_installed("cchc.edocs"):
         settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "cchc.edocs"]
     with pytest.raises(EdxmlError) as excinfo:
         parse_package(build_package(make_doc()), expected_recipient="000.00.02.H01")
