@@ -108,3 +108,17 @@ def test_no_account_is_shown_a_link_it_cannot_follow(client, demo_data):
 
     open(os.environ.get("CRAWL_REPORT", os.devnull), "w").write(json.dumps(report, indent=1))
     assert report == {}, f"{sum(map(len, report.values()))} dead ends over {total} pages: {report}"
+
+
+@pytest.mark.django_db
+def test_links_typed_by_users_are_shown_only_where_they_lead(make_staff, ministry):
+    from cchc.core.templatetags.access import may_open
+    from cchc.org.models import Role
+
+    officer = make_staff("off1", ministry["a1"], [(Role.PROCESSING_OFFICER, ministry["a1"], False)])
+    leader = make_staff("lead1", ministry["a1"], [(Role.UNIT_LEADER, ministry["a1"], False)])
+    assert may_open(leader, "/onestop/statistics/?start=2026-01-01")  # perm_required(STATS)
+    assert not may_open(officer, "/onestop/statistics/?start=2026-01-01")
+    assert may_open(officer, "/onestop/")  # the officer's queue
+    assert not may_open(officer, "/reform/")  # a module the officer cannot open
+    assert not may_open(officer, "/no/such/page/")
