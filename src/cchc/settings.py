@@ -277,7 +277,9 @@ CCHC_NOTIFICATION_CHANNELS = env_list(
     "CCHC_NOTIFICATION_CHANNELS",
     "cchc.portal.notifications.InAppChannel,cchc.portal.notifications.EmailChannel",
 )
-CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "")  # absolute links in notification e-mails
+# The public address of the platform, for absolute links in e-mails and SMS (the demo's by default;
+# `cchc check --deploy` warns while it points at this machine).
+CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "http://127.0.0.1:8000")
 # Smallest group shown in survey breakdowns (privacy).
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
 CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")

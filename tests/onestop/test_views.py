@@ -42,6 +42,25 @@ def test_clerk_accepts_from_the_page_and_prints_receipt(client, submitted, staff
     assert AuditEvent.objects.filter(action="onestop.dossier.personal_view", target_id=str(d.pk)).exists()
 
 
+def test_accepting_without_a_unit_is_refused_and_success_is_told_precisely(
+    client, submitted, staff, ministry
+):
+    client.force_login(staff["clerk"])
+    page = client.post(f"/onestop/d/{submitted.pk}/act/accept/", {"version": submitted.version}, follow=True)
+    page = page.content.decode()
+    assert "Chuyển đến đơn vị" in page and "Đã lưu" not in page
+    assert Dossier.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+
+    page = client.post(
+        f"/onestop/d/{submitted.pk}/act/accept/",
+        {"version": submitted.version, "unit": ministry["a1"].pk, "quota_days": 3},
+        follow=True,
+    ).content.decode()
+    d = Dossier.objects.get(pk=submitted.pk)
+    assert d.status == Status.PROCESSING
+    assert f"Hồ sơ {d.code} đã được tiếp nhận" in page
+
+
 def test_stale_form_shows_conflict_message(client, submitted, staff):
     client.force_login(staff["clerk"])
     old = submitted.version

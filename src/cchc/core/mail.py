@@ -22,6 +22,14 @@ MAX_ATTEMPTS = 10
 LEASE = timedelta(minutes=10)  # a claimed batch not reported back by then is sent again
 
 
+def absolute_url(path: str) -> str:
+    """A link for messages read outside the browser (e-mails, SMS): the site's public address
+    (CCHC_SITE_URL, which `cchc check --deploy` requires) followed by `path`."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.CCHC_SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
 def mail_queue(*, to: list[str], subject: str, body: str) -> OutboundEmail:
     """Queue one message (plain text) to `to`; delivered by the worker within seconds."""
     recipients = [address for address in to if address]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm
+from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm, require_perm
 
 from .audit import EVENT_TYPES
 from .jobs import job_progress
@@ -48,6 +48,23 @@ def staff_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def perm_required(perm):
+    """Decorator factory: a staff page for holders of `perm` (the view still checks the unit). The
+    permission is kept on the view so links typed by users can be checked before they are shown."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            require_perm(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        wrapped = staff_required(checked)
+        wrapped.required_perm = perm
+        return wrapped
+
+    return decorate
 
 
 def applicant_required(refusal):

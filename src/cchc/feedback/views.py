@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from cchc.core.exceptions import InvalidTransition
 from cchc.core.views import applicant_required as core_applicant_required
 from cchc.core.views import staff_required
-from cchc.onestop.selectors import dossiers_of_applicant
+from cchc.onestop.selectors import dossier_ids_visible_to, dossiers_of_applicant
 from cchc.org.access import has_perm, require_perm
 from cchc.procedures.models import Procedure
 
@@ -98,7 +98,10 @@ def officer_list(request):
         request.user, status=f.get("status", ""), kind=f.get("kind", ""), overdue=f.get("overdue", False)
     )
     page = Paginator(qs.order_by("status", "due_at", "id"), 50).get_page(request.GET.get("page"))
-    return render(request, "feedback/list.html", {"page": page, "filters": filters})
+    openable = dossier_ids_visible_to(request.user, [fb.dossier_id for fb in page])
+    return render(
+        request, "feedback/list.html", {"page": page, "filters": filters, "openable_dossiers": openable}
+    )
 
 
 @staff_required
@@ -131,5 +134,10 @@ def officer_detail(request, pk):
     return render(
         request,
         "feedback/detail.html",
-        {"fb": fb, "form": form, "can_answer": has_perm(request.user, HANDLE, fb.agency)},
+        {
+            "fb": fb,
+            "form": form,
+            "can_answer": has_perm(request.user, HANDLE, fb.agency),
+            "dossier_openable": bool(dossier_ids_visible_to(request.user, [fb.dossier_id])),
+        },
     )

@@ -42,6 +42,18 @@ def stat_areas_for(user):
     )
 
 
+def sees_nationwide_stats(user) -> bool:
+    """Statistics nationwide: for users holding the statistics permission at the level of a ministry (the
+    national database's aggregates), as well as superusers; provinces and communes see their own areas."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return (
+        agencies_with_perm(user, access.STATS)
+        .filter(type=AgencyType.MINISTRY, valid_to__isnull=True)
+        .exists()
+    )
+
+
 def approved_results(root: Agency | None, year: int):
     """Approved classifications of `year` for the communes under `root` (None or a ministry: nationwide)."""
     qs = Classification.objects.filter(round__status=ReviewRound.Status.APPROVED, round__year=year)

@@ -58,7 +58,9 @@ def home(request):
         {
             "rounds": rounds,
             "can_edit": has_perm(request.user, access.EDIT),
-            "can_stats": has_perm(request.user, access.STATS),
+            # the statistics page needs an area to show, or the right to see the whole country
+            "can_stats": selectors.sees_nationwide_stats(request.user)
+            or selectors.stat_areas_for(request.user).exists(),
             "standards": PovertyStandard.objects.all(),
         },
     )
@@ -408,7 +410,8 @@ def stats(request):
     areas = selectors.stat_areas_for(request.user)
     code = request.GET.get("area", "")
     root = get_object_or_404(areas, code=code) if code else None
-    if root is None and not request.user.is_superuser:
+    nationwide = selectors.sees_nationwide_stats(request.user)
+    if root is None and not nationwide:
         root = areas.first()
         if root is None:
             raise PermissionDenied(_("You may not view poverty statistics of any area."))
@@ -469,6 +472,7 @@ def stats(request):
         {
             "data": data,
             "areas": areas,
+            "nationwide": nationwide,
             "root": root,
             "year": year,
             "years": years,

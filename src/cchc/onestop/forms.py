@@ -37,9 +37,9 @@ class RegisterForm(forms.Form):
 
 
 class AcceptForm(VersionedForm):
-    unit = forms.ModelChoiceField(
-        label=_("Hand over to unit"), queryset=Agency.objects.none(), required=False
-    )
+    # Receiving at the desk hands the dossier over to the unit that settles it (NĐ 61/2018 Điều 19):
+    # without a unit the dossier would sit accepted with nobody to process it.
+    unit = forms.ModelChoiceField(label=_("Hand over to unit"), queryset=Agency.objects.none())
     quota_days = forms.IntegerField(
         label=_("Time quota of the unit (working days)"), min_value=0, required=False
     )

@@ -47,6 +47,14 @@ def dossiers_visible_to(user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(q).exclude(status=Status.DRAFT)
 
 
+def dossier_ids_visible_to(user, ids) -> set[int]:
+    """Which of these dossiers the user may open (one query): other pages link only to those."""
+    ids = [i for i in ids if i]
+    if not ids:
+        return set()
+    return set(dossiers_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def work_queue(
     user,
     *,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from cchc.core.audit import audit_event, audit_record, audit_record_many, event_type
 from cchc.core.exceptions import Conflict, InvalidTransition
 from cchc.core.files import safe_upload_name, validate_upload
-from cchc.core.mail import mail_queue
+from cchc.core.mail import absolute_url, mail_queue
 from cchc.org.access import has_perm, require_perm
 from cchc.org.models import Agency
 from cchc.procedures.selectors import procedure_version_in_force
@@ -1229,7 +1229,6 @@ def _warning_digests(dossier_ids: list[int], now: datetime) -> tuple[list, list[
         for user in recipients:
             if user.is_active:  # an officer who has left is not written to
                 people.setdefault(user.pk, (user, {}))[1][d.pk] = d
-    site = getattr(settings, "CCHC_SITE_URL", "").rstrip("/")
     messages, no_email = [], []
     with translation.override(settings.LANGUAGE_CODE):  # the platform's language (Vietnamese)
         for user, mine in people.values():
@@ -1248,7 +1247,7 @@ def _warning_digests(dossier_ids: list[int], now: datetime) -> tuple[list, list[
                     f"- {d.code} | {d.procedure.name} | "
                     + _("due %(day)s") % {"day": timezone.localtime(d.due_at).strftime("%d/%m/%Y")}
                     + f" | {state} | {d.handling_unit or d.agency}",
-                    f"  {site}{reverse('onestop:detail', args=[d.pk])}",
+                    "  " + absolute_url(reverse("onestop:detail", args=[d.pk])),
                 ]
             lines += [
                 "",

@@ -8,14 +8,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from cchc.core import charts
 from cchc.core.exceptions import Conflict, InvalidTransition
 from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
 from cchc.core.metrics import Period
-from cchc.core.views import staff_required
+from cchc.core.views import perm_required, staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
 from cchc.org.models import Agency, Role
 from cchc.procedures.models import Procedure
@@ -26,10 +26,9 @@ from .models import OPEN_STATUSES, Dossier, DossierFile, DossierStep, RuleSet, S
 
 
 # --- queues -------------------------------------------------------------------------------------
-@staff_required
+@perm_required(VIEW)
 def queue(request):
     """Work queue: my dossiers, my units' dossiers, or the receiving desk's, with filters."""
-    require_perm(request.user, VIEW)
     scope = request.GET.get("scope") or "mine"
     if scope not in ("mine", "unit", "desk"):
         scope = "mine"
@@ -105,9 +104,8 @@ def _component_files(request):
     return [(key.split(":", 1)[1], f) for key, f in request.FILES.items() if key.startswith("file:")]
 
 
-@staff_required
+@perm_required(VIEW)
 def overdue(request):
-    require_perm(request.user, VIEW)
     return render(
         request,
         "onestop/overdue.html",
@@ -312,6 +310,7 @@ def act(request, pk, action):
                 lambda: services.dossier_consult_answer(
                     actor=request.user, step=step, answer=form.cleaned_data["answer"]
                 ),
+                ACTION_DONE["answer"],
             )
         messages.error(request, _("Write the answer."))
         return redirect("onestop:detail", pk=d.pk)
@@ -333,10 +332,30 @@ def act(request, pk, action):
             ),
         )
         return redirect("onestop:detail", pk=d.pk)
-    return _run(request, d, lambda: call(request, d, form.cleaned_data))
+    return _run(request, d, lambda: call(request, d, form.cleaned_data), ACTION_DONE[action])
 
 
-def _run(request, d, call):
+# What the officer is told after each action succeeded (the dossier's code is filled in).
+ACTION_DONE = {
+    "answer": gettext_lazy("Dossier %(code)s: your answer to the consultation was recorded."),
+    "accept": gettext_lazy(
+        "Dossier %(code)s accepted and handed over; the receipt (Mẫu 01) is ready to print."
+    ),
+    "refuse": gettext_lazy("Dossier %(code)s refused; the applicant is told the reasons."),
+    "supplement": gettext_lazy("Dossier %(code)s: the applicant is asked to supplement it."),
+    "route": gettext_lazy("Dossier %(code)s sent to the unit."),
+    "assign": gettext_lazy("Dossier %(code)s assigned to the officer."),
+    "consult": gettext_lazy("Dossier %(code)s: the consultation was sent."),
+    "payment": gettext_lazy("Dossier %(code)s: the applicant is asked to pay."),
+    "propose": gettext_lazy("Dossier %(code)s: the result was proposed for approval."),
+    "approve": gettext_lazy("Dossier %(code)s: the result was approved."),
+    "return": gettext_lazy("Dossier %(code)s: the result was returned to the applicant."),
+    "stop": gettext_lazy("Dossier %(code)s: processing was stopped."),
+    "apology": gettext_lazy("Dossier %(code)s: the apology (Mẫu 04) was recorded with the new date."),
+}
+
+
+def _run(request, d, call, done):
     try:
         call()
     except Conflict as exc:
@@ -344,7 +363,7 @@ def _run(request, d, call):
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, done % {"code": d.code})
     return redirect("onestop:detail", pk=d.pk)
 
 
@@ -398,9 +417,8 @@ def _period(request) -> Period:
     return Period(start, max(start, end))
 
 
-@staff_required
+@perm_required(STATS)
 def statistics_view(request):
-    require_perm(request.user, STATS)
     period = _period(request)
     agencies = agencies_with_perm(request.user, STATS).order_by("path")
     agency = None

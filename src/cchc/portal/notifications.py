@@ -13,7 +13,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from cchc.core.mail import mail_queue
+from cchc.core.mail import absolute_url, mail_queue
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class Message:
     user: object | None = None  # the applicant's account, if any
     email: str = ""
     phone: str = ""
-    url: str = ""  # absolute or site-relative link to the dossier
+    url: str = ""  # site-relative link to the dossier (e-mails and SMS make it absolute)
     dossier: object | None = None
 
 
@@ -67,7 +67,7 @@ class EmailChannel:
     def send(self, message: Message) -> bool:
         if not message.email:
             return False
-        body = message.body + (f"\n\n{message.url}" if message.url else "")
+        body = message.body + (f"\n\n{absolute_url(message.url)}" if message.url else "")
         mail_queue(to=[message.email], subject=message.subject, body=body)
         return True
 

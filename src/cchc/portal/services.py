@@ -388,12 +388,9 @@ def dossier_status_notify(*, dossier, old_status, new_status) -> list[str]:
             user=selectors.dossier_applicant(dossier),
             email=selectors.dossier_applicant_email(dossier),
             phone=selectors.dossier_applicant_phone(dossier),
-            url=getattr(settings, "CCHC_SITE_URL", "").rstrip("/")
-            + (
-                reverse("portal:dossier_detail", args=[dossier.pk])
-                if dossier.applicant_id
-                else reverse("portal:track")
-            ),
+            url=reverse("portal:dossier_detail", args=[dossier.pk])
+            if dossier.applicant_id
+            else reverse("portal:track"),
             dossier=dossier,
         )
     return notify(message)

@@ -6,10 +6,17 @@ catalogue. The 2018 simplification is recorded as history: 80 procedures get a s
 version in 2018 and 36 are abolished in 2018 (the reform demo's simplification plans point at them).
 """
 
+import io
 from datetime import date, timedelta
+from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
+from cchc.core.files import safe_upload_name
+
+from .models import DossierComponent
 from .transfer import catalog_import
 
 # (field, unit suffix under 000.00.NN.G12, legal basis, [names])
@@ -165,15 +172,52 @@ def _procedures():
     return rows
 
 
+@cache
+def _application_form(number: int) -> bytes:
+    """A Word application form (đơn đề nghị) as a procedure's annex prescribes one, for citizens to
+    download from the procedure's page: the national heading, the addressee and the lines to fill in."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc = Document()
+    for text, bold in [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+        ("Độc lập - Tự do - Hạnh phúc", True),
+        (f"Mẫu số {number:02d} [mẫu]", False),
+        ("ĐƠN ĐỀ NGHỊ", True),
+    ]:
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(text).bold = bold
+    doc.add_paragraph("Kính gửi: ........................................................")
+    for label in [
+        "Họ và tên (hoặc tên tổ chức)",
+        "Số định danh cá nhân / mã số doanh nghiệp",
+        "Địa chỉ",
+        "Số điện thoại, thư điện tử",
+        "Nội dung đề nghị",
+    ]:
+        doc.add_paragraph(f"{label}: ........................................................")
+    doc.add_paragraph("Tôi xin cam đoan những nội dung trên là đúng sự thật.")
+    closing = doc.add_paragraph(
+        "..........., ngày ... tháng ... năm ......\nNGƯỜI LÀM ĐƠN\n(Ký, ghi rõ họ tên)"
+    )
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 def _version(i: int, law, *, effective_from: date, simpler: bool = False) -> dict:
     days = [5, 7, 10, 15, 20, 30][i % 6]
+    form_number = i % 9 + 1
     components = [
         {
             "code": "TP1",
             "name": "Đơn đề nghị (theo mẫu)",
             "required": True,
             "copies": 1,
-            "form_name": f"Mẫu số {i % 9 + 1:02d} [mẫu]",
+            "form_name": f"Mẫu số {form_number:02d} [mẫu]",
         },
         {
             "code": "TP2",
@@ -226,6 +270,21 @@ def _version(i: int, law, *, effective_from: date, simpler: bool = False) -> dic
     }
 
 
+def _attach_application_forms() -> None:
+    """The importer reads spreadsheets, which carry no files: store each application form once and
+    point every version's TP1 at it (versions share a stored form, as a new version carries it over)."""
+    stored = {}
+    components = list(DossierComponent.objects.filter(code="TP1", version__procedure__code__startswith="9.9"))
+    for c in components:
+        number = int(c.form_name.split()[2])  # "Mẫu số 03 [mẫu]"
+        if number not in stored:
+            stored[number] = default_storage.save(
+                safe_upload_name("procedures/forms", "docx"), ContentFile(_application_form(number))
+            )
+        c.form_template.name = stored[number]
+    DossierComponent.objects.bulk_update(components, ["form_template"], batch_size=500)
+
+
 def load(out) -> None:
     admin = get_user_model().objects.get(username="admin")
     records = []
@@ -249,6 +308,7 @@ def load(out) -> None:
     for n, record in enumerate(records, start=1):
         record["_where"] = ("demo", n)
     result = catalog_import(actor=admin, records=records)
+    _attach_application_forms()
     out.write(
         f"procedures: {result['procedures_created']} procedures, {result['versions_added']} versions "
         f"(synthetic codes 9.9xxxxx)\n"

@@ -173,7 +173,12 @@ def document_detail(request, pk):
         "reform/document.html",
         {
             "document": document,
-            "changes": [(REGISTERS[key], rows) for key, rows in changes.items() if rows],
+            # each row with whether this user may edit it (the edit page is scoped to their units)
+            "changes": [
+                (REGISTERS[key], [(row, has_perm(request.user, MANAGE, row.agency)) for row in rows])
+                for key, rows in changes.items()
+                if rows
+            ],
             "can_manage": has_perm(request.user, MANAGE, document.agency),
         },
     )
