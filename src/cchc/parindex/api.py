@@ -226,7 +226,8 @@ class AssignSerializer(serializers.Serializer):
 class SurveyPointsSerializer(serializers.Serializer):
     subject_code = serializers.CharField()
     item_code = serializers.CharField()
-    points = serializers.DecimalField(max_digits=8, decimal_places=3)
+    # a string, checked by the service: more decimals than stored are refused with the same message
+    points = serializers.CharField()
     source = serializers.CharField(required=False, default="survey")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -19,6 +19,7 @@ from cchc.org.models import Agency, AgencyType
 from . import engine, methodology, rules
 from .access import MANAGE, SELF_ASSESS, can_manage, is_assigned
 from .models import (
+    VALUE_PLACES,
     Adjustment,
     AppraiserAssignment,
     Cycle,
@@ -423,8 +424,8 @@ def entry_record(
         raise ValidationError({"comment": _("An explanation needs its text.")})
     entry_value = None
     if value not in (None, "") and item.rule in (Item.Rule.BANDS, Item.Rule.YES_NO):
-        entry_value = rules.dec(value, "value")
-        points = rules.points_from_value(item, entry_value)
+        entry_value = rules.dec(value, "value", places=VALUE_PLACES)
+        points = rules.derived_points(rules.points_from_value(item, entry_value))
     elif item.rule == Item.Rule.FORMULA and points in (None, "") and stage != Stage.EXPLANATION:
         from .selectors import cycle_period
 
@@ -433,6 +434,7 @@ def entry_record(
             raise ValidationError(
                 {"points": _("The metrics of %(c)s are unavailable; enter the points.") % {"c": item.code}}
             )
+        points = rules.derived_points(points)
     if points in (None, ""):
         if stage != Stage.EXPLANATION:
             raise ValidationError({"points": _("Enter the points (or the value the rule scores).")})
