@@ -83,7 +83,7 @@ def read_csv(text: str) -> list[dict]:
                 errors.append(
                     RowError(
                         reader.line_num,
-                        _("column %(n)s") % {"n": len(header) + 1},
+                        str(len(header) + 1),  # the 1-based column: “row 3, column 7”
                         _(
                             "the row has %(got)s fields but the header has %(want)s; a decimal comma "
                             '(8,5) must be quoted ("8,5") in a comma-separated file, or use “;” '
