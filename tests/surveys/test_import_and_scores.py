@@ -102,17 +102,17 @@ def test_scoring_scheme_by_hand(officer, ministry, survey):
     data = scoring.compute(survey, {"1.2": D("3.5"), "3.2": D("6")})
     item = data["results"][str(a.pk)]["items"]["1.2"]
     assert item["groups"] == {"leaders": {"n": 2, "mean": 0.875}, "staff": {"n": 1, "mean": 0.0}}
-    # (2 × 0,875 + 1 × 0) / 3 = 0,583333 → 3,5 × 0,583333 = 2,0417 → 2,042
-    assert item["points"] == "2.042"
-    # (2 × 0,80 + 1 × 0) / 3 = 0,5333 → 6 × 0,5333 = 3,200
-    assert data["results"][str(a.pk)]["items"]["3.2"]["points"] == "3.200"
+    # (2 × 0,875 + 1 × 0) / 3 = 0,583333… → 3,5 × 0,583333… = 2,041666… → 2,04167 (five decimals)
+    assert item["points"] == "2.04167"
+    # (2 × 0,80 + 1 × 0) / 3 = 0,5333… → 6 × 0,5333… = 3,2 → 3,20000
+    assert data["results"][str(a.pk)]["items"]["3.2"]["points"] == "3.20000"
     again = scoring.compute(survey, {"1.2": D("3.5"), "3.2": D("6")})
     assert again["digest"] == data["digest"]  # reproducible
     _answer(officer, survey, "staff", a, 5, "a")
     changed = scoring.compute(survey, {"1.2": D("3.5"), "3.2": D("6")})
     assert changed["digest"] != data["digest"]
     assert (
-        changed["results"][str(a.pk)]["items"]["1.2"]["points"] == "2.625"
+        changed["results"][str(a.pk)]["items"]["1.2"]["points"] == "2.62500"
     )  # staff mean (0 + 1)/2 = 0,5: 3,5 × (2×0,875 + 0,5)/3
 
 

@@ -13,7 +13,7 @@ from cchc.org.access import require_perm
 from cchc.org.models import Agency
 
 from . import imports, selectors, services
-from .access import VIEW, can_manage
+from .access import MANAGE, VIEW, can_manage
 from .models import Cycle, Item, Methodology
 
 
@@ -226,13 +226,25 @@ class AssignSerializer(serializers.Serializer):
 class SurveyPointsSerializer(serializers.Serializer):
     subject_code = serializers.CharField()
     item_code = serializers.CharField()
-    points = serializers.DecimalField(max_digits=8, decimal_places=3)
+    # a string, checked by the service: more decimals than stored are refused with the same message
+    points = serializers.CharField()
     source = serializers.CharField(required=False, default="survey")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SubjectChangeSerializer(serializers.Serializer):
+    agency_code = serializers.CharField()
+    block = serializers.CharField(required=False, allow_blank=True)
+    ranked = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+def _subject_json(s) -> dict:
+    return {"code": s.agency.code, "name": s.agency.name, "block": s.block, "ranked": s.ranked}
+
+
 class CycleAction(APIView):
-    """POST compute | publish | timeline | reopen | appraisers | survey-points | scores-import."""
+    """POST compute | publish | timeline | reopen | appraisers | survey-points | scores-import |
+    subject-add | subject-set | subject-remove (body: agency_code, block, ranked)."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -291,6 +303,30 @@ class CycleAction(APIView):
                 note=d["note"],
             )
             return Response({"item_code": d["item_code"], "points": _dec(e.points)})
+        if action in ("subject-add", "subject-set", "subject-remove"):
+            require_perm(user, MANAGE, cycle.owner)
+            s = SubjectChangeSerializer(data=request.data)
+            s.is_valid(raise_exception=True)
+            d = s.validated_data
+            if action == "subject-add":
+                subject = services.subject_add(
+                    actor=user,
+                    cycle=cycle,
+                    agency=get_object_or_404(Agency, code=d["agency_code"]),
+                    block=d.get("block", ""),
+                    ranked=True if d["ranked"] is None else d["ranked"],
+                )
+                return Response(_subject_json(subject), status=status.HTTP_201_CREATED)
+            subject = get_object_or_404(
+                cycle.subjects.select_related("agency"), agency__code=d["agency_code"]
+            )
+            if action == "subject-remove":
+                services.subject_remove(actor=user, subject=subject)
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            subject = services.subject_update(
+                actor=user, subject=subject, block=d.get("block"), ranked=d["ranked"]
+            )
+            return Response(_subject_json(subject))
         if action == "scores-import":
             upload = request.FILES.get("file")
             if upload is None:

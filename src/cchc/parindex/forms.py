@@ -114,3 +114,23 @@ class AdjustmentForm(forms.Form):
 class ExemptionForm(forms.Form):
     item_code = forms.CharField(label=_("Item code"), max_length=30)
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class SubjectAddForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Unit to assess"), queryset=None)
+    block = forms.ChoiceField(label=_("Block"), required=False)
+    ranked = forms.BooleanField(label=_("In the common ranking"), required=False, initial=True)
+
+    def __init__(self, *args, agencies, blocks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["block"].choices = [("", "—")] + [(b.code, f"{b.code} – {b.name}") for b in blocks]
+
+
+class SubjectSetForm(forms.Form):
+    block = forms.ChoiceField(label=_("Block"), required=False)
+    ranked = forms.BooleanField(label=_("In the common ranking"), required=False)
+
+    def __init__(self, *args, blocks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["block"].choices = [("", "—")] + [(b.code, f"{b.code} – {b.name}") for b in blocks]

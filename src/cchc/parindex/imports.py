@@ -33,21 +33,79 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
         if not rows:
             return []
         names = [str(c or "").strip().lower() for c in rows[0]]
-        return [
-            {names[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(names)}
-            for r in rows[1:]
-            if any(v not in (None, "") for v in r)
-        ]
+        out = []
+        for n, r in enumerate(rows[1:], start=2):
+            if not any(v not in (None, "") for v in r):
+                continue
+            out.append(
+                {names[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(names)} | {"_row": n}
+            )
+        return out
     if filename.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportRejected([RowError(None, "", _("The CSV file must be UTF-8."))]) from None
-        return [
-            {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
-            for r in csv.DictReader(io.StringIO(text))
-        ]
+        return read_csv(text)
     raise ImportRejected([RowError(None, "file", _("Give a .csv or .xlsx file."))])
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header into the most known columns.
+
+    Excel in a Vietnamese (or any comma-decimal) locale writes “;” between fields and “8,5” for
+    numbers; elsewhere “,”. The header names our columns, so it tells which one a file uses.
+    """
+    best, best_hits = ",", -1
+    for delimiter in (",", ";", "\t"):
+        names = next(csv.reader([header_line], delimiter=delimiter), [])
+        hits = sum(1 for name in names if name.strip().lower() in COLUMNS)
+        if hits > best_hits:
+            best, best_hits = delimiter, hits
+    return best
+
+
+def read_csv(text: str) -> list[dict]:
+    """Rows as dicts (with their line number in “_row”); a row with more fields than the header is
+    an error naming its row and the first extra column (e.g. an unquoted “8,5” in a comma file),
+    never a silent shift of columns."""
+    if not text.strip():
+        return []
+    delimiter = sniff_delimiter(text.splitlines()[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        rows, errors = [], []
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > len(header):
+                errors.append(
+                    RowError(
+                        reader.line_num,
+                        str(len(header) + 1),  # the 1-based column: “row 3, column 7”
+                        _(
+                            "the row has %(got)s fields but the header has %(want)s; a decimal comma "
+                            '(8,5) must be quoted ("8,5") in a comma-separated file, or use “;” '
+                            "between fields"
+                        )
+                        % {"got": len(fields), "want": len(header)},
+                    )
+                )
+                continue
+            # a short row (Excel drops trailing empty cells) reads as empty fields
+            record = {
+                name: (fields[i].strip() if i < len(fields) else "") for i, name in enumerate(header) if name
+            }
+            record["_row"] = reader.line_num
+            rows.append(record)
+    except csv.Error as exc:
+        raise ImportRejected(
+            [RowError(reader.line_num, "", _("The CSV file cannot be read: %(e)s") % {"e": exc})]
+        ) from None
+    if errors:
+        raise ImportRejected(errors)
+    return rows
 
 
 def scores_import(*, actor, cycle: Cycle, filename: str, data: bytes, progress=None) -> dict:
@@ -62,7 +120,7 @@ def scores_import(*, actor, cycle: Cycle, filename: str, data: bytes, progress=N
     if progress:
         progress.update(0, len(rows), _("Importing scores"))
     with transaction.atomic():
-        for n, r in enumerate(rows, start=2):
+        for n, r in ((r.get("_row", i), r) for i, r in enumerate(rows, start=2)):
             code, stage = str(r.get("subject_code", "")).strip(), str(r.get("stage", "")).strip()
             subject = subjects.get(code)
             if subject is None:

@@ -5,6 +5,7 @@ remembering its sheet and row), one validator reports every problem as a RowErro
 is written unless there is none. The format is documented in docs/parindex.md.
 """
 
+import difflib
 import io
 import json
 import re
@@ -13,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cchc.core.exceptions import ImportRejected, RowError
@@ -65,8 +67,9 @@ def read_yaml(data: bytes | str) -> dict:
     if not isinstance(doc, dict):
         raise ImportRejected([RowError(None, "", _("The YAML must be a mapping with a header and “items”."))])
     items: list[dict] = []
+    unknown = unknown_keys(doc, HEADER_FIELDS + ["blocks", "items"], None, "methodology", "")
 
-    def walk(nodes, parent_code):
+    def walk(nodes, parent_code, path):
         for node in nodes or []:
             if not isinstance(node, dict):
                 items.append({"_row": len(items) + 1, "_sheet": "items", "code": None})
@@ -74,16 +77,38 @@ def read_yaml(data: bytes | str) -> dict:
             row = {k: v for k, v in node.items() if k != "children"}
             row.update({"_row": len(items) + 1, "_sheet": "items", "_parent": parent_code})
             items.append(row)
-            walk(node.get("children"), str(node.get("code", "")))
+            here = f"{path} › {node.get('code', '?')}"
+            unknown.extend(unknown_keys(node, ITEM_COLUMNS + ["children"], len(items), "items", here))
+            walk(node.get("children"), str(node.get("code", "")), here)
 
-    walk(doc.get("items"), None)
+    walk(doc.get("items"), None, "items")
     header = {k: doc.get(k) for k in HEADER_FIELDS}
-    blocks = [
-        dict(b, _row=i + 1, _sheet="blocks")
-        for i, b in enumerate(doc.get("blocks") or [])
-        if isinstance(b, dict)
-    ]
+    blocks = []
+    for i, b in enumerate(doc.get("blocks") or []):
+        if isinstance(b, dict):
+            blocks.append(dict(b, _row=i + 1, _sheet="blocks"))
+            unknown.extend(unknown_keys(b, BLOCK_COLUMNS, i + 1, "blocks", f"blocks › {b.get('code', '?')}"))
+    if unknown:
+        raise ImportRejected(unknown)
     return {"header": header, "blocks": blocks, "items": items}
+
+
+def unknown_keys(mapping: dict, known: list[str], row, sheet: str, path: str) -> list[RowError]:
+    """A key the format does not know is refused, never ignored: a typo such as “asessment” would
+    otherwise silently fall back to the default, and an unquoted name with a comma
+    (“name: Công tác chỉ đạo, điều hành …” in a YAML flow mapping) would be cut at the comma."""
+    errors = []
+    for key in mapping:
+        if str(key) in known:
+            continue
+        near = difflib.get_close_matches(str(key), known, n=1)
+        message = _("unknown key “%(k)s” at %(p)s") % {"k": key, "p": path or _("the top level")}
+        if near:
+            message += " " + _("(did you mean “%(n)s”?)") % {"n": near[0]}
+        elif mapping[key] is None and "name" in mapping:
+            message += " " + _("(a name containing a comma must be quoted)")
+        errors.append(RowError(row, str(key), message, sheet=sheet))
+    return errors
 
 
 def read_xlsx(data: bytes) -> dict:
@@ -102,16 +127,21 @@ def read_xlsx(data: bytes) -> dict:
         raise ImportRejected(
             [RowError(None, "", _("Sheet “%(s)s” is missing.") % {"s": s}, sheet=s) for s in missing]
         )
-    header = {}
-    for row in sheets["methodology"].iter_rows(min_row=1, values_only=True):
+    header, unknown = {}, []
+    for n, row in enumerate(sheets["methodology"].iter_rows(min_row=1, values_only=True), start=1):
         if row and row[0]:
-            header[str(row[0]).strip()] = row[1] if len(row) > 1 else None
+            name = str(row[0]).strip()
+            if n == 1 and name.lower() == "field":  # the column titles our export writes
+                continue
+            header[name] = row[1] if len(row) > 1 else None
+            unknown.extend(unknown_keys({name: row[1:]}, HEADER_FIELDS, n, "methodology", "methodology"))
 
-    def table(ws, sheet):
+    def table(ws, sheet, known):
         rows = list(ws.iter_rows(values_only=True))
         if not rows:
             return []
         names = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
+        unknown.extend(unknown_keys({n: "" for n in names if n}, known, 1, sheet, sheet))
         out = []
         for n, row in enumerate(rows[1:], start=2):
             if all(v in (None, "") for v in row):
@@ -121,7 +151,7 @@ def read_xlsx(data: bytes) -> dict:
             out.append(rec)
         return out
 
-    items = table(sheets["items"], "items")
+    items = table(sheets["items"], "items", ITEM_COLUMNS)
     for rec in items:
         if isinstance(rec.get("rule_params"), str) and rec["rule_params"].strip():
             try:
@@ -130,18 +160,25 @@ def read_xlsx(data: bytes) -> dict:
                 rec["rule_params"] = {"_invalid": rec["rule_params"]}
         if isinstance(rec.get("blocks"), str):
             rec["blocks"] = [b.strip() for b in rec["blocks"].split(",") if b.strip()]
-    blocks = table(sheets["blocks"], "blocks") if "blocks" in sheets else []
+    blocks = table(sheets["blocks"], "blocks", BLOCK_COLUMNS) if "blocks" in sheets else []
+    if unknown:
+        raise ImportRejected(unknown)
     return {"header": header, "blocks": blocks, "items": items}
 
 
 # ---- validation ----------------------------------------------------------------------------------------------
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value, problems: list | None = None) -> Decimal | None:
+    """The number, or None (with the reason appended to `problems`, e.g. too many decimals)."""
     if value is None or value == "":
         return None
     try:
         return rules.dec(value)
+    except ValidationError as exc:
+        if problems is not None:
+            problems.extend(exc.messages)
+        return None
     except Exception:  # noqa: BLE001 — reported as a row error by the caller
         return None
 
@@ -191,23 +228,36 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         herr("effective_from", _("a date (YYYY-MM-DD) is required"))
     clean["effective_to"] = _date(h.get("effective_to")) if h.get("effective_to") else None
     for f in ("max_points", "bonus_cap", "penalty_cap"):
+        why: list[str] = []
         value = (
-            _decimal(h.get(f)) if h.get(f) not in (None, "") else (None if f == "max_points" else Decimal(0))
+            _decimal(h.get(f), why)
+            if h.get(f) not in (None, "")
+            else (None if f == "max_points" else Decimal(0))
         )
         if value is None or value < 0 or (f == "max_points" and value == 0):
             herr(
-                f, _("a positive number is required") if f == "max_points" else _("a number ≥ 0 is required")
+                f,
+                " ".join(why)
+                or (
+                    _("a positive number is required") if f == "max_points" else _("a number ≥ 0 is required")
+                ),
             )
         clean[f] = value
 
     blocks = []
     for b in doc["blocks"]:
-        code, mx = str(b.get("code") or "").strip(), _decimal(b.get("max_points"))
+        why: list[str] = []
+        code, mx = str(b.get("code") or "").strip(), _decimal(b.get("max_points"), why)
         if not code:
             errors.append(RowError(b["_row"], "code", _("required"), sheet="blocks"))
         if mx is None or mx <= 0:
             errors.append(
-                RowError(b["_row"], "max_points", _("a positive number is required"), sheet="blocks")
+                RowError(
+                    b["_row"],
+                    "max_points",
+                    " ".join(why) or _("a positive number is required"),
+                    sheet="blocks",
+                )
             )
         blocks.append({"code": code, "name": str(b.get("name") or code), "max_points": mx, "_row": b["_row"]})
     block_codes = {b["code"] for b in blocks}
@@ -237,9 +287,10 @@ def validate(doc: dict, *, allow_unavailable_metrics: bool = False) -> dict:
         name = str(r.get("name") or "").strip()
         if not name:
             err("name", _("required"))
-        mx = _decimal(r.get("max_points"))
+        why: list[str] = []
+        mx = _decimal(r.get("max_points"), why)
         if mx is None or mx < 0:
-            err("max_points", _("missing or not a number ≥ 0"))
+            err("max_points", " ".join(why) or _("missing or not a number ≥ 0"))
         assessment = str(r.get("assessment") or Item.Assessment.SELF)
         if assessment not in Item.Assessment.values:
             err("assessment", _("must be one of %(v)s") % {"v": ", ".join(Item.Assessment.values)})

@@ -13,7 +13,11 @@ from django.utils.translation import pgettext_lazy
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
 
-POINTS = {"max_digits": 8, "decimal_places": 3}
+# Published scores carry up to five decimals (e.g. 13,75474 under 1149/QĐ-BNV): stored exactly, rounded
+# only when shown. Input with more decimals is refused (rules.dec), never silently rounded.
+POINT_PLACES = 5
+VALUE_PLACES = 4
+POINTS = {"max_digits": 12, "decimal_places": POINT_PLACES}
 
 
 class Methodology(TimeStampedModel):
@@ -206,7 +210,7 @@ class Entry(models.Model):
         null=True,
         blank=True,
         max_digits=12,
-        decimal_places=4,
+        decimal_places=VALUE_PLACES,
         help_text=_("the ratio or yes/no answer the points were derived from"),
     )
     points = models.DecimalField(_("points"), null=True, blank=True, **POINTS)
@@ -230,7 +234,7 @@ class EntryHistory(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(max_length=12, choices=Stage.choices)
-    value = models.DecimalField(null=True, blank=True, max_digits=12, decimal_places=4)
+    value = models.DecimalField(null=True, blank=True, max_digits=12, decimal_places=VALUE_PLACES)
     points = models.DecimalField(null=True, blank=True, **POINTS)
     comment = models.TextField(blank=True)
     source = models.CharField(max_length=20, blank=True)

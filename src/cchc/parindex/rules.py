@@ -12,12 +12,14 @@ cannot run code.
 
 import ast
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cchc.core.metrics import Period, get_metric
+
+from .models import POINT_PLACES
 
 log = logging.getLogger(__name__)
 _BINOPS = {
@@ -29,21 +31,52 @@ _BINOPS = {
 _FUNCS = {"min": min, "max": max}
 
 
-def dec(value, field: str = "points") -> Decimal:
-    """A Decimal from user input ("8,5" and "8.5" both accepted), or a ValidationError naming the field."""
+def dec(value, field: str = "points", places: int | None = None) -> Decimal:
+    """A Decimal from user input ("8,5" and "8.5" both accepted), or a ValidationError naming the field.
+
+    More decimals than stored (`places`, default the points' 5) are refused, never rounded: a
+    published 13,75474 must stay 13,75474, and 13,754745 is a typing error to be told about.
+    """
+    places = POINT_PLACES if places is None else places
     if isinstance(value, Decimal):
-        return value
-    if isinstance(value, (int, float)):
-        return Decimal(str(value))
-    if value is None or not str(value).strip():
+        result = value
+    elif isinstance(value, bool):
+        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+    elif isinstance(value, (int, float)):
+        result = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    elif value is None or not str(value).strip():
         raise ValidationError({field: _("Enter a number.")})
-    try:
-        result = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}}) from None
+    else:
+        try:
+            result = Decimal(str(value).strip().replace(",", "."))
+        except (InvalidOperation, ValueError):
+            raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}}) from None
     if not result.is_finite():
         raise ValidationError({field: _("“%(value)s” is not a number.") % {"value": value}})
+    if decimals(result) > places:
+        raise ValidationError(
+            {
+                field: _("“%(value)s” has more than %(n)s decimal places; enter at most %(n)s.")
+                % {"value": value, "n": places}
+            }
+        )
     return result
+
+
+def decimals(value: Decimal) -> int:
+    """Significant decimal places: 8.7874 → 4, 8.50 → 1, 100 → 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def derived_points(points: Decimal) -> Decimal:
+    """Points the platform computes (bands, yes/no, formulas) kept to the stored precision, half-up.
+
+    Unlike typed input (refused when too precise), a computation such as 13,75474 × 1/3 has no
+    exact five-decimal form; rounding it here, once and visibly in the entry, keeps the stored
+    value and the one the index adds up identical.
+    """
+    return points.quantize(Decimal(1).scaleb(-POINT_PLACES), rounding=ROUND_HALF_UP)
 
 
 def formula_check(params: dict) -> list[str]:

@@ -12,6 +12,7 @@ from django.http import Http404
 from cchc.core.formatting import round_half_up
 from cchc.core.metrics import Period
 from cchc.org.access import has_perm, scope_q
+from cchc.org.models import Agency
 
 from . import engine, rules
 from .access import APPRAISE, MANAGE, VIEW, can_manage, can_see_subject
@@ -75,6 +76,19 @@ def subjects_visible(user, cycle: Cycle):
     if has_perm(user, APPRAISE) and appraised.filter(subject__isnull=True).exists():
         return qs
     return qs.filter(scope_q(user, VIEW, "agency") | Q(pk__in=appraised.values("subject_id")))
+
+
+def eligible_agencies(cycle: Cycle):
+    """Agencies that may still be added to the cycle (the rule services.subject_add enforces):
+    ministries or provinces by the methodology's level, else the units below the cycle's owner."""
+    from .services import SUBJECT_TYPES
+
+    level = cycle.methodology.level
+    if level in SUBJECT_TYPES:
+        qs = Agency.objects.filter(type__in=SUBJECT_TYPES[level])
+    else:
+        qs = Agency.objects.filter(path__startswith=cycle.owner.path).exclude(pk=cycle.owner_id)
+    return qs.exclude(pk__in=cycle.subjects.values("agency_id")).order_by("code")
 
 
 def subject_for(user, cycle: Cycle, agency_code: str) -> Subject:

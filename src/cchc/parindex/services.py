@@ -19,6 +19,7 @@ from cchc.org.models import Agency, AgencyType
 from . import engine, methodology, rules
 from .access import MANAGE, SELF_ASSESS, can_manage, is_assigned
 from .models import (
+    VALUE_PLACES,
     Adjustment,
     AppraiserAssignment,
     Cycle,
@@ -37,6 +38,8 @@ METHODOLOGY_IMPORTED = event_type("parindex.methodology.import", gettext_lazy("P
 CYCLE_CREATED = event_type("parindex.cycle.create", gettext_lazy("PAR cycle created"))
 CYCLE_TIMELINE = event_type("parindex.cycle.timeline", gettext_lazy("PAR cycle timeline changed"))
 SUBJECT_ADDED = event_type("parindex.subject.add", gettext_lazy("PAR subject added"))
+SUBJECT_REMOVED = event_type("parindex.subject.remove", gettext_lazy("PAR subject removed"))
+SUBJECT_CHANGED = event_type("parindex.subject.change", gettext_lazy("PAR subject block or ranking changed"))
 APPRAISER_ASSIGNED = event_type("parindex.appraiser.assign", gettext_lazy("PAR appraiser assigned"))
 ENTRY_RECORDED = event_type("parindex.entry.record", gettext_lazy("PAR score recorded"))
 EVIDENCE_ADDED = event_type("parindex.evidence.add", gettext_lazy("PAR evidence added"))
@@ -189,6 +192,16 @@ def subject_add(*, actor, cycle: Cycle, agency: Agency, block: str = "", ranked:
         raise ValidationError(
             {"agency": _("%(a)s is not a unit of %(o)s.") % {"a": agency, "o": cycle.owner}}
         )
+    _require_changeable(cycle)
+    _check_block(cycle, block)
+    if cycle.subjects.filter(agency=agency).exists():
+        raise ValidationError({"agency": _("%(a)s is already a subject of this cycle.") % {"a": agency}})
+    subject = Subject.objects.create(cycle=cycle, agency=agency, block=block, ranked=ranked)
+    audit_record(SUBJECT_ADDED, actor=actor, target=subject, agency_id=agency.pk, after=snapshot(subject))
+    return subject
+
+
+def _check_block(cycle: Cycle, block: str) -> None:
     blocks = set(cycle.methodology.blocks.values_list("code", flat=True))
     if blocks and block not in blocks:
         raise ValidationError(
@@ -196,10 +209,83 @@ def subject_add(*, actor, cycle: Cycle, agency: Agency, block: str = "", ranked:
         )
     if not blocks and block:
         raise ValidationError({"block": _("This methodology has no blocks.")})
-    if cycle.subjects.filter(agency=agency).exists():
-        raise ValidationError({"agency": _("%(a)s is already a subject of this cycle.") % {"a": agency}})
-    subject = Subject.objects.create(cycle=cycle, agency=agency, block=block, ranked=ranked)
-    audit_record(SUBJECT_ADDED, actor=actor, target=subject, agency_id=agency.pk, after=snapshot(subject))
+
+
+def _require_changeable(cycle: Cycle) -> None:
+    if cycle.is_published:
+        raise InvalidTransition(_("The cycle is published; its subjects cannot change."))
+
+
+@transaction.atomic
+def subject_remove(*, actor, subject: Subject) -> None:
+    """Take a subject out of a cycle, only while nothing was recorded for it (scores are never lost)."""
+    cycle = subject.cycle
+    require_perm(actor, MANAGE, cycle.owner)
+    _require_changeable(cycle)
+    if (
+        subject.entries.exists()
+        or subject.evidence.exists()
+        or subject.adjustments.exists()
+        or subject.exemptions.exists()
+    ):
+        raise ValidationError(
+            {
+                "agency": _("%(a)s already has scores or evidence in this cycle; it cannot be removed.")
+                % {"a": subject.agency}
+            }
+        )
+    before = snapshot(subject)
+    audit_record(
+        SUBJECT_REMOVED,
+        actor=actor,
+        target=subject,
+        target_label=f"{cycle.code} · {subject.agency}",
+        agency_id=subject.agency_id,
+        before=before,
+    )
+    subject.delete()
+
+
+@transaction.atomic
+def subject_update(
+    *, actor, subject: Subject, block: str | None = None, ranked: bool | None = None
+) -> Subject:
+    """Set a subject's block (khối) and whether it is in the common ranking (e.g. Thanh tra Chính
+    phủ and Ủy ban Dân tộc are scored but “không xếp hạng chung” under 1149/QĐ-BNV)."""
+    cycle = subject.cycle
+    require_perm(actor, MANAGE, cycle.owner)
+    _require_changeable(cycle)
+    before = snapshot(subject)
+    if block is not None and block != subject.block:
+        _check_block(cycle, block)
+        # an area the new block does not have must not hold scores (they would vanish from the total)
+        outside = {
+            a.code
+            for a in cycle.methodology.items.filter(parent__isnull=True).exclude(blocks=[])
+            if block not in a.blocks
+        }
+        scored = {c.split(".")[0] for c in subject.entries.values_list("item__code", flat=True)}
+        if outside & scored:
+            raise ValidationError(
+                {
+                    "block": _("%(a)s has scores in areas %(c)s, which block %(b)s does not have.")
+                    % {"a": subject.agency, "c": ", ".join(sorted(outside & scored)), "b": block}
+                }
+            )
+        subject.block = block
+    if ranked is not None:
+        subject.ranked = ranked
+    subject.save(update_fields=["block", "ranked"])
+    after = snapshot(subject)
+    if after != before:
+        audit_record(
+            SUBJECT_CHANGED,
+            actor=actor,
+            target=subject,
+            agency_id=subject.agency_id,
+            before=before,
+            after=after,
+        )
     return subject
 
 
@@ -423,8 +509,8 @@ def entry_record(
         raise ValidationError({"comment": _("An explanation needs its text.")})
     entry_value = None
     if value not in (None, "") and item.rule in (Item.Rule.BANDS, Item.Rule.YES_NO):
-        entry_value = rules.dec(value, "value")
-        points = rules.points_from_value(item, entry_value)
+        entry_value = rules.dec(value, "value", places=VALUE_PLACES)
+        points = rules.derived_points(rules.points_from_value(item, entry_value))
     elif item.rule == Item.Rule.FORMULA and points in (None, "") and stage != Stage.EXPLANATION:
         from .selectors import cycle_period
 
@@ -433,6 +519,7 @@ def entry_record(
             raise ValidationError(
                 {"points": _("The metrics of %(c)s are unavailable; enter the points.") % {"c": item.code}}
             )
+        points = rules.derived_points(points)
     if points in (None, ""):
         if stage != Stage.EXPLANATION:
             raise ValidationError({"points": _("Enter the points (or the value the rule scores).")})

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from cchc.org.access import agencies_with_perm, has_perm, require_perm
 
 from . import forms, methodology, reports, rules, selectors, services
 from .access import MANAGE, SELF_ASSESS, VIEW, can_manage, is_assigned
-from .models import Item, Methodology, Stage
+from .models import Entry, Item, Methodology, Stage
 
 
 def _run(request, fn, success: str) -> bool:
@@ -290,6 +291,88 @@ def cycle_action(request, code, action):
     else:
         raise Http404
     return redirect("parindex:cycle", code=cycle.code)
+
+
+# ---- the subjects of a cycle (managers) ---------------------------------------------------------------------
+
+
+@staff_required
+def cycle_subjects(request, code):
+    """Add subjects, remove them, set their block and whether they are ranked."""
+    cycle = _cycle_for(request, code)
+    require_perm(request.user, MANAGE, cycle.owner)
+    blocks = list(cycle.methodology.blocks.all())
+    if request.method == "POST":
+        if cycle.is_published:
+            messages.error(request, _("The cycle is published; its subjects cannot change."))
+            return redirect("parindex:cycle-subjects", code=cycle.code)
+        form = forms.SubjectAddForm(
+            request.POST, agencies=selectors.eligible_agencies(cycle), blocks=blocks, prefix="add"
+        )
+        if form.is_valid():
+            d = form.cleaned_data
+            _run(
+                request,
+                lambda: services.subject_add(
+                    actor=request.user, cycle=cycle, agency=d["agency"], block=d["block"], ranked=d["ranked"]
+                ),
+                _("Subject added."),
+            )
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("parindex:cycle-subjects", code=cycle.code)
+    subjects = list(
+        cycle.subjects.select_related("agency")
+        .annotate(has_scores=Exists(Entry.objects.filter(subject=OuterRef("pk"))))
+        .order_by("agency__code")
+    )
+    return render(
+        request,
+        "parindex/cycle_subjects.html",
+        {
+            "cycle": cycle,
+            "rows": [
+                (
+                    s,
+                    forms.SubjectSetForm(
+                        initial={"block": s.block, "ranked": s.ranked}, blocks=blocks, prefix=f"s{s.pk}"
+                    ),
+                )
+                for s in subjects
+            ],
+            "add_form": forms.SubjectAddForm(
+                agencies=selectors.eligible_agencies(cycle), blocks=blocks, prefix="add"
+            ),
+            "changeable": not cycle.is_published,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def subject_set(request, code, agency):
+    cycle = _cycle_for(request, code)
+    require_perm(request.user, MANAGE, cycle.owner)
+    subject = get_object_or_404(cycle.subjects.select_related("agency", "cycle"), agency__code=agency)
+    if request.POST.get("remove"):
+        _run(
+            request,
+            lambda: services.subject_remove(actor=request.user, subject=subject),
+            _("Subject removed."),
+        )
+    else:
+        form = forms.SubjectSetForm(
+            request.POST, blocks=list(cycle.methodology.blocks.all()), prefix=f"s{subject.pk}"
+        )
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.subject_update(actor=request.user, subject=subject, **form.cleaned_data),
+                _("Saved."),
+            )
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("parindex:cycle-subjects", code=cycle.code)
 
 
 # ---- a subject's scoring sheet -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from cchc.org.models import Agency
 
 from . import services
-from .models import Question, Survey
+from .models import Question, Questionnaire, Survey
 
 K = Question.Kind
 LIKERT = [
@@ -31,11 +31,69 @@ ASPECT_QUESTIONS = [
 SERVICES = ["Giải quyết hưởng trợ cấp thất nghiệp", "Cấp giấy phép lao động cho người nước ngoài"]
 
 
+OPEN_SURVEY = "SIPAS 2026 – khảo sát trực tuyến (dữ liệu mẫu)"
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
+GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà", "Đức Huy", "Ngọc Lan", "Thanh Sơn"]
+
+
 def load(out):
     admin = get_user_model().objects.filter(username="admin").first()
     molisa = Agency.objects.filter(code="000.00.00.G12").first()
-    if admin is None or molisa is None or Survey.objects.filter(name__startswith="SIPAS 2018").exists():
+    if admin is None or molisa is None:
         return
+    if not Survey.objects.filter(name__startswith="SIPAS 2018").exists():
+        load_history(out, admin, molisa)
+    if not Survey.objects.filter(name=OPEN_SURVEY).exists():
+        load_open_survey(out, admin, molisa)
+
+
+def load_open_survey(out, admin, molisa):
+    """An open online survey out of the box: respondent groups, a synthetic frame, quotas per unit,
+    a drawn sample — so the invitation codes and the respondent link work straight away."""
+    q = Questionnaire.objects.filter(code="sipas_molisa", status=Questionnaire.Status.PUBLISHED).first()
+    units = list(
+        Agency.objects.filter(code__in=["000.00.12.G12", "000.00.01.G12", "000.00.10.G12"]).order_by("code")
+    )
+    if q is None or not units:
+        return
+    survey = services.survey_create(
+        actor=admin,
+        questionnaire=q,
+        agency=molisa,
+        kind=Survey.Kind.SIPAS,
+        name=OPEN_SURVEY,
+        is_synthetic=True,
+    )
+    groups = {
+        "citizens": services.group_save(
+            actor=admin, survey=survey, code="citizens", name="Người dân", weight=1
+        ),
+        "businesses": services.group_save(
+            actor=admin, survey=survey, code="businesses", name="Doanh nghiệp", weight=1
+        ),
+    }
+    rows = ["respondent_id,group,subject,full_name,service"]
+    for u, unit in enumerate(units):
+        for g, code in enumerate(groups):
+            for n in range(8):
+                name = f"{SURNAMES[(n + u) % 8]} {GIVEN[(n + g + u) % 8]}"
+                rows.append(f"DEMO-{u + 1}{g + 1}{n + 1:02d},{code},{unit.code},{name},{SERVICES[n % 2]}")
+    services.frame_import(
+        actor=admin, survey=survey, data=("\n".join(rows) + "\n").encode(), file_name="demo.csv"
+    )
+    for unit in units:
+        for group in groups.values():
+            services.quota_set(actor=admin, group=group, subject=unit, size=5)
+    invited = services.sample_draw(actor=admin, survey=survey, seed=2026)
+    services.survey_set_status(actor=admin, survey=survey, status=Survey.Status.OPEN)
+    first = survey.invitations.order_by("id").first()
+    out.write(
+        f"surveys: open survey “{survey.name}” with {invited} invitation codes; "
+        f"a respondent link: /surveys/r/{services.invitation_token(first)}/ (synthetic)\n"
+    )
+
+
+def load_history(out, admin, molisa):
     units = list(
         Agency.objects.filter(code__in=["000.00.12.G12", "000.00.01.G12", "000.00.10.G12"]).order_by("code")
     )

@@ -7,7 +7,7 @@ Scoring scheme (shown on the scores page, stored with every run):
   2. a respondent's fraction for item i is the mean over the item's questions they answered;
   3. per assessed unit s and respondent group g: the mean M(s, i, g) over the group's respondents;
   4. points(s, i) = max_i × Σ_g w_g · M(s, i, g) / Σ_g w_g, over the groups with answers,
-     rounded half-up to 0,001 point (the precision of PAR points).
+     rounded half-up to 0,00001 point (the precision of PAR points).
 """
 
 import hashlib
@@ -32,7 +32,7 @@ from .models import Question, RespondentGroup, Response, ScoreRun, Survey
 from .services import SCORES_WRITTEN
 
 K = Question.Kind
-POINT = Decimal("0.001")
+POINT = Decimal("0.00001")  # the precision of PAR points (parindex.models.POINT_PLACES)
 
 
 def fraction_maps(spec: FormSpec) -> dict[str, tuple[str, dict[str, float]]]:

@@ -129,3 +129,29 @@ def raw_from_post(spec: FormSpec, post) -> dict:
         if q.or_other and f"{q.name}_other" in post:
             raw[f"{q.name}_other"] = post.get(f"{q.name}_other")
     return raw
+
+
+def invitation_batches(survey: Survey) -> list[dict]:
+    """Invitation counts per assessed unit and respondent group (the printing batches), with how
+    many of each batch have answered online. Counts only: no names, no tokens."""
+    used = set(UsedToken.objects.filter(survey=survey).values_list("token_hash", flat=True))
+    batches: dict = {}
+    for code, name, g_code, g_name, digest in (
+        Invitation.objects.filter(survey=survey)
+        .order_by("subject__code", "group__code")
+        .values_list("subject__code", "subject__name", "group__code", "group__name", "token_hash")
+    ):
+        b = batches.setdefault(
+            (code, g_code),
+            {
+                "unit": code,
+                "unit_name": name,
+                "group": g_code,
+                "group_name": g_name,
+                "invited": 0,
+                "answered": 0,
+            },
+        )
+        b["invited"] += 1
+        b["answered"] += digest in used
+    return list(batches.values())

@@ -647,21 +647,39 @@ def invitation_token(invitation: Invitation) -> str:
     return base64.b32encode(digest[:15]).decode().rstrip("=").lower()
 
 
-def invitations_for_print(*, actor, survey: Survey, page: int = 1, per_page: int = 24):
-    """A page of invitations with names and tokens (personal data): permission checked, access audited."""
+def invitations_for_print(
+    *, actor, survey: Survey, page: int = 1, per_page: int = 24, unit: str = "", group: str = ""
+):
+    """A page of invitations with names and tokens (personal data): permission checked, access audited.
+
+    Ordered by assessed unit, then respondent group, so each printed batch goes to one unit; `unit`
+    and `group` (codes) narrow it to one batch."""
     from django.core.paginator import Paginator
 
     from .access import VIEW_FRAME
 
     require_perm(actor, VIEW_FRAME, survey.agency)
-    qs = Invitation.objects.filter(survey=survey).select_related("frame_entry", "group", "subject", "survey")
+    qs = (
+        Invitation.objects.filter(survey=survey)
+        .select_related("frame_entry", "group", "subject", "survey")
+        .order_by("subject__code", "group__code", "id")
+    )
+    if unit:
+        qs = qs.filter(subject__code=unit)
+    if group:
+        qs = qs.filter(group__code=group)
     result = Paginator(qs, per_page).get_page(page)
     audit_record(
         FRAME_VIEWED,
         actor=actor,
         target=survey,
         agency_id=survey.agency_id,
-        after={"page": result.number, "invitations": [inv.pk for inv in result]},
+        after={
+            "page": result.number,
+            "unit": unit,
+            "group": group,
+            "invitations": [inv.pk for inv in result],
+        },
     )
     return result
 

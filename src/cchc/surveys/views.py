@@ -290,6 +290,7 @@ def survey_detail(request, pk):
             "sample_form": forms.SampleForm(),
             "upload_form": forms.UploadForm(),
             "par_available": par.available(),
+            "respondent_url": request.build_absolute_uri(reverse("surveys:answer-start")),
         },
     )
 
@@ -348,8 +349,9 @@ def survey_action(request, pk, action):
 def invitations(request, pk):
     """Printable invitation letters: link and QR code per sampled person (personal data, audited by scope)."""
     survey = _survey(request, pk)
+    unit, group = request.GET.get("unit", ""), request.GET.get("group", "")
     page = services.invitations_for_print(
-        actor=request.user, survey=survey, page=request.GET.get("page") or 1
+        actor=request.user, survey=survey, page=request.GET.get("page") or 1, unit=unit, group=group
     )
     cards = []
     for inv in page:
@@ -357,7 +359,18 @@ def invitations(request, pk):
         url = request.build_absolute_uri(reverse("surveys:answer", args=[token]))
         qr = segno.make(url, error="m").svg_inline(scale=3, title=_("QR code of the answer link"))
         cards.append({"inv": inv, "token": token, "url": url, "qr": mark_safe(qr)})
-    return render(request, "surveys/invitations.html", {"survey": survey, "page": page, "cards": cards})
+    return render(
+        request,
+        "surveys/invitations.html",
+        {
+            "survey": survey,
+            "page": page,
+            "cards": cards,
+            "batches": selectors.invitation_batches(survey),
+            "unit": unit,
+            "group": group,
+        },
+    )
 
 
 @staff_required

@@ -21,7 +21,21 @@ from .models import Question
 K = Question.Kind
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 TRUE_WORDS = {"yes", "true", "true()", "1", "y", "có"}
-LANGUAGE_CODES = {"english": "en", "vietnamese": "vi", "tiếng việt": "vi", "french": "fr", "français": "fr"}
+LANGUAGE_CODES = {
+    "english": "en",
+    "vietnamese": "vi",
+    "tiếng việt": "vi",
+    "french": "fr",
+    "français": "fr",
+    "chinese": "zh",
+    "spanish": "es",
+    "español": "es",
+    "portuguese": "pt",
+    "arabic": "ar",
+    "swahili": "sw",
+    "hindi": "hi",
+    "german": "de",
+}
 
 # XLSForm types with no choices → our kind. Types ODK accepts that a web form cannot capture
 # (locations, media, barcodes) are kept as text answers; metadata and calculations are not asked.
@@ -71,6 +85,25 @@ SIMPLE_TYPES = {
     "start-geopoint": K.HIDDEN,
     "xml-external": K.HIDDEN,
     "csv-external": K.HIDDEN,
+    # older and alias spellings pyxform accepts
+    "trigger": K.TEXT,
+    "photo": K.TEXT,
+    "signature": K.TEXT,
+    "gps": K.TEXT,
+    "location": K.TEXT,
+    "imei": K.HIDDEN,
+    "background-geopoint": K.HIDDEN,
+    "entity": K.HIDDEN,
+    "uri:deviceid": K.HIDDEN,
+    "uri:subscriberid": K.HIDDEN,
+    "uri:simserial": K.HIDDEN,
+    "uri:phonenumber": K.HIDDEN,
+    "uri:username": K.HIDDEN,
+    "uri:email": K.HIDDEN,
+    "begin loop": K.BEGIN_GROUP,
+    "end loop": K.END_GROUP,
+    "begin looped group": K.BEGIN_GROUP,
+    "end looped group": K.END_GROUP,
 }
 NAMELESS = {K.END_GROUP}
 SELECT_RE = re.compile(
@@ -90,6 +123,19 @@ KNOWN_COLUMNS = {
     "par_item",
     "sipas_aspect",
 }
+# Other spellings of the columns we use (pyxform's aliases); the rest of a sheet's columns are kept
+# as they are in the question's `extra` and listed in the import's warnings.
+SURVEY_ALIASES = {
+    "relevance": "relevant",
+    "bind::relevant": "relevant",
+    "bind::required": "required",
+    "control::appearance": "appearance",
+    "caption": "label",
+    "text": "label",
+    "command": "type",
+    "tag": "name",
+}
+CHOICE_ALIASES = {"value": "name", "caption": "label", "text": "label", "list name": "list_name"}
 
 
 @dataclass
@@ -129,6 +175,9 @@ class ParsedForm:
     allow_choice_duplicates: bool = False
     warnings: list[str] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
+    # sheet → columns the web form does not use (kept in `extra` / `filters`, listed in warnings)
+    unsupported_columns: dict = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
 
 
 def language_code(text: str) -> str:
@@ -149,22 +198,49 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-class _Sheet:
-    """A worksheet as header → value dicts, with Excel row numbers for error messages."""
+def _column_name(raw: str, aliases: dict) -> str:
+    """A header cell as we key it: plain names lower-cased and de-aliased (“Relevance” → relevant);
+    language columns keep their language text (“label::English (en)”), their base de-aliased
+    (“text:english” → “label:english”)."""
+    if ":" in raw and not raw.lower().startswith(("bind::", "control::")):
+        base, sep, rest = raw.partition(":")
+        base = aliases.get(base.strip().lower(), base.strip().lower())
+        return f"{base}{sep}{rest}"
+    low = " ".join(raw.lower().split())
+    return aliases.get(low, low)
 
-    def __init__(self, ws):
+
+class _Sheet:
+    """A worksheet as header → value dicts, with Excel row numbers for error messages.
+
+    Leading blank rows are skipped (the header is the first non-empty row), a repeated column is
+    kept once (its first occurrence) and reported, and blank columns are ignored."""
+
+    def __init__(self, ws, aliases: dict | None = None):
         self.title = ws.title
         rows = list(ws.iter_rows(values_only=True))
         self.header: list[str] = []
         self.rows: list[tuple[int, dict]] = []
-        if not rows:
+        self.duplicates: list[str] = []
+        start = next((i for i, r in enumerate(rows) if any(_cell(v) for v in r)), None)
+        if start is None:
             return
-        raw = [_cell(h) for h in rows[0]]
-        self.header = [h.lower().replace("list name", "list_name") if ":" not in h else h for h in raw]
-        for number, values in enumerate(rows[1:], start=2):
+        self.header_row = start + 1
+        raw = [_cell(h) for h in rows[start]]
+        for h in raw:
+            name = _column_name(h, aliases or {}) if h else ""
+            if name and name in self.header:
+                self.duplicates.append(h)
+                name = ""  # keep the first column of that name
+            self.header.append(name)
+        for number, values in enumerate(rows[start + 1 :], start=start + 2):
             record = {h: _cell(v) for h, v in zip(self.header, values, strict=False) if h}
             if any(record.values()):
                 self.rows.append((number, record))
+
+    @property
+    def empty(self) -> bool:
+        return not self.header
 
     def translated(self, record: dict, base: str) -> dict:
         """{'vi': …, 'en': …} from `base`, `base::lang` and `base:lang` columns."""
@@ -198,17 +274,36 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
             [RowError(None, "", _("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": exc})]
         ) from exc
     sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
+    notes: list[str] = []
     if "survey" not in sheets:
-        raise ImportRejected([RowError(None, "", _("The workbook has no “survey” sheet."), sheet="survey")])
-    survey = _Sheet(sheets["survey"])
-    choices_sheet = _Sheet(sheets["choices"]) if "choices" in sheets else None
-    external_sheet = _Sheet(sheets["external_choices"]) if "external_choices" in sheets else None
-    settings_sheet = _Sheet(sheets["settings"]) if "settings" in sheets else None
+        # pyxform reads a workbook of one sheet as the survey, whatever its name
+        lone = wb.worksheets[0] if len(wb.worksheets) == 1 else None
+        if lone is None or not {"type", "name"} <= set(_Sheet(lone, SURVEY_ALIASES).header):
+            raise ImportRejected(
+                [RowError(None, "", _("The workbook has no “survey” sheet."), sheet="survey")]
+            )
+        sheets = {"survey": lone}
+        notes.append(_("The only sheet, “%(sheet)s”, was read as the survey sheet.") % {"sheet": lone.title})
+    survey = _Sheet(sheets["survey"], SURVEY_ALIASES)
+
+    def optional(name, aliases):
+        sheet = _Sheet(sheets[name], aliases) if name in sheets else None
+        return None if sheet is None or sheet.empty else sheet  # an empty sheet is no sheet
+
+    choices_sheet = optional("choices", CHOICE_ALIASES)
+    external_sheet = optional("external_choices", CHOICE_ALIASES)
+    settings_sheet = optional("settings", {"set form title": "form_title", "set form id": "form_id"})
     ignored = [
         ws.title
         for key, ws in sheets.items()
         if key not in ("survey", "choices", "external_choices", "settings")
     ]
+    for sheet in (survey, choices_sheet, external_sheet, settings_sheet):
+        if sheet is not None and sheet.duplicates:
+            notes.append(
+                _("sheet %(sheet)s: the repeated column(s) %(columns)s were ignored; the first one is used.")
+                % {"sheet": sheet.title, "columns": ", ".join(f"“{c}”" for c in sheet.duplicates)}
+            )
 
     settings_row = settings_sheet.rows[0][1] if settings_sheet and settings_sheet.rows else {}
     default_language = (
@@ -220,14 +315,18 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip("_")
     form_id = settings_row.get("form_id") or stem or "form"
     if not NAME_RE.match(form_id):
-        errors.append(
-            RowError(
-                2,
-                "form_id",
-                _("“%(value)s” is not a valid form id (letters, digits, _ . -).") % {"value": form_id},
-                sheet=settings_sheet.title if settings_sheet else "settings",
-            )
+        # pyxform accepts ids such as “Spec test”; we keep the form and make the id a code
+        code = re.sub(r"[^A-Za-z0-9_.\-]+", "_", form_id).strip("_") or "form"
+        code = code if NAME_RE.match(code) else f"f_{code}"
+        notes.append(
+            _("sheet %(sheet)s, column form_id: “%(value)s” is not a valid form id; “%(code)s” is used.")
+            % {
+                "sheet": settings_sheet.title if settings_sheet else "settings",
+                "value": form_id,
+                "code": code,
+            }
         )
+        form_id = code
     titles = _with_default_language(
         settings_sheet.translated(settings_row, "form_title") if settings_sheet else {}, default_language
     )
@@ -363,7 +462,26 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
     if errors:
         raise ImportRejected(errors)
     used_lists = {q.list_name for q in questions if q.list_name}
-    warnings = [w for q in questions for w in q.extra.pop("_warnings", [])]
+    warnings = notes + [w for q in questions for w in q.extra.pop("_warnings", [])]
+    unsupported = {}
+    for sheet, used in (
+        (survey, lambda c: c in KNOWN_COLUMNS or re.match(r"^(label|hint)(:|$)", c)),
+        (choices_sheet, lambda c: c in ("list_name", "name", "score") or re.match(r"^label(:|$)", c)),
+        (external_sheet, lambda c: c in ("list_name", "name", "score") or re.match(r"^label(:|$)", c)),
+    ):
+        if sheet is None:
+            continue
+        present = {c for _n, rec in sheet.rows for c, v in rec.items() if v}
+        columns = [c for c in sheet.header if c and c in present and not used(c.lower())]
+        if columns:
+            unsupported[sheet.title] = columns
+            warnings.append(
+                _(
+                    "sheet %(sheet)s: the columns %(columns)s are kept with the form but not used by the web form."
+                )
+                % {"sheet": sheet.title, "columns": ", ".join(columns)}
+            )
+    languages = sorted({k for q in questions for k in q.labels} | set(titles))
     return ParsedForm(
         form_id=form_id,
         titles=titles,
@@ -372,6 +490,8 @@ def parse(data: bytes, *, file_name: str = "") -> ParsedForm:
         allow_choice_duplicates=allow_dupes,
         warnings=warnings,
         ignored_sheets=ignored,
+        unsupported_columns=unsupported,
+        languages=languages,
     )
 
 

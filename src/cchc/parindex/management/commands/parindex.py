@@ -7,13 +7,15 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from tqdm import tqdm
 
 from cchc.core.exceptions import ImportRejected, InvalidTransition
 from cchc.core.jobs import Progress
+from cchc.org.models import Agency
 
 from ... import imports, methodology, reports, selectors, services
-from ...models import Cycle, Methodology
+from ...models import Cycle, Entry, Methodology
 
 
 class Command(BaseCommand):
@@ -42,6 +44,21 @@ class Command(BaseCommand):
         )
         p.add_argument("--cycle", required=True)
         p.add_argument("file")
+        p = sub.add_parser("cycle", help="a cycle's subjects: list, add, add-all, remove, set block/ranking")
+        p.add_argument("--cycle", required=True)
+        csub = p.add_subparsers(dest="cycle_action", required=True)
+        csub.add_parser("subjects", help="list the subjects (code, name, block, ranked, scored)")
+        q = csub.add_parser("add", help="add units (by agency code) as subjects")
+        q.add_argument("agencies", nargs="+", metavar="AGENCY_CODE")
+        q.add_argument("--block", default="", help="block (khối) code, when the methodology has blocks")
+        q.add_argument("--not-ranked", action="store_true", help="scored but outside the common ranking")
+        csub.add_parser("add-all", help="add every eligible unit (ministries, provinces or units below)")
+        q = csub.add_parser("remove", help="remove subjects that have no scores yet")
+        q.add_argument("agencies", nargs="+", metavar="AGENCY_CODE")
+        q = csub.add_parser("set", help="set the block and/or the ranking of subjects")
+        q.add_argument("agencies", nargs="+", metavar="AGENCY_CODE")
+        q.add_argument("--block", help="block (khối) code; empty string for none")
+        q.add_argument("--ranked", choices=["yes", "no"], help="in the common ranking")
         p = sub.add_parser("compute", help="compute results of a cycle")
         p.add_argument("--cycle", required=True)
         p = sub.add_parser("publish", help="compute and publish a cycle")
@@ -127,6 +144,51 @@ class Command(BaseCommand):
                 progress=Progress(bar=bar),
             )
         self.stdout.write(self.style.SUCCESS(f"imported {result['rows']} rows: {result['by_stage']}"))
+
+    def do_cycle(self, cycle, cycle_action, **o):
+        c = self._cycle(cycle)
+        if cycle_action == "subjects":
+            scored = set(Entry.objects.filter(subject__cycle=c).values_list("subject_id", flat=True))
+            w = csv.writer(self.stdout)
+            w.writerow(["agency_code", "name", "block", "ranked", "scored"])
+            for s in c.subjects.select_related("agency").order_by("agency__code"):
+                w.writerow(
+                    [
+                        s.agency.code,
+                        s.agency.name,
+                        s.block,
+                        "yes" if s.ranked else "no",
+                        "yes" if s.pk in scored else "",
+                    ]
+                )
+            return
+        if cycle_action == "add-all":
+            added = services.subjects_add_all(actor=self.actor, cycle=c)
+            self.stdout.write(self.style.SUCCESS(f"added {len(added)} subjects to {c.code}"))
+            return
+        # every code is checked before anything changes: all or nothing
+        with transaction.atomic():
+            for code in o["agencies"]:
+                if cycle_action == "add":
+                    agency = Agency.objects.filter(code=code).first()
+                    if agency is None:
+                        raise CommandError(f"no agency {code!r}")
+                    services.subject_add(
+                        actor=self.actor, cycle=c, agency=agency, block=o["block"], ranked=not o["not_ranked"]
+                    )
+                    continue
+                subject = c.subjects.select_related("agency", "cycle").filter(agency__code=code).first()
+                if subject is None:
+                    raise CommandError(f"{code!r} is not a subject of {c.code}")
+                if cycle_action == "remove":
+                    services.subject_remove(actor=self.actor, subject=subject)
+                else:
+                    ranked = None if o["ranked"] is None else o["ranked"] == "yes"
+                    services.subject_update(
+                        actor=self.actor, subject=subject, block=o["block"], ranked=ranked
+                    )
+        verb = {"add": "added", "remove": "removed", "set": "updated"}[cycle_action]
+        self.stdout.write(self.style.SUCCESS(f"{verb} {len(o['agencies'])} subjects of {c.code}"))
 
     def do_compute(self, cycle, **o):
         n = services.cycle_compute(actor=self.actor, cycle=self._cycle(cycle))
