@@ -282,6 +282,16 @@ CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "")  # absolute links in notific
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
 CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")
 
+# --- Audit log: keyed hash and checkpoints outside the database (docs/architecture.md) ----------
+# The key of the audit chain's HMAC. Never stored in the database: someone who can rewrite audit
+# rows but does not hold it cannot re-chain them. The default is public (demo and development
+# only); `cchc check --deploy` refuses it. Changing the key makes the existing chain fail to verify.
+DEMO_AUDIT_KEY = "cchc-demo-audit-key-public-do-not-use-in-production"
+CCHC_AUDIT_KEY = os.environ.get("CCHC_AUDIT_KEY") or DEMO_AUDIT_KEY
+# Where `cchc audit checkpoint` writes signed (last id, chain head) files; in production a folder
+# the database's users cannot write (another machine, write-once storage).
+CCHC_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("CCHC_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,35 @@ class CoreConfig(AppConfig):
     name = "cchc.core"
     label = "core"
     verbose_name = _("Platform kernel")
+
+    def ready(self):
+        checks.register(audit_key_check, "security", deploy=True)
+
+
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+def audit_key_check(app_configs=None, **kwargs):
+    """Refuse to deploy with the public demo key of the audit chain (or a short one)."""
+    from django.conf import settings
+
+    key = settings.CCHC_AUDIT_KEY
+    if key == settings.DEMO_AUDIT_KEY:
+        return [
+            checks.Error(
+                "The audit log is chained with the public demo key: anyone with database access "
+                "can rewrite it and re-chain it.",
+                hint="Set CCHC_AUDIT_KEY to a random secret of 32 or more characters, kept outside "
+                "the database (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`).",
+                id="core.E001",
+            )
+        ]
+    if len(key) < AUDIT_KEY_MIN_LENGTH:
+        return [
+            checks.Warning(
+                f"CCHC_AUDIT_KEY is shorter than {AUDIT_KEY_MIN_LENGTH} characters.",
+                hint="Use a random secret of 32 or more characters.",
+                id="core.W001",
+            )
+        ]
+    return []
