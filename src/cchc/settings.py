@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cchc.core.middleware.RequestContextMiddleware",
+    "cchc.core.middleware.NoStoreMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -236,7 +237,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cchc.core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    # Every API view is throttled: anonymous callers per client address, users per account, and
+    # the token endpoint (passwords) per address on top. Rates like "60/minute" from the environment.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cchc.core.throttling.AnonThrottle",
+        "cchc.core.throttling.UserThrottle",
+        "cchc.core.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CCHC_API_ANON_RATE", "60/minute"),
+        "user": os.environ.get("CCHC_API_USER_RATE", "1200/minute"),
+        "token": os.environ.get("CCHC_API_TOKEN_RATE", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cchc API",
@@ -280,6 +292,9 @@ CCHC_NOTIFICATION_CHANNELS = env_list(
 CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "")  # absolute links in notification e-mails
 # Smallest group shown in survey breakdowns (privacy).
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
+# Web forms open to anyone, per client address and hour (core.ratelimit).
+CCHC_REGISTER_PER_IP_HOUR = int(os.environ.get("CCHC_REGISTER_PER_IP_HOUR", "10"))
+CCHC_PASSWORD_RESET_PER_IP_HOUR = int(os.environ.get("CCHC_PASSWORD_RESET_PER_IP_HOUR", "10"))
 CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")
 
 # --- Audit log: keyed hash and checkpoints outside the database (docs/architecture.md) ----------

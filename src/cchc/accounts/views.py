@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+
+from cchc.core.ratelimit import per_address_allowed
 
 from .forms import RegisterForm
 from .services import applicant_register
@@ -25,6 +28,12 @@ class LogoutView(auth_views.LogoutView):
 
 def register(request):
     form = RegisterForm(request.POST or None)
+    if request.method == "POST" and not per_address_allowed(
+        request, "accounts.register", settings.CCHC_REGISTER_PER_IP_HOUR
+    ):
+        form.is_valid()  # keep what was typed on the page
+        form.add_error(None, _("Too many registrations from your network; try again in an hour."))
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             user = applicant_register(**form.cleaned_data)
