@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cchc.core.middleware.VietnameseFirstMiddleware",
+    "cchc.core.middleware.NFCInputMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,6 +234,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Request bodies with their text in NFC (core.text).
+    "DEFAULT_PARSER_CLASSES": [
+        "cchc.core.text.NFCJSONParser",
+        "cchc.core.text.NFCFormParser",
+        "cchc.core.text.NFCMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "cchc.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cchc.core.api.exception_handler",

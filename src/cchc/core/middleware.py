@@ -2,6 +2,9 @@ from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 from .context import current_ip
+from .text import nfc_querydict
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def client_ip(request) -> str | None:
@@ -67,3 +70,19 @@ class NoStoreMiddleware:
             return True
         session = getattr(request, "session", None)
         return session is not None and not session.is_empty()
+
+
+class NFCInputMiddleware:
+    """Query strings and posted forms in NFC before any view or form sees them (core.text): one
+    place for every web form, so text typed in decomposed Unicode is stored, and searched, as the
+    same letters as everyone else's. (Passwords too, as NIST SP 800-63B recommends.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.GET:
+            request.GET = nfc_querydict(request.GET)
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            request.POST = nfc_querydict(request.POST)
+        return self.get_response(request)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.exceptions import ImportRejected, InvalidTransition, RowError
+from cchc.core.text import nfc
 
 from . import services
 from .models import Cycle, Stage
@@ -32,15 +33,15 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
         rows = list(ws.iter_rows(values_only=True))
         if not rows:
             return []
-        names = [str(c or "").strip().lower() for c in rows[0]]
+        names = [nfc(str(c or "").strip().lower()) for c in rows[0]]
         return [
-            {names[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(names)}
+            {names[i]: ("" if v is None else nfc(v)) for i, v in enumerate(r) if i < len(names)}
             for r in rows[1:]
             if any(v not in (None, "") for v in r)
         ]
     if filename.lower().endswith(".csv"):
         try:
-            text = data.decode("utf-8-sig")
+            text = nfc(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise ImportRejected([RowError(None, "", _("The CSV file must be UTF-8."))]) from None
         return [
