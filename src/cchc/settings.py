@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc.core.context_processors.navigation",
+                "cchc.core.branding.brand",
             ],
             "builtins": ["cchc.core.templatetags.vn"],
         },
@@ -165,6 +166,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CCHC_PROXY_COUNT", "0"))
+# Web forms open to anyone, per client address and hour (core.ratelimit).
+CCHC_REGISTER_PER_IP_HOUR = int(os.environ.get("CCHC_REGISTER_PER_IP_HOUR", "10"))
+CCHC_PASSWORD_RESET_PER_IP_HOUR = int(os.environ.get("CCHC_PASSWORD_RESET_PER_IP_HOUR", "10"))
 
 # --- Internationalisation: Vietnamese first ------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -299,10 +303,14 @@ CCHC_NOTIFICATION_CHANNELS = env_list(
 CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "")  # absolute links in notification e-mails
 # Smallest group shown in survey breakdowns (privacy).
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
-# Web forms open to anyone, per client address and hour (core.ratelimit).
-CCHC_REGISTER_PER_IP_HOUR = int(os.environ.get("CCHC_REGISTER_PER_IP_HOUR", "10"))
-CCHC_PASSWORD_RESET_PER_IP_HOUR = int(os.environ.get("CCHC_PASSWORD_RESET_PER_IP_HOUR", "10"))
-CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")
+# The organisation's brand (core/branding.py). Neutral defaults: each deployment names itself, as
+# ministries are merged and renamed. CCHC_SITE_NAME is the former name of CCHC_BRAND_NAME.
+CCHC_BRAND_NAME = os.environ.get(
+    "CCHC_BRAND_NAME", os.environ.get("CCHC_SITE_NAME", "Cơ quan hành chính nhà nước")
+)
+CCHC_BRAND_NAME_EN = os.environ.get("CCHC_BRAND_NAME_EN", "")
+CCHC_BRAND_SHORT_NAME = os.environ.get("CCHC_BRAND_SHORT_NAME", "CCHC")
+CCHC_BRAND_LOGO = os.environ.get("CCHC_BRAND_LOGO", "cchc/brand-logo.svg")
 
 # --- Audit log: keyed hash and checkpoints outside the database (docs/architecture.md) ----------
 # The key of the audit chain's HMAC. Never stored in the database: someone who can rewrite audit
