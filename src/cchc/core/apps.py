@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         checks.register(audit_key_check, "security", deploy=True)
+        checks.register(site_url_check, "security", deploy=True)
 
 
 AUDIT_KEY_MIN_LENGTH = 32
@@ -36,6 +37,22 @@ def audit_key_check(app_configs=None, **kwargs):
                 f"CCHC_AUDIT_KEY is shorter than {AUDIT_KEY_MIN_LENGTH} characters.",
                 hint="Use a random secret of 32 or more characters.",
                 id="core.W001",
+            )
+        ]
+    return []
+
+
+def site_url_check(app_configs=None, **kwargs):
+    """Links in e-mails (password reset, notifications) need the platform's public address."""
+    from django.conf import settings
+
+    if not settings.CCHC_SITE_URL.startswith("https://"):
+        return [
+            checks.Warning(
+                "CCHC_SITE_URL is not an https:// address: links in e-mails (password reset, "
+                "notifications) are built from the request's host or left relative.",
+                hint="Set CCHC_SITE_URL to the platform's public address, e.g. https://dichvucong.example.gov.vn.",
+                id="core.W002",
             )
         ]
     return []
