@@ -177,3 +177,14 @@ def test_deploying_with_the_demo_key_is_refused(settings):
     assert [m.id for m in audit_key_check()] == ["core.W001"]
     settings.CCHC_AUDIT_KEY = "k" * 48
     assert audit_key_check() == []
+
+
+def test_demo_reset_sets_the_erased_logs_checkpoints_aside(db, settings, tmp_path):
+    from cchc.core.management.commands.demo import Command
+
+    settings.CCHC_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    _record(1)
+    written = audit_checkpoint_write()
+    Command().set_checkpoints_aside()
+    (aside,) = tmp_path.glob("audit-checkpoints.before-reset-*")
+    assert (aside / written.name).exists() and not written.exists()
