@@ -83,6 +83,12 @@ class NFCInputMiddleware:
     def __call__(self, request):
         if request.GET:
             request.GET = nfc_querydict(request.GET)
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        # Page forms are parsed here, as CsrfViewMiddleware would anyway; the API's bodies are left
+        # to its parsers (core.text), which read the stream themselves.
+        if (
+            request.method == "POST"
+            and request.content_type in FORM_CONTENT_TYPES
+            and not request.path.startswith("/api/")
+        ):
             request.POST = nfc_querydict(request.POST)
         return self.get_response(request)
