@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import Conflict, ImportRejected, InvalidTransition
+from .text import NFCFormParser, NFCJSONParser, NFCMultiPartParser
 from .throttling import ScopedThrottle
 
 
@@ -27,6 +28,7 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedThrottle]
     throttle_scope = "token"
+    parser_classes = [NFCFormParser, NFCMultiPartParser, NFCJSONParser]
 
 
 def _error(code: str, message, fields=None, http_status=400) -> Response:

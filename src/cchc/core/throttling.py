@@ -1,6 +1,7 @@
 """The API's throttles (REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]); a module of their own because
 DRF imports them while it loads its views."""
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
@@ -13,7 +14,10 @@ class _ThrottleMixin:
     trusts only CCHC_PROXY_COUNT proxies (DRF's own reading of X-Forwarded-For trusts any)."""
 
     def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError:
+            raise ImproperlyConfigured(f"no throttle rate for scope {self.scope!r}") from None
 
     def get_ident(self, request):
         return client_ip(request) or ""
