@@ -188,3 +188,12 @@ def test_demo_reset_sets_the_erased_logs_checkpoints_aside(db, settings, tmp_pat
     Command().set_checkpoints_aside()
     (aside,) = tmp_path.glob("audit-checkpoints.before-reset-*")
     assert (aside / written.name).exists() and not written.exists()
+
+
+def test_a_hash_rewritten_to_any_text_is_reported_not_crashed(db, tmp_path):
+    events = _record(2)
+    audit_checkpoint_write(tmp_path)
+    audit_guard.remove(connection)
+    _sql("UPDATE core_auditevent SET hash = %s WHERE id = %s", ["ẞ" * 10, events[0].pk])
+    _, broken = audit_verify(tmp_path)
+    assert broken.event_id == events[0].pk

@@ -267,7 +267,9 @@ def _checkpoints_read(directory) -> tuple[list[Checkpoint], ChainBreak | None]:
             signature = str(data["signature"])
         except (ValueError, KeyError, TypeError):
             return [], ChainBreak(None, f"checkpoint {path.name} is unreadable")
-        if data.get("format") != CHECKPOINT_FORMAT or not hmac.compare_digest(signature, cp.signature()):
+        if data.get("format") != CHECKPOINT_FORMAT or not hmac.compare_digest(
+            signature.encode(), cp.signature().encode()
+        ):
             return [], ChainBreak(cp.last_id, f"checkpoint {path.name}: signature does not match")
         found.append(cp)
     return sorted(found, key=lambda cp: cp.last_id), None
@@ -286,19 +288,19 @@ def audit_verify(checkpoints=None) -> tuple[int, ChainBreak | None]:
     checked = 0
     last_id = 0
     for row in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        while pending and pending[0].last_id < row.pk:  # the checkpoint's event is gone
-            cp = pending.pop(0)
+        if pending and pending[0].last_id < row.pk:  # the checkpoint's event is gone
+            cp = pending[0]
             return checked, ChainBreak(cp.last_id, f"event signed in checkpoint {cp.path.name} is missing")
         if row.prev_hash != expected_prev:
             return checked, ChainBreak(row.pk, "previous event missing or altered (link does not match)")
-        if not hmac.compare_digest(compute_hash(row), row.hash):
+        if compute_hash(row) != row.hash:
             return checked, ChainBreak(row.pk, "event content altered (hash does not match)")
         expected_prev = row.hash
         last_id = row.pk
         checked += 1
         while pending and pending[0].last_id == row.pk:
             cp = pending.pop(0)
-            if not hmac.compare_digest(cp.head, row.hash) or cp.events != checked:
+            if cp.head != row.hash or cp.events != checked:
                 return checked, ChainBreak(
                     row.pk, f"chain differs from signed checkpoint {cp.path.name} (events rewritten)"
                 )
