@@ -37,8 +37,9 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Uploads and generated files go to a fresh folder per test."""
+    """Uploads, generated files and audit checkpoints go to a fresh folder per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CCHC_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,8 @@
 cchc demo [--no-serve]        load demo data (and serve it)
 cchc serve                    web server + background worker
 cchc migrate | createadmin | backup | restore FILE | worker
-cchc audit verify             check the audit log's hash chain
+cchc audit verify             check the audit log's keyed hash chain and signed checkpoints
+cchc audit checkpoint         sign the chain head into a file outside the database
 cchc <module> <command> …     e.g. cchc workdays due --from "2026-04-28 16:00" --days 5
 """
 

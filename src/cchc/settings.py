@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cchc.core.middleware.VietnameseFirstMiddleware",
+    "cchc.core.middleware.NFCInputMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cchc.core.middleware.RequestContextMiddleware",
+    "cchc.core.middleware.NoStoreMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -108,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc.core.context_processors.navigation",
+                "cchc.core.branding.brand",
             ],
             "builtins": ["cchc.core.templatetags.vn"],
         },
@@ -163,6 +166,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CCHC_PROXY_COUNT", "0"))
+# Web forms open to anyone, per client address and hour (core.ratelimit).
+CCHC_REGISTER_PER_IP_HOUR = int(os.environ.get("CCHC_REGISTER_PER_IP_HOUR", "10"))
+CCHC_PASSWORD_RESET_PER_IP_HOUR = int(os.environ.get("CCHC_PASSWORD_RESET_PER_IP_HOUR", "10"))
 
 # --- Internationalisation: Vietnamese first ------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -232,11 +238,28 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Request bodies with their text in NFC (core.text).
+    "DEFAULT_PARSER_CLASSES": [
+        "cchc.core.text.NFCJSONParser",
+        "cchc.core.text.NFCFormParser",
+        "cchc.core.text.NFCMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "cchc.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cchc.core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    # Every API view is throttled: anonymous callers per client address, users per account, and
+    # the token endpoint (passwords) per address on top. Rates like "60/minute" from the environment.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cchc.core.throttling.AnonThrottle",
+        "cchc.core.throttling.UserThrottle",
+        "cchc.core.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CCHC_API_ANON_RATE", "60/minute"),
+        "user": os.environ.get("CCHC_API_USER_RATE", "1200/minute"),
+        "token": os.environ.get("CCHC_API_TOKEN_RATE", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cchc API",
@@ -282,7 +305,24 @@ CCHC_NOTIFICATION_CHANNELS = env_list(
 CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "http://127.0.0.1:8000")
 # Smallest group shown in survey breakdowns (privacy).
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
-CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")
+# The organisation's brand (core/branding.py). Neutral defaults: each deployment names itself, as
+# ministries are merged and renamed. CCHC_SITE_NAME is the former name of CCHC_BRAND_NAME.
+CCHC_BRAND_NAME = os.environ.get(
+    "CCHC_BRAND_NAME", os.environ.get("CCHC_SITE_NAME", "Cơ quan hành chính nhà nước")
+)
+CCHC_BRAND_NAME_EN = os.environ.get("CCHC_BRAND_NAME_EN", "")
+CCHC_BRAND_SHORT_NAME = os.environ.get("CCHC_BRAND_SHORT_NAME", "CCHC")
+CCHC_BRAND_LOGO = os.environ.get("CCHC_BRAND_LOGO", "cchc/brand-logo.svg")
+
+# --- Audit log: keyed hash and checkpoints outside the database (docs/architecture.md) ----------
+# The key of the audit chain's HMAC. Never stored in the database: someone who can rewrite audit
+# rows but does not hold it cannot re-chain them. The default is public (demo and development
+# only); `cchc check --deploy` refuses it. Changing the key makes the existing chain fail to verify.
+DEMO_AUDIT_KEY = "cchc-demo-audit-key-public-do-not-use-in-production"
+CCHC_AUDIT_KEY = os.environ.get("CCHC_AUDIT_KEY") or DEMO_AUDIT_KEY
+# Where `cchc audit checkpoint` writes signed (last id, chain head) files; in production a folder
+# the database's users cannot write (another machine, write-once storage).
+CCHC_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("CCHC_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints"))
 
 LOGGING = {
     "version": 1,

@@ -7,14 +7,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from cchc.core import views as core_views
+from cchc.core.api import TokenView
 
 
 def _api_patterns():
     patterns = [
-        path("token/", obtain_auth_token, name="api-token"),
+        path("token/", TokenView.as_view(), name="api-token"),
         path("core/", include("cchc.core.api_views")),
     ]
     for config in apps.get_app_configs():

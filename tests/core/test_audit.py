@@ -23,6 +23,11 @@ def _record(n, actor=None):
 
 
 def _raw(sql, params):
+    """Tamper as someone with database access would: lift the append-only guard first (the DROP is
+    rolled back with the test)."""
+    from cchc.core import audit_guard
+
+    audit_guard.remove(connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

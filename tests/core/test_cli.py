@@ -29,9 +29,10 @@ def test_demo_loads_and_exits_then_the_audit_chain_verifies(tmp_path):
     import sqlite3
 
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        db.execute("DROP TRIGGER core_auditevent_no_update")  # someone with database access
         db.execute("UPDATE core_auditevent SET target_label = 'forged' WHERE id = 7")
     broken = _run(["audit", "verify"], tmp_path)
-    assert broken.returncode == 1 and "#7" in broken.stderr
+    assert broken.returncode == 1 and "#7" in broken.stderr and "triggers are missing" in broken.stderr
 
 
 def test_help_lists_the_operator_commands(tmp_path):

@@ -1,6 +1,16 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from cchc.core.branding import current_brand
+from cchc.core.mail import mail_queue
+
+from .services import password_set
 
 
 class RegisterForm(forms.Form):
@@ -37,3 +47,37 @@ class RegisterForm(forms.Form):
         if get_user_model().objects.filter(username__iexact=name).exists():
             raise forms.ValidationError(_("This user name is taken."))
         return name
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form (a message only to an active account with that address; the page says
+    the same whether or not one exists), its e-mail queued in the outbox (core.mail) with an
+    absolute link built from CCHC_SITE_URL."""
+
+    def __init__(self, *args, site_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_url = site_url
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kw):
+        link = reverse(
+            "accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        with translation.override(settings.LANGUAGE_CODE):  # the platform's language: Vietnamese
+            context = {**context, "reset_url": f"{self.site_url}{link}", "brand_name": current_brand().name}
+            subject = " ".join(render_to_string(subject_template_name, context).split())
+            body = render_to_string(email_template_name, context)
+        mail_queue(to=[to_email], subject=subject, body=body)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password after a reset link, set through the service (validated and audited)."""
+
+    def save(self, commit=True):
+        return password_set(user=self.user, password=self.cleaned_data["new_password1"], by_reset=True)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The signed-in user's new password (after the old one), set through the service."""
+
+    def save(self, commit=True):
+        return password_set(user=self.user, password=self.cleaned_data["new_password1"])

@@ -1,4 +1,4 @@
-"""The API's shared parts: pagination and the one error format.
+"""The API's shared parts: pagination, throttling and the one error format.
 
 Every error answers {"error": {"code": "...", "message": "...", "fields": {...}}}.
 """
@@ -7,16 +7,28 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import Conflict, ImportRejected, InvalidTransition
+from .text import NFCFormParser, NFCJSONParser, NFCMultiPartParser
+from .throttling import ScopedThrottle
 
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class TokenView(ObtainAuthToken):
+    """POST user name and password for an API token; at most the "token" rate per client address
+    (DRF's own view turns throttling off)."""
+
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "token"
+    parser_classes = [NFCFormParser, NFCMultiPartParser, NFCJSONParser]
 
 
 def _error(code: str, message, fields=None, http_status=400) -> Response:

@@ -11,20 +11,51 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform kernel")
 
     def ready(self):
-        checks.register(site_url_check, "core", deploy=True)
+        checks.register(audit_key_check, "security", deploy=True)
+        checks.register(site_url_check, "security", deploy=True)
+
+
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+def audit_key_check(app_configs=None, **kwargs):
+    """Refuse to deploy with the public demo key of the audit chain (or a short one)."""
+    from django.conf import settings
+
+    key = settings.CCHC_AUDIT_KEY
+    if key == settings.DEMO_AUDIT_KEY:
+        return [
+            checks.Error(
+                "The audit log is chained with the public demo key: anyone with database access "
+                "can rewrite it and re-chain it.",
+                hint="Set CCHC_AUDIT_KEY to a random secret of 32 or more characters, kept outside "
+                "the database (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`).",
+                id="core.E001",
+            )
+        ]
+    if len(key) < AUDIT_KEY_MIN_LENGTH:
+        return [
+            checks.Warning(
+                f"CCHC_AUDIT_KEY is shorter than {AUDIT_KEY_MIN_LENGTH} characters.",
+                hint="Use a random secret of 32 or more characters.",
+                id="core.W001",
+            )
+        ]
+    return []
 
 
 def site_url_check(app_configs=None, **kwargs):
-    """Links in e-mails must reach the platform from the reader's machine."""
+    """Links in e-mails (password reset, notifications) need the platform's public address."""
     from django.conf import settings
 
-    host = urlsplit(settings.CCHC_SITE_URL).hostname or ""
-    if host in ("", "127.0.0.1", "localhost", "::1"):
+    url = settings.CCHC_SITE_URL
+    if not url.startswith("https://") or (urlsplit(url).hostname or "") in ("localhost", "127.0.0.1", "::1"):
         return [
             checks.Warning(
-                f"CCHC_SITE_URL is {settings.CCHC_SITE_URL!r}: links in e-mails will not reach readers.",
+                f"CCHC_SITE_URL is {url!r}: links in e-mails (password reset, notifications) must use "
+                "the platform's public https:// address to reach their readers.",
                 hint="Set CCHC_SITE_URL to the platform's public address, e.g. https://dichvucong.example.gov.vn.",
-                id="core.W001",
+                id="core.W002",
             )
         ]
     return []

@@ -1,17 +1,27 @@
-"""The audit log: one typed event per state-changing operation, hash-chained.
+"""The audit log: one typed event per state-changing operation, hash-chained with a key.
 
 Each app declares its event types once (`AGENCY_CREATED = event_type("org.agency.create", ...)`) and
 its services call `audit_record(...)` inside their transaction, so the event commits or rolls back
 with the change it describes.
+
+Each event's hash is an HMAC-SHA256, under CCHC_AUDIT_KEY (kept outside the database), of its
+content and the previous hash: someone who can rewrite rows but does not hold the key cannot
+re-chain them. `audit_checkpoint_write` signs (last id, chain head) into a file outside the
+database; `audit_verify` checks the chain and every checkpoint, so even the key's holder cannot
+rewrite events older than the newest checkpoint unnoticed. Threat model: docs/architecture.md.
 """
 
 import hashlib
+import hmac
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from uuid import UUID
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -73,7 +83,8 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
     return jsonable(result)
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def canonical(event) -> bytes:
+    """The bytes an event's hash covers (any object with AuditEvent's attributes)."""
     occurred = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     body = {
         "occurred_at": occurred,
@@ -92,8 +103,23 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def audit_key() -> bytes:
+    return settings.CCHC_AUDIT_KEY.encode()
+
+
+_KEYED: dict[bytes, "hmac.HMAC"] = {}
+
+
+def compute_hash(event) -> str:
+    """HMAC-SHA256 of the event under the audit key (a keyed state copied per event: the key's
+    padding is hashed once, not for each of a million events that `audit verify` reads)."""
+    key = audit_key()
+    base = _KEYED.get(key)
+    if base is None:
+        base = _KEYED[key] = hmac.new(key, digestmod=hashlib.sha256)
+    h = base.copy()
+    h.update(canonical(event))
+    return h.hexdigest()
 
 
 def audit_event(
@@ -165,12 +191,106 @@ class ChainBreak:
     reason: str
 
 
-def audit_verify() -> tuple[int, ChainBreak | None]:
-    """Walk the chain from the first event. Returns (events checked, first break or None)."""
+# --- checkpoints: (last id, chain head) signed into files outside the database -----------------
+CHECKPOINT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    last_id: int
+    head: str
+    events: int
+    created_at: str
+    path: Path | None = None
+
+    def body(self) -> bytes:
+        data = {
+            "format": CHECKPOINT_FORMAT,
+            "last_id": self.last_id,
+            "head": self.head,
+            "events": self.events,
+            "created_at": self.created_at,
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+
+    def signature(self) -> str:
+        # A key of its own, derived from the audit key: a checkpoint's signature can never be
+        # replayed as an event's hash or the other way round.
+        key = hmac.new(audit_key(), b"cchc audit checkpoint", hashlib.sha256).digest()
+        return hmac.new(key, self.body(), hashlib.sha256).hexdigest()
+
+
+def checkpoint_dir(directory=None) -> Path:
+    return Path(directory or settings.CCHC_AUDIT_CHECKPOINT_DIR)
+
+
+def audit_checkpoint_write(directory=None) -> Path:
+    """Sign the current chain head into a new file in `directory` (never overwriting one).
+
+    Run it periodically (cron, a systemd timer) and keep the directory where the database's users
+    cannot write: another machine, write-once storage."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    last_id, last_hash = (head.last_id, head.last_hash) if head else (0, "")
+    now = timezone.now().astimezone(UTC)
+    cp = Checkpoint(
+        last_id=last_id,
+        head=last_hash,
+        events=AuditEvent.objects.filter(pk__lte=last_id).count(),
+        created_at=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    )
+    folder = checkpoint_dir(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"audit-checkpoint-{last_id:012d}-{now:%Y%m%dT%H%M%S%f}.json"
+    data = json.loads(cp.body()) | {"signature": cp.signature()}
+    # O_EXCL: an existing checkpoint is never replaced.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f, indent=2)
+    return path
+
+
+def _checkpoints_read(directory) -> tuple[list[Checkpoint], ChainBreak | None]:
+    """The folder's checkpoints by last id; a file that does not parse or whose signature does not
+    match is a break (someone wrote there without the key)."""
+    folder = checkpoint_dir(directory)
+    found = []
+    for path in sorted(folder.glob("audit-checkpoint-*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(path.read_text())
+            cp = Checkpoint(
+                last_id=int(data["last_id"]),
+                head=str(data["head"]),
+                events=int(data["events"]),
+                created_at=str(data["created_at"]),
+                path=path,
+            )
+            signature = str(data["signature"])
+        except (ValueError, KeyError, TypeError):
+            return [], ChainBreak(None, f"checkpoint {path.name} is unreadable")
+        if data.get("format") != CHECKPOINT_FORMAT or not hmac.compare_digest(
+            signature.encode(), cp.signature().encode()
+        ):
+            return [], ChainBreak(cp.last_id, f"checkpoint {path.name}: signature does not match")
+        found.append(cp)
+    return sorted(found, key=lambda cp: cp.last_id), None
+
+
+def audit_verify(checkpoints=None) -> tuple[int, ChainBreak | None]:
+    """Walk the chain from the first event, checking each keyed hash, then every signed checkpoint
+    in `checkpoints` (a folder; default CCHC_AUDIT_CHECKPOINT_DIR) against the events.
+
+    Returns (events checked, first break or None)."""
+    pending, broken = _checkpoints_read(checkpoints)
+    if broken:
+        return 0, broken
+    pending = [cp for cp in pending if cp.last_id > 0]  # a checkpoint of the empty log says nothing
     expected_prev = ""
     checked = 0
     last_id = 0
     for row in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if pending and pending[0].last_id < row.pk:  # the checkpoint's event is gone
+            cp = pending[0]
+            return checked, ChainBreak(cp.last_id, f"event signed in checkpoint {cp.path.name} is missing")
         if row.prev_hash != expected_prev:
             return checked, ChainBreak(row.pk, "previous event missing or altered (link does not match)")
         if compute_hash(row) != row.hash:
@@ -178,6 +298,17 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
         expected_prev = row.hash
         last_id = row.pk
         checked += 1
+        while pending and pending[0].last_id == row.pk:
+            cp = pending.pop(0)
+            if cp.head != row.hash or cp.events != checked:
+                return checked, ChainBreak(
+                    row.pk, f"chain differs from signed checkpoint {cp.path.name} (events rewritten)"
+                )
+    if pending:
+        cp = pending[0]
+        return checked, ChainBreak(
+            cp.last_id, f"newest events removed (signed checkpoint {cp.path.name} names #{cp.last_id})"
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != expected_prev or head.last_id != last_id):
         return checked, ChainBreak(head.last_id, "newest events removed (chain head does not match)")

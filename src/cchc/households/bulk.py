@@ -88,7 +88,7 @@ def read_table(path: Path, sheet: str) -> pd.DataFrame:
             [RowError(None, "", f"{path.name}: unsupported format (use .csv, .xlsx or .parquet)")]
         )
     df.columns = [str(c).strip() for c in df.columns]
-    return df.apply(lambda s: s.astype(str).str.strip())
+    return df.apply(lambda s: s.astype(str).str.strip().str.normalize("NFC"))  # core.text: stored as NFC
 
 
 class _Errors:

@@ -5,10 +5,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cchc.core.text import NFCFormParser, NFCJSONParser, NFCMultiPartParser
 from cchc.org.access import require_perm
 from cchc.org.models import Agency
 
@@ -120,7 +120,7 @@ class MethodologyDetail(APIView):
 class MethodologyImport(APIView):
     """Upload `file` (.yaml or .xlsx); `allow_unavailable_metrics` true/false. All or nothing."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [NFCMultiPartParser, NFCFormParser]
 
     @extend_schema(
         request={
@@ -246,7 +246,7 @@ class CycleAction(APIView):
     """POST compute | publish | timeline | reopen | appraisers | survey-points | scores-import |
     subject-add | subject-set | subject-remove (body: agency_code, block, ranked)."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [NFCJSONParser, NFCMultiPartParser, NFCFormParser]
 
     def _subject(self, cycle, code):
         return get_object_or_404(cycle.subjects, agency__code=code) if code else None
@@ -436,7 +436,7 @@ class SubjectSheet(APIView):
 class SubjectAction(APIView):
     """POST entries | evidence | submit | adjustments | exemptions for one subject."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [NFCJSONParser, NFCMultiPartParser, NFCFormParser]
 
     def post(self, request, code, agency, action):
         cycle = _cycle(request, code)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.exceptions import ImportRejected, InvalidTransition, RowError
+from cchc.core.text import nfc
 
 from . import services
 from .models import Cycle, Stage
@@ -32,18 +33,18 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
         rows = list(ws.iter_rows(values_only=True))
         if not rows:
             return []
-        names = [str(c or "").strip().lower() for c in rows[0]]
+        names = [nfc(str(c or "").strip().lower()) for c in rows[0]]
         out = []
         for n, r in enumerate(rows[1:], start=2):
             if not any(v not in (None, "") for v in r):
                 continue
             out.append(
-                {names[i]: ("" if v is None else v) for i, v in enumerate(r) if i < len(names)} | {"_row": n}
+                {names[i]: ("" if v is None else nfc(v)) for i, v in enumerate(r) if i < len(names)} | {"_row": n}
             )
         return out
     if filename.lower().endswith(".csv"):
         try:
-            text = data.decode("utf-8-sig")
+            text = nfc(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise ImportRejected([RowError(None, "", _("The CSV file must be UTF-8."))]) from None
         return read_csv(text)

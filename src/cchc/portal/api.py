@@ -12,10 +12,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cchc.core.text import NFCFormParser, NFCMultiPartParser
 from cchc.onestop.models import Dossier
 from cchc.procedures.models import Procedure
 
@@ -62,7 +62,7 @@ class MyDossiers(generics.ListAPIView):
 
 
 class Submission(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [NFCMultiPartParser, NFCFormParser]
 
     @extend_schema(
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -19,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import Conflict, InvalidTransition
-from cchc.core.middleware import client_ip
 from cchc.core.navigation import nav_items
+from cchc.core.ratelimit import per_address_allowed
 from cchc.core.views import applicant_required as core_applicant_required
 from cchc.onestop.models import DossierFile, Status
 from cchc.procedures import selectors as catalog
@@ -364,9 +363,7 @@ TRACK_REQUESTS_PER_IP_HOUR = 20
 def _track_request_allowed(request) -> bool:
     """At most TRACK_REQUESTS_PER_IP_HOUR code requests an hour from one client address (besides the
     limit per dossier): one machine can neither probe dossier codes nor flood applicants' mailboxes."""
-    key = f"portal.track.{client_ip(request)}.{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, 3600)
-    return cache.incr(key) <= TRACK_REQUESTS_PER_IP_HOUR
+    return per_address_allowed(request, "portal.track", TRACK_REQUESTS_PER_IP_HOUR)
 
 
 def track(request):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cchc.core.audit import audit_record
 from cchc.core.exceptions import ImportRejected, RowError
 from cchc.core.exports import xlsx_bytes
+from cchc.core.text import nfc
 from cchc.org.access import has_perm
 from cchc.org.models import Agency
 
@@ -56,7 +57,7 @@ def read_json(content: bytes) -> list[dict]:
 
 
 def _cell(value):
-    return value.strip() if isinstance(value, str) else value
+    return nfc(value.strip()) if isinstance(value, str) else value
 
 
 def read_xlsx(content: bytes) -> list[dict]:

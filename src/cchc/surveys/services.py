@@ -547,7 +547,7 @@ def read_table(data: bytes, file_name: str) -> pd.DataFrame:
             [RowError(None, "", _("The file cannot be read as CSV or XLSX: %(error)s") % {"error": exc})]
         ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.fillna("").apply(lambda col: col.str.strip())
+    return frame.fillna("").apply(lambda col: col.str.strip().str.normalize("NFC"))  # core.text: NFC
 
 
 def _require_columns(frame: pd.DataFrame, columns, errors: list[RowError]) -> None:

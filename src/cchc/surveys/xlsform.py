@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from cchc.core.exceptions import ImportRejected, RowError
+from cchc.core.text import nfc
 
 from .expressions import ExpressionError, parse_expression
 from .models import Question
@@ -195,7 +196,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return nfc(str(value).strip())
 
 
 def _column_name(raw: str, aliases: dict) -> str:

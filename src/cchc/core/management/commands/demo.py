@@ -1,5 +1,8 @@
 import sys
+from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -25,6 +28,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if reset:
             call_command("flush", interactive=False, verbosity=0)
+            self.set_checkpoints_aside()
         if Agency.objects.exists():
             self.stdout.write("demo data already present (use --reset to load it again)")
         else:
@@ -36,6 +40,15 @@ class Command(BaseCommand):
         self.print_accounts()
         if not no_serve:
             call_command("serve", host=host, port=port)
+
+    def set_checkpoints_aside(self):
+        """The emptied log starts a new chain: its predecessor's signed checkpoints would fail
+        `cchc audit verify`, so they are kept, renamed, beside the new folder."""
+        folder = Path(settings.CCHC_AUDIT_CHECKPOINT_DIR)
+        if folder.is_dir() and any(folder.iterdir()):
+            aside = folder.with_name(f"{folder.name}.before-reset-{datetime.now():%Y%m%d-%H%M%S}")
+            folder.rename(aside)
+            self.stdout.write(f"audit checkpoints of the erased log kept in {aside}")
 
     def print_accounts(self):
         User = get_user_model()
