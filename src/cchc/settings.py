@@ -291,22 +291,29 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+
 # --- Cache: shared between the web server and the worker (job progress, throttling) -------
 # The embedded default is a file cache in DATA_DIR (works across processes, needs no server);
-# production points REDIS_URL at Redis.
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
-else:
-    CACHES = {
+# production points REDIS_URL at Redis (install the `redis` extra: pip install "cchc[redis]").
+def cache_settings(redis_url: str) -> dict:
+    if redis_url:
+        try:
+            import redis  # noqa: F401  (Django's RedisCache needs the client library)
+        except ImportError as exc:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                'REDIS_URL is set but the Redis client is not installed: pip install "cchc[redis]"'
+            ) from exc
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+
+
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""))
 
 CSRF_FAILURE_VIEW = "cchc.core.views.csrf_failure"
