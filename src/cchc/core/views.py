@@ -148,7 +148,17 @@ def job_download(request, pk):
     )
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(code: str, message, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
+
+
 def error_400(request, exception=None):
+    if _is_api(request):
+        return _api_error("bad_request", _("The request could not be understood."), 400)
     return render(
         request,
         "errors/error.html",
@@ -159,12 +169,16 @@ def error_400(request, exception=None):
 
 def error_403(request, exception=None):
     text = str(exception) if exception and str(exception) else _("You do not have access to this page.")
+    if _is_api(request):
+        return _api_error("permission_denied", text, 403)
     return render(
         request, "errors/error.html", {"code": 403, "title": _("Access denied"), "text": text}, status=403
     )
 
 
 def error_404(request, exception=None):
+    if _is_api(request):
+        return _api_error("not_found", _("The page you asked for does not exist or was moved."), 404)
     return render(
         request,
         "errors/error.html",
@@ -178,6 +192,10 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    if _is_api(request):  # the API's clients read JSON: the documented error format, no traceback
+        from .api import server_error_body
+
+        return JsonResponse(server_error_body(), status=500)
     # No template context processors that could fail again: a plain render of the static page.
     from django.template import loader
 
