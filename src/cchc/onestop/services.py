@@ -3,7 +3,8 @@
 Each service takes the dossier and, for back-office actions, the `version` the officer saw; if the
 dossier changed since, core.exceptions.Conflict is raised and nothing is written (optimistic
 locking). Status changes are recorded in DossierEvent and announced with
-signals.dossier_status_changed after commit. The contract used by the portal is in docs/onestop.md.
+signals.dossier_status_changed inside the same transaction (its receivers write their rows — the
+applicant's notification and e-mail — in it: a transactional outbox). The contract used by the portal is in docs/onestop.md.
 """
 
 from dataclasses import dataclass
@@ -151,7 +152,8 @@ def _history(d: Dossier, actor, action: str, old: int, *, note: str = "", data=N
 
 def _audit(d: Dossier, actor, action: str, old: int, *, data=None, earlier: tuple = ()) -> None:
     """The audit event of a saved change (after the `earlier` events of the same operation, all
-    chained in one write); a status change is announced after the commit."""
+    chained in one write); a status change is announced now, inside the caller's transaction, so
+    that the notification rows commit or roll back with the change (never one without the other)."""
     audit_record_many(
         [
             *earlier,
@@ -166,11 +168,8 @@ def _audit(d: Dossier, actor, action: str, old: int, *, data=None, earlier: tupl
         ]
     )
     if d.status != old:
-        new, who = d.status, _user(actor)  # bound now: several changes may commit together
-        transaction.on_commit(
-            lambda: dossier_status_changed.send(
-                sender=Dossier, dossier=d, old_status=old, new_status=new, actor=who
-            )
+        dossier_status_changed.send(
+            sender=Dossier, dossier=d, old_status=old, new_status=d.status, actor=_user(actor)
         )
 
 
