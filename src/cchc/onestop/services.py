@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cchc.core.audit import audit_event, audit_record, audit_record_many, event_type
 from cchc.core.exceptions import Conflict, InvalidTransition
-from cchc.core.files import safe_upload_name, validate_upload
+from cchc.core.files import file_saved, files_atomic, safe_upload_name, validate_upload
 from cchc.core.mail import mail_queue
 from cchc.org.access import has_perm, require_perm
 from cchc.org.models import Agency
@@ -234,6 +234,7 @@ def _store_files(d: Dossier, files, actor, purpose: str, *, new: bool = False) -
         )
         # One folder a month, not one per dossier: a million dossiers are not a million folders.
         row.file.save(safe_upload_name(f"{month:%Y/%m}", checked.extension), upload, save=False)
+        file_saved(row.file.name, row.file.storage)  # removed again if the transaction rolls back
         rows.append(row)
     replaced = (
         {row.component_code for row in rows if row.component_code} if component_files and not new else set()
@@ -408,7 +409,7 @@ def _draft(actor, procedure, dossier: Dossier | None, data: dict) -> Dossier:
     return d
 
 
-@transaction.atomic
+@files_atomic()
 def dossier_draft_save(
     *, actor, procedure, data: dict, files=None, dossier: Dossier | None = None, version=None
 ) -> Dossier:
@@ -452,7 +453,7 @@ def _once(actor, key: str, submit) -> Dossier:
     if existing is not None:
         return existing
     try:
-        with transaction.atomic():
+        with files_atomic():
             return submit()
     except IntegrityError:
         existing = _submitted_with(actor, key)
@@ -541,7 +542,7 @@ def _submit(actor, dossier: Dossier, key: str) -> Dossier:
     return d
 
 
-@transaction.atomic
+@files_atomic()
 def dossier_supplement_submit(*, actor, dossier: Dossier, files, note: str = "") -> Dossier:
     """The applicant hands in what was asked (5 → 4, or → 1 before acceptance). The legal deadline
     restarts from the time of the complete supplement; the pause is kept for QĐ 766."""
@@ -626,7 +627,7 @@ def dossier_payment_confirmed(*, dossier: Dossier, amount, reference: str) -> Do
 
 
 # --- receiving desk ----------------------------------------------------------------------------
-@transaction.atomic
+@files_atomic()
 def dossier_register(
     *,
     actor,
@@ -926,7 +927,7 @@ def dossier_request_payment(*, actor, dossier: Dossier, version: int, amount, no
     return d
 
 
-@transaction.atomic
+@files_atomic()
 def dossier_propose_result(
     *,
     actor,
