@@ -269,6 +269,12 @@ if os.environ.get("EMAIL_HOST"):
 # Jobs live in the database (no broker). `cchc worker` runs them; `cchc serve` starts one beside
 # the web server. CCHC_JOBS_EAGER runs a job inside the request that queued it (tests, scripts).
 CCHC_JOBS_EAGER = env_bool("CCHC_JOBS_EAGER", False)
+# A worker beats every quarter of the lease; a job whose worker missed a whole lease is queued again,
+# up to CCHC_JOB_MAX_ATTEMPTS runs, then failed. /healthz answers 503 while a worker is stale.
+CCHC_JOB_LEASE_SECONDS = float(os.environ.get("CCHC_JOB_LEASE_SECONDS", "60"))
+CCHC_JOB_MAX_ATTEMPTS = int(os.environ.get("CCHC_JOB_MAX_ATTEMPTS", "3"))
+# Extra modules that register job kinds (@register_job), imported when the platform starts.
+CCHC_JOB_MODULES = env_list("CCHC_JOB_MODULES", "")
 
 # --- cchc ------------------------------------------------------------------------------------
 # Online payment: the sandbox until a real provider's Gateway class is configured

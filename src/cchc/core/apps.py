@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "cchc.core"
     label = "core"
     verbose_name = _("Platform kernel")
+
+    def ready(self):
+        import importlib
+
+        from django.conf import settings
+
+        for module in getattr(settings, "CCHC_JOB_MODULES", []):  # job kinds an operator adds
+            importlib.import_module(module)

@@ -13,21 +13,26 @@ from django.views.decorators.http import require_GET
 from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm
 
 from .audit import EVENT_TYPES
-from .jobs import job_progress
+from .jobs import job_progress, jobs_health
 from .models import AuditEvent, Job
 
 
 @require_GET
 @never_cache
 def healthz(request):
-    """200 when the database answers; 503 otherwise. For load balancers and monitors."""
+    """200 when the database answers and no background worker stopped beating; 503 otherwise, with
+    what is wrong: the database, or the stale workers and the jobs they held. For monitors."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        jobs = jobs_health()
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    stale = bool(jobs["workers"]["stale"] or jobs["jobs"]["stale"])
+    return JsonResponse(
+        {"status": "degraded" if stale else "ok", "database": "ok", **jobs}, status=503 if stale else 200
+    )
 
 
 def home(request):
