@@ -188,6 +188,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Tables to import (households, survey responses) are refused before parsing beyond these limits:
+# size on disk, unzipped size of an .xlsx (zip bombs), columns in the header.
+CCHC_IMPORT_MAX_BYTES = int(os.environ.get("CCHC_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+CCHC_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("CCHC_IMPORT_MAX_UNZIPPED_BYTES", str(300 * 1024 * 1024)))
+CCHC_IMPORT_MAX_COLUMNS = int(os.environ.get("CCHC_IMPORT_MAX_COLUMNS", "300"))
 # A file in MEDIA_ROOT that no row names is removed once this old (a killed worker's leftovers);
 # younger ones may belong to a transaction still running. `cchc files_clean`, run by the worker.
 CCHC_ORPHAN_FILE_GRACE_HOURS = float(os.environ.get("CCHC_ORPHAN_FILE_GRACE_HOURS", "24"))

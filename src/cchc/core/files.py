@@ -225,3 +225,108 @@ def orphan_files_clean(grace: timedelta | None = None, *, dry_run: bool = False)
         if found:
             log.info("removed %s orphan upload file(s)", len(found))
     return found
+
+
+# --- limits on tables to import, checked before a parser reads them --------------------------------
+HEADER_READ_LIMIT = 1024 * 1024  # a header line longer than this is not a table of ours
+
+
+def _reject(name: str, message: str):
+    from .exceptions import ImportRejected, RowError
+
+    return ImportRejected([RowError(None, "", f"{name}: {message}")])
+
+
+def table_limits_check(source, name: str, *, size: int | None = None) -> None:
+    """Refuse, before pandas or openpyxl reads it, a table file (CSV, XLSX, Parquet) that is too
+    big, unzips too big, or has too many columns; raises ImportRejected with a message that names
+    the file and the limit. `source`: a path or a binary file object (read from the start, rewound).
+
+    Limits: CCHC_IMPORT_MAX_BYTES on disk, CCHC_IMPORT_MAX_UNZIPPED_BYTES for an XLSX's members
+    (the sizes the zip declares: Python's zipfile never inflates a member past its declared size,
+    so a zip bomb is caught without inflating anything), CCHC_IMPORT_MAX_COLUMNS for the header."""
+    from .exceptions import ImportRejected
+
+    path = Path(source) if isinstance(source, str | Path) else None
+    fh = open(path, "rb") if path else source  # noqa: SIM115  (closed below)
+    try:
+        if size is None:
+            size = path.stat().st_size if path else fh.seek(0, 2)
+        fh.seek(0)
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        limit = settings.CCHC_IMPORT_MAX_BYTES
+        if size > limit:
+            raise _reject(
+                name,
+                _("the file is %(size)s MB; the limit for imports is %(limit)s MB.")
+                % {"size": format_number(size / 1048576, 1), "limit": format_number(limit / 1048576, 1)},
+            )
+        if ext in {"xlsx", "xlsm"}:
+            _check_xlsx(fh, name)
+        elif ext == "csv":
+            _check_csv_header(fh, name)
+        elif ext == "parquet":
+            _check_parquet(fh, name)
+    except ImportRejected:
+        raise
+    except (OSError, ValueError) as exc:
+        log.warning("table check of %s failed", name, exc_info=True)
+        raise _reject(name, _("the file cannot be read.")) from exc
+    finally:
+        if path:
+            fh.close()
+        else:
+            fh.seek(0)
+
+
+def _too_many_columns(name: str, count: int):
+    return _reject(
+        name,
+        _("the table has %(count)s columns; at most %(limit)s are accepted.")
+        % {"count": format_number(count), "limit": format_number(settings.CCHC_IMPORT_MAX_COLUMNS)},
+    )
+
+
+def _check_xlsx(fh, name: str) -> None:
+    try:
+        members = zipfile.ZipFile(fh).infolist()
+    except zipfile.BadZipFile as exc:
+        raise _reject(name, _("the file is not a valid Excel workbook (.xlsx).")) from exc
+    unzipped = sum(member.file_size for member in members)
+    limit = settings.CCHC_IMPORT_MAX_UNZIPPED_BYTES
+    if unzipped > limit:
+        raise _reject(
+            name,
+            _(
+                "the workbook unpacks to %(size)s MB; at most %(limit)s MB are accepted. Save it as CSV or split it."
+            )
+            % {"size": format_number(unzipped / 1048576, 1), "limit": format_number(limit / 1048576, 1)},
+        )
+
+
+def _check_csv_header(fh, name: str) -> None:
+    import csv
+
+    head = fh.read(HEADER_READ_LIMIT + 1)
+    line, newline, _rest = head.partition(b"\n")
+    if not newline and len(head) > HEADER_READ_LIMIT:
+        raise _reject(
+            name,
+            _("the first line (the column names) is longer than %(limit)s MB.")
+            % {"limit": format_number(HEADER_READ_LIMIT / 1048576, 0)},
+        )
+    text = line.decode("utf-8-sig", errors="replace").rstrip("\r")
+    count = len(next(csv.reader([text]), []))
+    if count > settings.CCHC_IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(name, count)
+
+
+def _check_parquet(fh, name: str) -> None:
+    import pyarrow.parquet as pq
+
+    try:
+        count = pq.ParquetFile(fh).metadata.num_columns
+    except Exception as exc:  # pyarrow raises its own error types for damaged files
+        raise _reject(name, _("the file is not a valid Parquet file.")) from exc
+    if count > settings.CCHC_IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(name, count)
