@@ -194,6 +194,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CCHC_UPLOAD_MAX_BYTES = int(os.environ.get("CCHC_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Tables to import (households, survey responses) are refused before parsing beyond these limits:
+# size on disk, unzipped size of an .xlsx (zip bombs), columns in the header.
+CCHC_IMPORT_MAX_BYTES = int(os.environ.get("CCHC_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+CCHC_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("CCHC_IMPORT_MAX_UNZIPPED_BYTES", str(300 * 1024 * 1024)))
+CCHC_IMPORT_MAX_COLUMNS = int(os.environ.get("CCHC_IMPORT_MAX_COLUMNS", "300"))
+# A file in MEDIA_ROOT that no row names is removed once this old (a killed worker's leftovers);
+# younger ones may belong to a transaction still running. `cchc files_clean`, run by the worker.
+CCHC_ORPHAN_FILE_GRACE_HOURS = float(os.environ.get("CCHC_ORPHAN_FILE_GRACE_HOURS", "24"))
 
 # --- Security: on by default ---------------------------------------------------------------
 # Cookies are Secure unless the operator says the site is served over plain HTTP (the local demo).
@@ -289,6 +297,12 @@ if os.environ.get("EMAIL_HOST"):
 # Jobs live in the database (no broker). `cchc worker` runs them; `cchc serve` starts one beside
 # the web server. CCHC_JOBS_EAGER runs a job inside the request that queued it (tests, scripts).
 CCHC_JOBS_EAGER = env_bool("CCHC_JOBS_EAGER", False)
+# A worker beats every quarter of the lease; a job whose worker missed a whole lease is queued again,
+# up to CCHC_JOB_MAX_ATTEMPTS runs, then failed. /healthz answers 503 while a worker is stale.
+CCHC_JOB_LEASE_SECONDS = float(os.environ.get("CCHC_JOB_LEASE_SECONDS", "60"))
+CCHC_JOB_MAX_ATTEMPTS = int(os.environ.get("CCHC_JOB_MAX_ATTEMPTS", "3"))
+# Extra modules that register job kinds (@register_job), imported when the platform starts.
+CCHC_JOB_MODULES = env_list("CCHC_JOB_MODULES", "")
 
 # --- cchc ------------------------------------------------------------------------------------
 # Online payment: the sandbox until a real provider's Gateway class is configured
@@ -333,22 +347,29 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+
 # --- Cache: shared between the web server and the worker (job progress, throttling) -------
 # The embedded default is a file cache in DATA_DIR (works across processes, needs no server);
-# production points REDIS_URL at Redis.
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
-else:
-    CACHES = {
+# production points REDIS_URL at Redis (install the `redis` extra: pip install "cchc[redis]").
+def cache_settings(redis_url: str) -> dict:
+    if redis_url:
+        try:
+            import redis  # noqa: F401  (Django's RedisCache needs the client library)
+        except ImportError as exc:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                'REDIS_URL is set but the Redis client is not installed: pip install "cchc[redis]"'
+            ) from exc
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
         }
     }
+
+
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""))
 
 CSRF_FAILURE_VIEW = "cchc.core.views.csrf_failure"

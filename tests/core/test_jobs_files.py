@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.core.exceptions import JobFailed
 from cchc.core.files import safe_upload_name, validate_upload
 from cchc.core.jobs import job_enqueue, job_progress, register_job, run_pending_jobs
 from cchc.core.models import Job
@@ -19,7 +20,7 @@ def _count(progress, *, job, upto):
 @register_job("tests.fail")
 def _fail(progress, *, job):
     progress.update(1, 2, "half way")
-    raise ValueError("the input file has no rows")
+    raise JobFailed("the input file has no rows")
 
 
 def test_a_job_runs_with_progress_and_records_its_result(db, superuser):

@@ -1,7 +1,10 @@
 """The API's shared parts: pagination, throttling and the one error format.
 
-Every error answers {"error": {"code": "...", "message": "...", "fields": {...}}}.
+Every error answers {"error": {"code": "...", "message": "...", "fields": {...}}}, an unexpected
+one too (500, code "server_error", the traceback only in the server's log).
 """
+
+import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,10 +14,26 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from .exceptions import Conflict, ImportRejected, InvalidTransition
 from .text import NFCFormParser, NFCJSONParser, NFCMultiPartParser
 from .throttling import ScopedThrottle
+
+log = logging.getLogger("django.request")
+
+
+def server_error_body() -> dict:
+    from django.utils.translation import gettext
+
+    return {
+        "error": {
+            "code": "server_error",
+            "message": gettext(
+                "An unexpected error occurred; it was logged and nothing was saved. Try again later."
+            ),
+        }
+    }
 
 
 class Pagination(PageNumberPagination):
@@ -55,7 +74,15 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # Not an API error: a defect. Logged with its traceback; the client gets the one format.
+        request = context.get("request")
+        log.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", "?"),
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+        set_rollback()
+        return Response(server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
         if isinstance(detail, dict):

@@ -13,6 +13,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         checks.register(audit_key_check, "security", deploy=True)
         checks.register(site_url_check, "security", deploy=True)
+        import importlib
+
+        from django.conf import settings
+
+        for module in getattr(settings, "CCHC_JOB_MODULES", []):  # job kinds an operator adds
+            importlib.import_module(module)
 
 
 AUDIT_KEY_MIN_LENGTH = 32

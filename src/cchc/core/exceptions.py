@@ -49,3 +49,10 @@ class ImportRejected(Exception):
         shown = "\n".join(str(e) for e in self.errors[:50])
         more = f"\n… and {len(self.errors) - 50} more" if len(self.errors) > 50 else ""
         return f"{len(self.errors)} error(s); nothing was imported:\n{shown}{more}"
+
+
+class JobFailed(Exception):
+    """A background job could not do its work for a reason its user can act on; the message is
+    shown on the job's page (any other exception shows a plain notice, its traceback is logged)."""
+
+    code = "job_failed"

@@ -85,6 +85,12 @@ class Job(models.Model):
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     output_file = models.FileField(_("output file"), upload_to="jobs/", blank=True)
+    # The lease: the worker running the job (host:pid) beats `heartbeat_at`; a job whose beat is
+    # older than CCHC_JOB_LEASE_SECONDS lost its worker and is queued again (or failed after
+    # CCHC_JOB_MAX_ATTEMPTS). Jobs run in the foreground (CLI, eager) have no worker and no lease.
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("background job")
@@ -93,6 +99,21 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class Worker(models.Model):
+    """A running `cchc worker` process and its heartbeat: /healthz reports one that stopped beating."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)  # host:pid
+    started_at = models.DateTimeField(_("started at"))
+    heartbeat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("background worker")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OutboundEmail(models.Model):

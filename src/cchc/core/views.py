@@ -13,21 +13,26 @@ from django.views.decorators.http import require_GET
 from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm, require_perm
 
 from .audit import EVENT_TYPES
-from .jobs import job_progress
+from .jobs import job_progress, jobs_health
 from .models import AuditEvent, Job
 
 
 @require_GET
 @never_cache
 def healthz(request):
-    """200 when the database answers; 503 otherwise. For load balancers and monitors."""
+    """200 when the database answers and no background worker stopped beating; 503 otherwise, with
+    what is wrong: the database, or the stale workers and the jobs they held. For monitors."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        jobs = jobs_health()
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    stale = bool(jobs["workers"]["stale"] or jobs["jobs"]["stale"])
+    return JsonResponse(
+        {"status": "degraded" if stale else "ok", "database": "ok", **jobs}, status=503 if stale else 200
+    )
 
 
 def home(request):
@@ -165,7 +170,17 @@ def job_download(request, pk):
     )
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(code: str, message, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": str(message)}}, status=status)
+
+
 def error_400(request, exception=None):
+    if _is_api(request):
+        return _api_error("bad_request", _("The request could not be understood."), 400)
     return render(
         request,
         "errors/error.html",
@@ -176,12 +191,16 @@ def error_400(request, exception=None):
 
 def error_403(request, exception=None):
     text = str(exception) if exception and str(exception) else _("You do not have access to this page.")
+    if _is_api(request):
+        return _api_error("permission_denied", text, 403)
     return render(
         request, "errors/error.html", {"code": 403, "title": _("Access denied"), "text": text}, status=403
     )
 
 
 def error_404(request, exception=None):
+    if _is_api(request):
+        return _api_error("not_found", _("The page you asked for does not exist or was moved."), 404)
     return render(
         request,
         "errors/error.html",
@@ -195,6 +214,10 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    if _is_api(request):  # the API's clients read JSON: the documented error format, no traceback
+        from .api import server_error_body
+
+        return JsonResponse(server_error_body(), status=500)
     # No template context processors that could fail again: a plain render of the static page.
     from django.template import loader
 

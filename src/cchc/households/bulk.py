@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.core.exceptions import ImportRejected, RowError
+from cchc.core.files import table_limits_check
 from cchc.org.access import has_perm
 from cchc.org.models import Agency, AgencyType
 
@@ -74,7 +75,9 @@ COPY_CHUNK = 100_000  # rows per COPY write: bounded memory for the CSV text
 
 
 def read_table(path: Path, sheet: str) -> pd.DataFrame:
-    """Every cell as stripped text, whatever the format."""
+    """Every cell as stripped text, whatever the format. Size, unzipped size and column count are
+    checked before the parser reads the file (core.files.table_limits_check)."""
+    table_limits_check(path, path.name)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

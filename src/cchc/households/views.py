@@ -15,8 +15,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from cchc.core.charts import PALETTE, Bar, bar_chart, column_chart
-from cchc.core.exceptions import InvalidTransition
+from cchc.core.exceptions import ImportRejected, InvalidTransition
 from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.files import table_limits_check
 from cchc.core.jobs import job_enqueue
 from cchc.core.views import staff_required
 from cchc.org.access import has_perm, require_perm, scope_q
@@ -555,6 +556,11 @@ def import_upload(request):
             suffix = Path(upload.name).suffix.lower()
             if suffix not in {".csv", ".xlsx", ".parquet"}:
                 form.add_error(field, _("Use a .csv, .xlsx or .parquet file."))
+                continue
+            try:  # too big, a zip bomb, too many columns: refused now, not after minutes of parsing
+                table_limits_check(upload, upload.name, size=upload.size)
+            except ImportRejected as exc:
+                form.add_error(field, [str(e) for e in exc.errors])
                 continue
             path = folder / f"{uuid.uuid4().hex}{suffix}"
             with open(path, "wb") as out:

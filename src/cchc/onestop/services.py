@@ -3,7 +3,8 @@
 Each service takes the dossier and, for back-office actions, the `version` the officer saw; if the
 dossier changed since, core.exceptions.Conflict is raised and nothing is written (optimistic
 locking). Status changes are recorded in DossierEvent and announced with
-signals.dossier_status_changed after commit. The contract used by the portal is in docs/onestop.md.
+signals.dossier_status_changed inside the same transaction (its receivers write their rows — the
+applicant's notification and e-mail — in it: a transactional outbox). The contract used by the portal is in docs/onestop.md.
 """
 
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cchc.core.audit import audit_event, audit_record, audit_record_many, event_type
 from cchc.core.exceptions import Conflict, InvalidTransition
-from cchc.core.files import safe_upload_name, validate_upload
+from cchc.core.files import file_saved, files_atomic, safe_upload_name, validate_upload
 from cchc.core.mail import absolute_url, mail_queue
 from cchc.org.access import has_perm, require_perm
 from cchc.org.models import Agency
@@ -151,7 +152,8 @@ def _history(d: Dossier, actor, action: str, old: int, *, note: str = "", data=N
 
 def _audit(d: Dossier, actor, action: str, old: int, *, data=None, earlier: tuple = ()) -> None:
     """The audit event of a saved change (after the `earlier` events of the same operation, all
-    chained in one write); a status change is announced after the commit."""
+    chained in one write); a status change is announced now, inside the caller's transaction, so
+    that the notification rows commit or roll back with the change (never one without the other)."""
     audit_record_many(
         [
             *earlier,
@@ -166,11 +168,8 @@ def _audit(d: Dossier, actor, action: str, old: int, *, data=None, earlier: tupl
         ]
     )
     if d.status != old:
-        new, who = d.status, _user(actor)  # bound now: several changes may commit together
-        transaction.on_commit(
-            lambda: dossier_status_changed.send(
-                sender=Dossier, dossier=d, old_status=old, new_status=new, actor=who
-            )
+        dossier_status_changed.send(
+            sender=Dossier, dossier=d, old_status=old, new_status=d.status, actor=_user(actor)
         )
 
 
@@ -235,6 +234,7 @@ def _store_files(d: Dossier, files, actor, purpose: str, *, new: bool = False) -
         )
         # One folder a month, not one per dossier: a million dossiers are not a million folders.
         row.file.save(safe_upload_name(f"{month:%Y/%m}", checked.extension), upload, save=False)
+        file_saved(row.file.name, row.file.storage)  # removed again if the transaction rolls back
         rows.append(row)
     replaced = (
         {row.component_code for row in rows if row.component_code} if component_files and not new else set()
@@ -409,7 +409,7 @@ def _draft(actor, procedure, dossier: Dossier | None, data: dict) -> Dossier:
     return d
 
 
-@transaction.atomic
+@files_atomic()
 def dossier_draft_save(
     *, actor, procedure, data: dict, files=None, dossier: Dossier | None = None, version=None
 ) -> Dossier:
@@ -453,7 +453,7 @@ def _once(actor, key: str, submit) -> Dossier:
     if existing is not None:
         return existing
     try:
-        with transaction.atomic():
+        with files_atomic():
             return submit()
     except IntegrityError:
         existing = _submitted_with(actor, key)
@@ -542,7 +542,7 @@ def _submit(actor, dossier: Dossier, key: str) -> Dossier:
     return d
 
 
-@transaction.atomic
+@files_atomic()
 def dossier_supplement_submit(*, actor, dossier: Dossier, files, note: str = "") -> Dossier:
     """The applicant hands in what was asked (5 → 4, or → 1 before acceptance). The legal deadline
     restarts from the time of the complete supplement; the pause is kept for QĐ 766."""
@@ -627,7 +627,7 @@ def dossier_payment_confirmed(*, dossier: Dossier, amount, reference: str) -> Do
 
 
 # --- receiving desk ----------------------------------------------------------------------------
-@transaction.atomic
+@files_atomic()
 def dossier_register(
     *,
     actor,
@@ -927,7 +927,7 @@ def dossier_request_payment(*, actor, dossier: Dossier, version: int, amount, no
     return d
 
 
-@transaction.atomic
+@files_atomic()
 def dossier_propose_result(
     *,
     actor,

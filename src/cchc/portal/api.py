@@ -2,7 +2,8 @@
 
 POST submissions/ files and submits a dossier in one request (multipart: `procedure`, the e-form
 fields, one `file_<component code>` per component, header `Idempotency-Key`); a retry with the
-same key returns the same dossier (200 instead of 201).
+same key returns the same dossier (200 instead of 201). A refused submission (400) writes nothing:
+no draft, no file.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,6 +94,7 @@ class Submission(APIView):
             uploads=uploads,
             submit=True,
             idempotency_key=key,
+            keep_draft=False,  # a refused API submission (400) writes nothing: the client resends
         )
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,12 @@ NĐ 224/2026 Điều 15.1.g asks that the applicant be told of every status chan
 `Channel` delivers one `Message`; the setting CCHC_NOTIFICATION_CHANNELS lists the dotted paths of
 the channels in use (default: in-app and e-mail). An SMS gateway is one more class with the same
 `send` method, added to that list — the platform ships no pretend SMS.
+
+`notify` runs inside the caller's transaction (the status change's: a transactional outbox). A
+channel marked `transactional = True` only writes rows in that transaction (the in-app notification,
+the e-mail outbox): if it fails, the error propagates and the status change rolls back with it, so a
+committed change always has its notification. Any other channel (an SMS gateway) runs in its own
+savepoint, and its failure is logged without undoing the change.
 """
 
 import logging
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from cchc.core.mail import absolute_url, mail_queue
@@ -42,6 +49,7 @@ class InAppChannel:
     """A Notification row, listed at /portal/notifications/ with an unread count on portal pages."""
 
     code = "in_app"
+    transactional = True
 
     def send(self, message: Message) -> bool:
         from .models import Notification
@@ -63,6 +71,7 @@ class EmailChannel:
     mail backend (SMTP in production, files in the embedded setup)."""
 
     code = "email"
+    transactional = True
 
     def send(self, message: Message) -> bool:
         if not message.email:
@@ -83,9 +92,14 @@ def notify(message: Message) -> list[str]:
     Returns the codes of the channels that delivered."""
     delivered = []
     for channel in channels():
-        try:
-            if channel.send(message):
+        if getattr(channel, "transactional", False):
+            if channel.send(message):  # a failure here rolls back the caller's change too
                 delivered.append(channel.code)
-        except Exception:  # a mail server or SMS gateway outage must not undo the dossier change
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: its failure leaves the caller's transaction usable
+                if channel.send(message):
+                    delivered.append(channel.code)
+        except Exception:  # an SMS gateway outage must not undo the dossier change
             log.exception("notification channel %s failed for %r", channel.code, message.subject)
     return delivered

@@ -6,7 +6,8 @@ log = logging.getLogger(__name__)
 
 
 def on_dossier_status_changed(sender, dossier, old_status, new_status, actor=None, **kwargs):
-    """onestop sends this after the change commits: tell the applicant on every configured channel."""
+    """onestop sends this inside the transaction of the change: the applicant's notification rows are
+    written in it, so a committed change always has them and a rolled-back one has none."""
     from .services import dossier_status_notify
 
     if old_status == new_status:

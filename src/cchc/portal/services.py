@@ -87,12 +87,15 @@ def online_filing_save(
     dossier=None,
     submit: bool = False,
     idempotency_key: str = "",
+    keep_draft: bool = True,
 ):
     """Save the e-form answers and uploads as a draft and, with `submit`, submit it.
 
     A double submit creates one dossier: saving and submitting are one transaction in onestop, and
     a submission key already used returns the dossier submitted first. If the dossier cannot be
-    submitted, the draft is saved with everything the applicant sent and SubmissionRefused says why."""
+    submitted, the draft is saved with everything the applicant sent and SubmissionRefused says why
+    (the portal's form); with `keep_draft=False` (the API) a refused submission writes nothing — no
+    row, no file — and the ValidationError is raised as it is."""
     from cchc.onestop import services as onestop
 
     labels = {c.code: c.name for c in version.components.all()}
@@ -118,6 +121,8 @@ def online_filing_save(
             version=version,
         )
     except ValidationError as exc:
+        if not keep_draft:
+            raise
         # Keep the applicant's work: save the draft, then report why it could not be submitted.
         for upload in uploads.values():
             upload.seek(0)

@@ -90,7 +90,8 @@ class RegisterRow(APIView):
         return row
 
     def get(self, request, key, pk):
-        return Response(SERIALIZERS[key](self._row(request, key, pk, VIEW)).data)
+        row = self._row(request, key, pk, VIEW)  # first: an unknown register is a 404
+        return Response(SERIALIZERS[key](row).data)
 
     def patch(self, request, key, pk):
         row = self._row(request, key, pk, MANAGE)

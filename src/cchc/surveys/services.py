@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from cchc.core.audit import audit_record, event_type, snapshot
 from cchc.core.context import current_ip
 from cchc.core.exceptions import ImportRejected, InvalidTransition, RowError
+from cchc.core.files import table_limits_check
 from cchc.core.jobs import Progress, job_enqueue, register_job
 from cchc.org.access import require_perm
 from cchc.org.models import Agency
@@ -536,7 +537,9 @@ def _cell_text(value) -> str:
 
 
 def read_table(data: bytes, file_name: str) -> pd.DataFrame:
-    """A CSV (UTF-8) or XLSX file as strings; empty cells are ''. Header names are kept as written."""
+    """A CSV (UTF-8) or XLSX file as strings; empty cells are ''. Header names are kept as written.
+    Size, unzipped size and column count are checked before pandas reads it."""
+    table_limits_check(io.BytesIO(data), file_name, size=len(data))
     try:
         if file_name.lower().endswith(".xlsx"):
             frame = pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl").map(_cell_text)

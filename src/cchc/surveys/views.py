@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from cchc.core.charts import Bar, bar_chart
 from cchc.core.exceptions import ImportRejected, InvalidTransition
 from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
-from cchc.core.files import safe_upload_name, validate_upload
+from cchc.core.files import safe_upload_name, table_limits_check, validate_upload
 from cchc.core.jobs import job_enqueue
 from cchc.core.views import staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm
@@ -415,9 +415,14 @@ def responses_import(request, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            checked = validate_upload(upload, allowed={"csv", "xlsx"}, max_bytes=200 * 1024 * 1024)
+            checked = validate_upload(
+                upload, allowed={"csv", "xlsx"}, max_bytes=settings.CCHC_IMPORT_MAX_BYTES
+            )
+            table_limits_check(upload, upload.name, size=upload.size)  # before any parsing
         except ValidationError as exc:
             form.add_error("file", exc)
+        except ImportRejected as exc:
+            form.add_error("file", [str(e) for e in exc.errors])
         else:
             path = default_storage.save(
                 safe_upload_name("surveys/imports", checked.extension), ContentFile(upload.read())

@@ -1,14 +1,27 @@
 import logging
 import signal
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from cchc.core.jobs import job_claim_next, job_run
+from cchc.core.files import orphan_files_clean
+from cchc.core.jobs import (
+    Heartbeat,
+    job_claim_next,
+    job_run,
+    jobs_reclaim_stale,
+    worker_name,
+    worker_register,
+    worker_unregister,
+)
 from cchc.core.mail import mail_outbox_flush
 
 log = logging.getLogger(__name__)
+
+ORPHAN_CLEAN_EVERY = 3600.0  # seconds between sweeps of unreferenced upload files
 
 
 def deliver_mail() -> None:
@@ -18,6 +31,21 @@ def deliver_mail() -> None:
             pass
     except Exception:
         log.exception("the e-mail outbox could not be flushed")
+
+
+def housekeeping(last_sweep: float) -> float:
+    """Reclaim jobs of dead workers; now and then remove orphan upload files. Returns the sweep time."""
+    try:
+        jobs_reclaim_stale()
+    except Exception:
+        log.exception("stale jobs could not be reclaimed")
+    if time.monotonic() - last_sweep < ORPHAN_CLEAN_EVERY:
+        return last_sweep
+    try:
+        orphan_files_clean(timedelta(hours=settings.CCHC_ORPHAN_FILE_GRACE_HOURS))
+    except Exception:
+        log.exception("orphan files could not be cleaned")
+    return time.monotonic()
 
 
 class Command(BaseCommand):
@@ -36,16 +64,32 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write("worker: waiting for jobs")
-        while not stopping:
+        name = worker_name()
+        worker_register(name)
+        heartbeat = Heartbeat(name)
+        heartbeat.start()
+        self.stdout.write(f"worker {name}: waiting for jobs")
+        last_sweep = time.monotonic() - ORPHAN_CLEAN_EVERY + 60  # first sweep a minute after start
+        try:
+            while not stopping:
+                close_old_connections()
+                last_sweep = housekeeping(last_sweep)
+                deliver_mail()
+                job = job_claim_next(worker=name)
+                if job is None:
+                    if once:
+                        break
+                    time.sleep(poll)
+                    continue
+                self.stdout.write(f"worker: running {job} (attempt {job.attempts})")
+                self.stdout.flush()
+                heartbeat.job_id = job.pk
+                try:
+                    job = job_run(job)
+                finally:
+                    heartbeat.job_id = None
+                self.stdout.write(f"worker: {job} {job.status}")
+        finally:
+            heartbeat.stop()
             close_old_connections()
-            deliver_mail()
-            job = job_claim_next()
-            if job is None:
-                if once:
-                    break
-                time.sleep(poll)
-                continue
-            self.stdout.write(f"worker: running {job}")
-            job = job_run(job)
-            self.stdout.write(f"worker: {job} {job.status}")
+            worker_unregister(name)
