@@ -213,6 +213,15 @@ def place_index() -> dict:
     return {"keys": keys, "merged_into": merged_into, "names": names}
 
 
+def stored_values(codes: set[str]) -> set[str]:
+    """Every home-province value a record can hold (one code, or the codes of a former province now
+    split) that shares a code with `codes`: for filtering the search table with an index."""
+    values = {" ".join(sorted(v)) for v in place_index()["keys"].values()} | {
+        c for v in place_index()["keys"].values() for c in v
+    }
+    return {v for v in values if set(v.split()) & codes}
+
+
 def codes_for(text: str) -> set[str]:
     return set(place_index()["keys"].get(place_key(text), set()))
 

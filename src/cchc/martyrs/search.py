@@ -140,14 +140,18 @@ def corrections(token: str) -> list[tuple[str, int]]:
 
 # --- backends -----------------------------------------------------------------------------------------
 class _Backend:
-    def by_keys(self, keys, years):
+    def by_keys(self, keys, years, provinces=None):
         qs = SearchName.objects.filter(name_key__in=keys)
+        if provinces is not None:
+            qs = qs.filter(province_code__in=sorted(provinces))
         if years:
             qs = qs.filter(birth_year__gte=min(years) - YEAR_WINDOW, birth_year__lte=max(years) + YEAR_WINDOW)
         return list(qs.values_list(*COLUMNS)[:FETCH_LIMIT])
 
-    def by_family_given(self, families, givens, years):
+    def by_family_given(self, families, givens, years, provinces=None):
         qs = SearchName.objects.filter(given_key__in=givens, family_key__in=families)
+        if provinces is not None:
+            qs = qs.filter(province_code__in=sorted(provinces))
         if years:
             qs = qs.filter(birth_year__gte=min(years) - YEAR_WINDOW, birth_year__lte=max(years) + YEAR_WINDOW)
         return list(qs.values_list(*COLUMNS)[:FETCH_LIMIT])
@@ -208,13 +212,13 @@ def search(query: Query, limit: int = 20) -> list[Hit]:
         return []
     db = backend()
     options = [corrections(t) for t in tokens]
-    rows: dict[int, tuple[str, bool]] = {}
+    rows: dict[int, tuple] = {}
     place_family = places.lineage(query.place_codes) if query.place_codes else set()
     strong = set()
 
     def take(found):
         for martyr_id, key, is_alias, birth_year, province in found:
-            rows.setdefault(martyr_id, (key, is_alias))
+            rows.setdefault(martyr_id, (key, is_alias, birth_year, province))
             year_ok = not query.years or (
                 birth_year is not None and min(abs(birth_year - y) for y in query.years) <= 1
             )
@@ -226,33 +230,60 @@ def search(query: Query, limit: int = 20) -> list[Hit]:
 
     # A year given with a month ("8/1972") is a date of sacrifice: it does not narrow the birth year.
     birth_years = [] if query.death_month else query.years
+    provinces = None
+    if query.place_codes:  # the stored home-province values in the lineage, and "unknown"
+        provinces = places.stored_values(places.lineage(query.place_codes)) | {""}
     levels = _key_levels(options)
-    for keys in levels:
-        if keys:
-            take(db.by_keys(keys, birth_years))
-        if enough():
-            break
-    if not strong and birth_years:  # the year may be the year of sacrifice
+
+    def run_levels(years, within, stop_at_first=False) -> None:
         for keys in levels:
+            before = len(rows)
             if keys:
-                take(db.by_keys(keys, []))
-            if rows:
-                break
+                take(db.by_keys(keys, years, within))
+            if enough() or (stop_at_first and len(rows) > before):
+                return
+
+    # Narrowest first (birth year and home province), widening only when nothing strong was found:
+    # the province may be wrong or missing, the year may be the year of sacrifice.
+    run_levels(birth_years, provinces)
     if not enough() and len(tokens) >= 2:
         families = [w for w, _d in options[0]]
         givens = [w for w, _d in options[-1]]
-        take(db.by_family_given(families, givens, birth_years))
+        take(db.by_family_given(families, givens, birth_years, provinces))
+    if not strong and provinces is not None:
+        run_levels(birth_years, None, stop_at_first=True)
+    if not strong and birth_years:
+        run_levels([], provinces, stop_at_first=True)
     if not rows:
         take(db.fuzzy(" ".join(tokens), [w for w, _d in options[-1]], birth_years))
-    martyrs = Martyr.objects.in_bulk(list(rows))
-    hits = [
-        _score(query, martyrs[mid], key, is_alias) for mid, (key, is_alias) in rows.items() if mid in martyrs
-    ]
+    # Rank on the search rows first (name, birth year, province: no record read), then read and score
+    # in full only the best few — a common name can bring hundreds of candidates.
+    names, family = {}, places.lineage(query.place_codes) if query.place_codes else set()
+    for key, *_rest in rows.values():
+        if key not in names:
+            names[key] = _name_points(query.name_tokens, key, explain=False)[0]
+    rough = sorted(rows, key=lambda mid: -_rough(query, names[rows[mid][0]], rows[mid], family))
+    best = rough[: max(limit * 3, 30)]
+    martyrs = Martyr.objects.in_bulk(best)
+    hits = [_score(query, martyrs[mid], rows[mid][0], rows[mid][1]) for mid in best if mid in martyrs]
     hits.sort(key=lambda h: (-h.score, h.martyr.full_name, h.martyr.pk))
     return hits[:limit]
 
 
-def _name_points(query_tokens: list[str], key: str) -> tuple[int, list[str], int]:
+def _rough(query: Query, name_points: int, row, family: set[str]) -> int:
+    """The score without the record: name, birth year and province from the search row."""
+    _key, _alias, birth_year, province = row
+    score = name_points
+    if query.years and birth_year is not None:
+        off = min(abs(birth_year - y) for y in query.years)
+        score += 30 - 8 * off if off <= YEAR_WINDOW else 0
+    if family and province:
+        codes = set(province.split())
+        score += 25 if codes & query.place_codes else 15 if codes & family else 0
+    return score
+
+
+def _name_points(query_tokens: list[str], key: str, explain: bool = True) -> tuple[int, list[str], int]:
     """(points out of 100, reasons, corrected words) for a candidate name key."""
     cand = key.split()
     used, edits, reasons, matched = set(), 0, [], 0
@@ -269,11 +300,12 @@ def _name_points(query_tokens: list[str], key: str) -> tuple[int, list[str], int
             matched += 1
             if best[1]:
                 edits += 1
-                reasons.append(_("“%(typed)s” read as “%(word)s”") % {"typed": t, "word": cand[best[0]]})
+                if explain:
+                    reasons.append(_("“%(typed)s” read as “%(word)s”") % {"typed": t, "word": cand[best[0]]})
     missing = len(query_tokens) - matched
     extra = len(cand) - len(used)
     points = max(0, 100 - 12 * edits - 30 * missing - 15 * extra)
-    if missing or extra:
+    if (missing or extra) and explain:
         reasons.append(_("part of the name matches"))
     return points, reasons, edits
 
