@@ -148,7 +148,11 @@ class SearchName(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["name_key", "birth_year"], name="martyrs_sn_key_year"),
+            # Covering (every column the search reads): index-only scans, no heap page per candidate.
+            models.Index(
+                fields=["name_key", "birth_year", "province_code", "is_alias", "martyr"],
+                name="martyrs_sn_key_year",
+            ),
             models.Index(fields=["given_key", "family_key", "birth_year"], name="martyrs_sn_given_family"),
         ]
 

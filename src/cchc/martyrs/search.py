@@ -25,7 +25,6 @@ from .text import distance, edits1, fold, key_tokens, name_key, nfc, plain
 
 YEAR = re.compile(r"^(?:(\d{1,2})/)?(?:(\d{1,2})/)?(\d{4})$")
 YEAR_WINDOW = 3
-STRONG_WANTED = 5
 FETCH_LIMIT = 1000
 COLUMNS = ("martyr_id", "name_key", "is_alias", "birth_year", "province_code")
 MAX_KEYS_PER_LEVEL = 300
@@ -197,13 +196,14 @@ def backend() -> _Backend:
 
 # --- the search ---------------------------------------------------------------------------------------
 def _key_levels(options: list[list[tuple[str, int]]]):
-    """Whole-name keys grouped by the number of corrected words (0, 1, 2)."""
+    """Whole-name keys in two rounds: at most one corrected word (one query: a typo that happens to
+    spell another real name must not hide the intended one), then two corrected words."""
     levels = {0: [], 1: [], 2: []}
     for combo in itertools.product(*options):
         edits = sum(1 for _w, d in combo if d)
         if edits <= 2:
             levels[edits].append(" ".join(w for w, _d in combo))
-    return [levels[k][:MAX_KEYS_PER_LEVEL] for k in (0, 1, 2)]
+    return [levels[0] + levels[1][:MAX_KEYS_PER_LEVEL], levels[2][:MAX_KEYS_PER_LEVEL]]
 
 
 def search(query: Query, limit: int = 20) -> list[Hit]:
@@ -226,7 +226,9 @@ def search(query: Query, limit: int = 20) -> list[Hit]:
                 strong.add(martyr_id)
 
     def enough() -> bool:
-        return len(strong) >= STRONG_WANTED
+        """A candidate agreeing on the name (≤ 1 corrected word), the year and the province: more
+        corrections would only add weaker candidates below it."""
+        return bool(strong)
 
     # A year given with a month ("8/1972") is a date of sacrifice: it does not narrow the birth year.
     birth_years = [] if query.death_month else query.years
@@ -246,6 +248,10 @@ def search(query: Query, limit: int = 20) -> list[Hit]:
     # Narrowest first (birth year and home province), widening only when nothing strong was found:
     # the province may be wrong or missing, the year may be the year of sacrifice.
     run_levels(birth_years, provinces)
+    if strong and provinces is not None and len(rows) < limit and levels[0]:
+        # Namesakes born the same years elsewhere, as families ask "is it him or another?" (one
+        # cheap query on the exact names): they rank below the match on the province.
+        take(db.by_keys(levels[0][:1], birth_years, None)[:limit])
     if not enough() and len(tokens) >= 2:
         families = [w for w, _d in options[0]]
         givens = [w for w, _d in options[-1]]

@@ -209,7 +209,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='searchname',
-            index=models.Index(fields=['name_key', 'birth_year'], name='martyrs_sn_key_year'),
+            index=models.Index(fields=['name_key', 'birth_year', 'province_code', 'is_alias', 'martyr'], name='martyrs_sn_key_year'),
         ),
         migrations.AddIndex(
             model_name='searchname',
