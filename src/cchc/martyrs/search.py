@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from . import places
@@ -28,6 +28,7 @@ YEAR_WINDOW = 3
 FETCH_LIMIT = 1000
 COLUMNS = ("martyr_id", "name_key", "is_alias", "birth_year", "province_code")
 MAX_KEYS_PER_LEVEL = 300
+FUZZY_TIMEOUT_MS = 250
 
 
 @dataclass
@@ -184,10 +185,16 @@ class PostgresBackend(_Backend):
             params += [min(years) - 1, max(years) + 1]
         sql += " ORDER BY similarity(name_key, %s) DESC LIMIT 200"
         params.append(key)
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.45")
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        # A rare last resort over common trigrams can take seconds at national scale: bounded, it
+        # returns nothing rather than keeping the family waiting.
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL pg_trgm.similarity_threshold = 0.45")
+                cursor.execute(f"SET LOCAL statement_timeout = {FUZZY_TIMEOUT_MS}")
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        except OperationalError:  # query_canceled
+            return []
 
 
 def backend() -> _Backend:
