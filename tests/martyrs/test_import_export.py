@@ -184,3 +184,21 @@ def test_list_pages_run_a_fixed_number_of_queries(client, superuser, ministry, c
         with CaptureQueriesContext(connection) as c:
             client.get(url)
         assert len(c) == before, url
+
+
+@pytest.mark.django_db
+def test_identifying_a_grave_from_the_cemetery_page(client, superuser, ministry, cemetery, officer, leader):
+    unknown = Grave.objects.create(
+        cemetery=cemetery, number="9", headstone="Liệt sĩ chưa biết tên", info=Grave.Info.NONE
+    )
+    m = services.martyr_create(actor=superuser, agency=ministry["a"], full_name="Lê Văn Tám", birth_year=1935)
+    url = reverse("martyrs:cemetery", args=[cemetery.pk])
+    client.force_login(leader)
+    assert reverse("martyrs:grave_identify", args=[unknown.pk]) not in client.get(url).content.decode()
+    client.force_login(officer)
+    assert reverse("martyrs:grave_identify", args=[unknown.pk]) in client.get(url).content.decode()
+    client.post(reverse("martyrs:grave_identify", args=[unknown.pk]), {"martyr": m.pk})
+    unknown.refresh_from_db()
+    assert unknown.martyr == m and unknown.info == Grave.Info.FULL and unknown.identified_at
+    client.post(reverse("martyrs:grave_identify", args=[unknown.pk]), {"martyr": m.pk})  # twice: refused
+    assert Grave.objects.filter(martyr=m).count() == 1

@@ -108,8 +108,9 @@ def cemetery_detail(request, pk):
             "cemetery": cemetery,
             "graves": graves,
             "province": province,
-            "map_svg": mark_safe(svg),
+            "map_svg": mark_safe(svg),  # built from escaped text and numbers only (maps.py)
             "counts": counts,
+            "can_identify": has_perm(request.user, access.EDIT, cemetery.agency),
         },
     )
 
