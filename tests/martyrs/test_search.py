@@ -125,3 +125,16 @@ def test_generated_queries_find_the_known_answer_in_the_top_five(superuser, mini
         total += 1
         found += objs[i].pk in [h.martyr.pk for h in search.search_text(q, limit=5)]
     assert found / total >= 0.95, f"{found}/{total}"
+
+
+@pytest.mark.django_db
+def test_long_or_odd_input_stays_bounded(hung, client):
+    import time
+
+    start = time.perf_counter()
+    assert search.search_text("nguyen van hung " * 30 + "1948") is not None
+    assert time.perf_counter() - start < 5
+    assert search.search_text("1948") == [] and search.search_text("") == []
+    from django.urls import reverse
+
+    assert client.get(reverse("martyrs:request_new"), {"martyr": "abc", "grave": "1 OR 1"}).status_code == 200

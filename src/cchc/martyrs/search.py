@@ -29,6 +29,7 @@ FETCH_LIMIT = 1000
 COLUMNS = ("martyr_id", "name_key", "is_alias", "birth_year", "province_code")
 MAX_KEYS_PER_LEVEL = 300
 FUZZY_TIMEOUT_MS = 250
+MAX_NAME_WORDS = 6  # Vietnamese names have 2–5 words; longer input is cut, not multiplied
 
 
 @dataclass
@@ -87,7 +88,7 @@ def parse(text: str = "", *, name: str = "", year: str | int | None = None, plac
         q.place_text, q.place_codes = place, places.codes_for(place)
     if name:
         name_words, raw_name = fold(name).split(), nfc(name).split()
-    q.name_tokens = key_tokens(" ".join(name_words))
+    q.name_tokens = key_tokens(" ".join(name_words))[:MAX_NAME_WORDS]
     q.name_nfc = " ".join(raw_name).lower()
     if year not in (None, ""):
         try:
@@ -204,13 +205,27 @@ def backend() -> _Backend:
 # --- the search ---------------------------------------------------------------------------------------
 def _key_levels(options: list[list[tuple[str, int]]]):
     """Whole-name keys in two rounds: at most one corrected word (one query: a typo that happens to
-    spell another real name must not hide the intended one), then two corrected words."""
-    levels = {0: [], 1: [], 2: []}
-    for combo in itertools.product(*options):
-        edits = sum(1 for _w, d in combo if d)
-        if edits <= 2:
-            levels[edits].append(" ".join(w for w, _d in combo))
-    return [levels[0] + levels[1][:MAX_KEYS_PER_LEVEL], levels[2][:MAX_KEYS_PER_LEVEL]]
+    spell another real name must not hide the intended one), then two corrected words. Built from the
+    positions to correct, never the full product of every word's corrections (a long query would
+    otherwise ask for millions of keys); each round holds at most MAX_KEYS_PER_LEVEL keys."""
+    exact = [[w for w, d in opts if d == 0] for opts in options]
+    edited = [[w for w, d in opts if d] for opts in options]
+    must = {i for i, words in enumerate(exact) if not words}  # words found only through a correction
+    levels = []
+    for n_edits in (0, 1, 2):
+        keys = []
+        for positions in itertools.combinations(range(len(options)), n_edits):
+            if not must <= set(positions):
+                continue
+            choices = [edited[i] if i in positions else exact[i] for i in range(len(options))]
+            for combo in itertools.product(*choices):
+                keys.append(" ".join(combo))
+                if len(keys) >= MAX_KEYS_PER_LEVEL:
+                    break
+            if len(keys) >= MAX_KEYS_PER_LEVEL:
+                break
+        levels.append(keys)
+    return [levels[0] + levels[1], levels[2]]
 
 
 def search(query: Query, limit: int = 20) -> list[Hit]:

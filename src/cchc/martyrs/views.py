@@ -117,8 +117,8 @@ def cemetery_detail(request, pk):
 
 def request_new(request):
     """Anyone may file: a family searching for a grave, a correction, news of an unknown grave, documents."""
-    martyr = Martyr.objects.filter(pk=request.GET.get("martyr") or request.POST.get("martyr") or 0).first()
-    grave = Grave.objects.filter(pk=request.GET.get("grave") or request.POST.get("grave") or 0).first()
+    martyr = Martyr.objects.filter(pk=_int(request.POST.get("martyr") or request.GET.get("martyr"))).first()
+    grave = Grave.objects.filter(pk=_int(request.POST.get("grave") or request.GET.get("grave"))).first()
     initial = {"martyr_name": martyr.full_name if martyr else ""}
     if martyr is not None:
         initial["kind"] = (
@@ -144,6 +144,11 @@ def request_new(request):
             request.session["martyrs_filed"] = req.code
             return redirect("martyrs:request_done")
     return render(request, "martyrs/request_form.html", {"form": form, "martyr": martyr, "grave": grave})
+
+
+def _int(value) -> int:
+    """A record number from the query string or a form; 0 (no record) for anything else."""
+    return int(value) if str(value or "").isdigit() else 0
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -310,7 +315,7 @@ def export(request):
 def grave_identify(request, pk):
     grave = get_object_or_404(Grave.objects.select_related("cemetery__agency"), pk=pk)
     martyr = get_object_or_404(
-        selectors.martyrs_for_officer(request.user), pk=request.POST.get("martyr") or 0
+        selectors.martyrs_for_officer(request.user), pk=_int(request.POST.get("martyr"))
     )
     try:
         services.grave_identify(actor=request.user, grave=grave, martyr=martyr)
