@@ -7,7 +7,7 @@ Dates and the codes kept by merged provinces are marked in docs/martyrs.md (what
 Communes come from org's effective-dated AdministrativeArea rows (code and name per period).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from django.db import transaction
@@ -188,11 +188,14 @@ def load_shipped() -> None:
     for code, name, _lat, _lon in PROVINCES:
         merged = MERGED_2025.get(code, "")
         renamed = RENAMED_2025.get(code)
-        last_day = LAST_DAY_BEFORE_2025 if merged else (renamed[1].replace(day=1) if renamed else None)
-        if renamed:
-            last_day = date(renamed[1].year - 1, 12, 31)
-            put(code, renamed[0], renamed[1], None, decision=renamed[2])
-        put(code, name, None, last_day, merged, DECISION_2025 if merged else "")
+        if merged:
+            put(code, name, None, LAST_DAY_BEFORE_2025, merged, DECISION_2025)
+        elif renamed:
+            new_name, from_day, decision = renamed
+            put(code, name, None, from_day - timedelta(days=1))
+            put(code, new_name, from_day, None, decision=decision)
+        else:
+            put(code, name, None, None)
     for name, codes, first, last in FORMER:
         for code in codes:
             put(code, name, first, last)
