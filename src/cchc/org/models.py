@@ -186,6 +186,7 @@ class Role(models.TextChoices):
     PROCESSING_OFFICER = "processing_officer", _("Processing officer")
     UNIT_LEADER = "unit_leader", _("Unit leader")
     POVERTY_OFFICER = "poverty_officer", _("Commune poverty officer")
+    MARTYRS_OFFICER = "martyrs_officer", _("Martyrs records officer")
     VIEWER = "viewer", _("Viewer")
 
 
