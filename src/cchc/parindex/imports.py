@@ -39,7 +39,8 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
             if not any(v not in (None, "") for v in r):
                 continue
             out.append(
-                {names[i]: ("" if v is None else nfc(v)) for i, v in enumerate(r) if i < len(names)} | {"_row": n}
+                {names[i]: ("" if v is None else nfc(v)) for i, v in enumerate(r) if i < len(names)}
+                | {"_row": n}
             )
         return out
     if filename.lower().endswith(".csv"):
