@@ -63,7 +63,7 @@ def test_deploy_check_warns_while_links_point_at_this_machine():
     from cchc.core.apps import site_url_check
 
     with override_settings(CCHC_SITE_URL="http://127.0.0.1:8000"):
-        assert [w.id for w in site_url_check()] == ["core.W001"]
+        assert [w.id for w in site_url_check()] == ["core.W002"]
     with override_settings(CCHC_SITE_URL="https://dichvucong.example.gov.vn"):
         assert site_url_check() == []
     assert all(isinstance(w, checks.Warning) for w in site_url_check())
