@@ -128,3 +128,27 @@ def test_api_add_set_remove(superuser, units_cycle, officers):
     assert r.status_code == 201 and r.json()["block"] == "TC" and r.json()["ranked"] is True
     assert AuditEvent.objects.filter(action="parindex.subject.add").count() == 4  # 3 by the fixture
     assert AuditEvent.objects.filter(action="parindex.subject.remove").count() == 1
+
+
+def test_subjects_page_query_count_does_not_grow_with_subjects(
+    client, superuser, ministries_cycle, django_assert_max_num_queries
+):
+    from datetime import date
+
+    from cchc.org import services as org
+    from cchc.org.models import AgencyType
+
+    for n in range(12):
+        agency = org.agency_create(
+            actor=superuser,
+            code=f"000.00.00.H{n:02d}",
+            name=f"Bộ {n}",
+            type=AgencyType.MINISTRY,
+            valid_from=date(2010, 1, 1),
+            record_change=False,
+        )
+        services.subject_add(actor=superuser, cycle=ministries_cycle, agency=agency)
+    client.force_login(superuser)
+    with django_assert_max_num_queries(15):
+        page = client.get("/parindex/cycles/BO-2020/subjects/")
+    assert page.status_code == 200 and page.content.decode().count('name="remove"') == 14

@@ -72,3 +72,11 @@ def test_respondent_errors_name_the_question(client, demo_survey):
     assert 'href="#field-sat_access"' in summary and "Tiếp cận dịch vụ" in summary
     assert 'href="#field-sat_overall"' in summary  # required, unanswered
     assert 'href="#field-suggestion"' not in summary  # optional
+
+
+def test_invitations_page_query_count(client, demo_survey, django_assert_max_num_queries):
+    survey, _printed = demo_survey
+    client.force_login(get_user_model().objects.get(username="admin"))
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("surveys:invitations", args=[survey.pk]))
+    assert page.content.decode().count('class="card invitation"') == 24
