@@ -8,6 +8,7 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.core.exports import xlsx_write
 
@@ -31,13 +32,13 @@ def header() -> list[str]:
         _("Home town (as recorded)"),
         _("Home province"),
         _("Unit"),
-        _("Rank"),
+        pgettext("military", "Rank"),
         _("Date of sacrifice"),
         _("Place of sacrifice"),
         _("Certificate number"),
         _("Cemetery"),
         _("Zone / plot"),
-        _("Row"),
+        pgettext("grave", "Row"),
         _("Grave number"),
     ]
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Request
 
@@ -20,7 +21,7 @@ class SearchForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Request"), choices=Request.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("martyrs", "Request"), choices=Request.Kind.choices)
     martyr_name = forms.CharField(label=_("Martyr's name"), required=False, max_length=200)
     content = forms.CharField(
         label=_("Content"),
@@ -50,7 +51,7 @@ class AnswerForm(forms.Form):
     accept = forms.TypedChoiceField(
         label=_("Decision"),
         coerce=lambda v: v == "1",
-        choices=[("1", _("Answer (accepted)")), ("0", _("Not accepted"))],
+        choices=[("1", _("Answer (accepted)")), ("0", pgettext_lazy("martyrs", "Not accepted"))],
         widget=forms.RadioSelect,
         initial="1",
     )

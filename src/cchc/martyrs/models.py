@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.core.models import TimeStampedModel
 from cchc.org.models import Agency
@@ -56,8 +57,8 @@ class Cemetery(TimeStampedModel):
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
         PROVINCIAL = "provincial", _("Provincial")
-        DISTRICT = "district", _("District")
-        COMMUNE = "commune", _("Commune")
+        DISTRICT = "district", pgettext_lazy("cemetery level", "District")
+        COMMUNE = "commune", pgettext_lazy("cemetery level", "Commune")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=300)
@@ -98,7 +99,7 @@ class Martyr(TimeStampedModel):
     residence = models.CharField(_("place of residence"), max_length=300, blank=True)
     enlisted_year = models.PositiveSmallIntegerField(_("year of enlistment"), null=True, blank=True)
     military_unit = models.CharField(_("unit"), max_length=300, blank=True)
-    rank = models.CharField(_("rank"), max_length=100, blank=True)
+    rank = models.CharField(pgettext_lazy("military", "rank"), max_length=100, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
     death_year = models.PositiveSmallIntegerField(_("year of sacrifice"), null=True, blank=True)
     death_month = models.PositiveSmallIntegerField(_("month of sacrifice"), null=True, blank=True)
@@ -173,7 +174,7 @@ class Grave(TimeStampedModel):
         Cemetery, on_delete=models.PROTECT, related_name="graves", verbose_name=_("cemetery")
     )
     zone = models.CharField(_("zone / plot"), max_length=30, blank=True)
-    row = models.CharField(_("row"), max_length=20, blank=True)
+    row = models.CharField(pgettext_lazy("grave", "row"), max_length=20, blank=True)
     number = models.CharField(_("grave number"), max_length=20, blank=True)
     martyr = models.OneToOneField(
         Martyr,
@@ -242,13 +243,13 @@ class Request(models.Model):
         IN_PERSON = "in_person", _("Collected in person")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("martyrs", "Received")
         IN_REVIEW = "in_review", _("Being verified")
         ANSWERED = "answered", _("Answered")
-        REJECTED = "rejected", _("Not accepted")
+        REJECTED = "rejected", pgettext_lazy("martyrs", "Not accepted")
 
     code = models.CharField(_("tracking code"), max_length=20, unique=True, default=new_tracking_code)
-    kind = models.CharField(_("request"), max_length=15, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("martyrs", "request"), max_length=15, choices=Kind.choices)
     martyr = models.ForeignKey(
         Martyr, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
     )
