@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 
 from cchc.core import charts
 from cchc.core.exceptions import Conflict, InvalidTransition
-from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.exports import (
+    PERCENT,
+    XLSX_MIME,
+    Sheet,
+    file_response,
+    fraction,
+    period_text,
+    title_lines,
+    xlsx_bytes,
+)
 from cchc.core.metrics import Period
 from cchc.core.views import staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
@@ -441,14 +450,16 @@ def statistics_view(request):
                     s.finished,
                     s.on_time,
                     s.late,
-                    s.on_time_rate,
-                    s.on_time_evaluation_rate,
+                    fraction(s.on_time_rate),
+                    fraction(s.on_time_evaluation_rate),
                     s.avg_days,
-                    s.online_share,
-                    s.online_payment_share,
+                    fraction(s.online_share),
+                    fraction(s.online_payment_share),
                 ]
                 for s in items
             ]
+
+        shares = {5: PERCENT, 6: PERCENT, 8: PERCENT, 9: PERCENT}
 
         indices = (
             [_("Index"), _("Score"), _("Counted"), _("Basis"), _("Note")],
@@ -474,13 +485,18 @@ def statistics_view(request):
         )
         content = xlsx_bytes(
             {
-                _("Units"): (header, rows(units)),
-                _("Procedures"): (header, rows(procs)),
-                _("Months"): (header, rows(months)),
-                _("Total"): (header, rows([total])),
+                _("Units"): Sheet(header, rows(units), shares),
+                _("Procedures"): Sheet(header, rows(procs), shares),
+                _("Months"): Sheet(header, rows(months), shares),
+                _("Total"): Sheet(header, rows([total]), shares),
                 "TT 01-2018": indices,
                 "QĐ 766": indicators,
-            }
+            },
+            title=title_lines(
+                _("One-stop statistics"),
+                period=period_text(period.start, period.end),
+                organisation=agency.name if agency is not None else None,
+            ),
         )
         return file_response(
             content, f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", XLSX_MIME

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from cchc.core.audit import audit_record, event_type, snapshot
 from cchc.core.context import current_ip
 from cchc.core.exceptions import ImportRejected, InvalidTransition, RowError
+from cchc.core.exports import restore
 from cchc.core.jobs import Progress, job_enqueue, register_job
 from cchc.org.access import require_perm
 from cchc.org.models import Agency
@@ -532,7 +533,7 @@ def _cell_text(value) -> str:
         return str(int(value))
     if hasattr(value, "date") and hasattr(value, "isoformat"):
         return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
-    return str(value)
+    return restore(str(value))  # text that our own export made inert reads back as typed
 
 
 def read_table(data: bytes, file_name: str) -> pd.DataFrame:

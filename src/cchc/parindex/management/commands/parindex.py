@@ -1,6 +1,5 @@
 """`cchc parindex …`: methodologies, cycles, score imports, computation and rankings from the shell."""
 
-import csv
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cchc.core.exceptions import ImportRejected, InvalidTransition
+from cchc.core.exports import csv_write
 from cchc.core.jobs import Progress
 
 from ... import imports, methodology, reports, selectors, services
@@ -71,10 +71,10 @@ class Command(BaseCommand):
             raise CommandError(f"no cycle {code!r}; see `cchc parindex cycles`") from None
 
     def do_cycles(self, **o):
-        w = csv.writer(self.stdout)
-        w.writerow(["code", "name", "year", "methodology", "status", "subjects", "synthetic"])
-        for c in Cycle.objects.select_related("methodology").order_by("-year", "code"):
-            w.writerow(
+        csv_write(
+            self.stdout,
+            ["code", "name", "year", "methodology", "status", "subjects", "synthetic"],
+            (
                 [
                     c.code,
                     c.name,
@@ -84,13 +84,19 @@ class Command(BaseCommand):
                     c.subjects.count(),
                     "yes" if c.is_synthetic else "",
                 ]
-            )
+                for c in Cycle.objects.select_related("methodology").order_by("-year", "code")
+            ),
+        )
 
     def do_methodologies(self, **o):
-        w = csv.writer(self.stdout)
-        w.writerow(["code", "name", "level", "legal_basis", "effective_from", "status", "items"])
-        for m in Methodology.objects.order_by("-effective_from"):
-            w.writerow([m.code, m.name, m.level, m.legal_basis, m.effective_from, m.status, m.items.count()])
+        csv_write(
+            self.stdout,
+            ["code", "name", "level", "legal_basis", "effective_from", "status", "items"],
+            (
+                [m.code, m.name, m.level, m.legal_basis, m.effective_from, m.status, m.items.count()]
+                for m in Methodology.objects.order_by("-effective_from")
+            ),
+        )
 
     def do_templates(self, **o):
         for path in methodology.template_files():
@@ -147,8 +153,6 @@ class Command(BaseCommand):
                 sys.stdout.buffer.write(data)
             return
         out = open(output, "w", newline="", encoding="utf-8") if output else self.stdout
-        w = csv.writer(out)
-        w.writerow(header)
-        w.writerows(rows)
+        csv_write(out, header, rows)
         if output:
             out.close()
