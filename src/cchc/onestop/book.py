@@ -23,6 +23,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.core.exports import PLAIN, Sheet, pdf_fonts, pdf_styles, title_lines, xlsx_write
 from cchc.core.formatting import format_datetime, format_number
@@ -378,7 +379,7 @@ WRITERS = {
 }
 
 
-@register_job("onestop.book")
+@register_job("onestop.book", gettext_lazy("Tracking book export (Mẫu 06)"))
 def book_job(
     progress, *, job=None, agency: int, year: int, month: int | None = None, fmt: str = "pdf"
 ) -> dict:

@@ -146,6 +146,20 @@ def _units_for(d: Dossier):
     return Agency.objects.filter(valid_to__isnull=True).order_by("path")
 
 
+def _form_data_labelled(d) -> list[tuple[str, object]]:
+    """The e-form answers under the labels of the form the applicant filled, not the field codes
+    (the form's own fields are stored as f_<code>, the common applicant fields by name)."""
+    if not d.form_data:
+        return []
+    from cchc.portal.eforms import APPLICANT_FIELDS, fields_for
+
+    labels = {name: label for name, label, _kind, _required in APPLICANT_FIELDS}
+    labels.update(
+        {f"f_{f.code}": f.label for f in fields_for(d.procedure_version)} if d.procedure_version_id else {}
+    )
+    return [(str(labels.get(code, code)), value) for code, value in d.form_data.items()]
+
+
 @staff_required
 def detail(request, pk):
     d = _visible_dossier(request, pk)
@@ -181,6 +195,7 @@ def detail(request, pk):
         "onestop/detail.html",
         {
             "d": d,
+            "form_data": _form_data_labelled(d),
             "show_personal": show_personal,
             "can": can,
             "steps": steps,

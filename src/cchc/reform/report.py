@@ -110,7 +110,7 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
         s.tables.append(
             Table(
                 _("Legal documents issued in %(year)s") % {"year": year},
-                [_("Type"), _("Number"), _("Title"), _("Issued on")],
+                [_("Type"), _("Number"), pgettext("legal document", "Title"), _("Issued on")],
                 [[d.get_kind_display(), d.number, d.title, format_date(d.issued_on)] for d in f.documents],
             )
         )

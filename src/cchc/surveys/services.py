@@ -987,7 +987,7 @@ def responses_import(
     return batch
 
 
-@register_job("surveys.import_responses")
+@register_job("surveys.import_responses", gettext_lazy("Survey responses import"))
 def import_responses_job(progress, *, job, survey: int, path: str, file_name: str):
     from django.core.files.storage import default_storage
 
@@ -1014,7 +1014,7 @@ def import_responses_job(progress, *, job, survey: int, path: str, file_name: st
 # --- Scores -----------------------------------------------------------------------------------
 
 
-@register_job("surveys.score")
+@register_job("surveys.score", gettext_lazy("Survey scoring"))
 def score_job(progress, *, job, survey: int):
     from .scoring import scores_write
 
