@@ -207,8 +207,8 @@ def test_pdf_and_excel_exports(client, clock, staff, ministry, procedure):
 
     ws = load_workbook(io.BytesIO(r.content)).active
     values = list(ws.values)
-    assert values[1] == tuple(book.COLUMNS) and len(values) == 62
-    assert values[2][0] == "01" and values[-1][0] == "60"
+    assert values[2] == tuple(book.COLUMNS) and len(values) == 63  # organisation, title, header
+    assert values[3][0] == 1 and values[-1][0] == 60 and ws["H4"].number_format == "dd/mm/yyyy hh:mm"
     events = AuditEvent.objects.filter(action="onestop.book.personal_view").order_by("id")
     assert [(e.after["format"], e.after["rows"]) for e in events] == [("pdf", 60), ("xlsx", 60)]
 

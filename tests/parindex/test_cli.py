@@ -39,7 +39,9 @@ def test_cli_import_scores_compute_publish_and_rank(superuser, units_cycle, tmp_
     out = tmp_path / "r.xlsx"
     run("ranking", "--cycle", "DV-2018", "--format", "xlsx", "--output", str(out), "--by", "survey")
     ws = load_workbook(out).worksheets[0]
-    assert ws["B2"].value == "000.00.03.G99" and ws["G1"].value == "survey"
+    # two title rows (organisation, cycle), then a Vietnamese header; the ranking component is named
+    assert ws["B5"].value == "000.00.03.G99" and ws["G4"].value == "Điểm điều tra xã hội học"
+    assert ws["D5"].value == 5 and ws["E5"].number_format == "0.00%" and float(ws["E5"].value) == 0.0714
     assert "published DV-2018" in run("publish", "--cycle", "DV-2018")
 
 

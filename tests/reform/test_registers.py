@@ -174,7 +174,12 @@ def test_register_pages(client, officer, ministry, django_assert_max_num_queries
     assert response.context["page"].paginator.count == 15
     xlsx = client.get("/reform/registers/conditions/", {"status": "abolished", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.max_row == 16 and sheet["E2"].value == "Đã bãi bỏ"
+    # organisation and register title above the header, then the 15 rows
+    assert (
+        sheet.max_row == 18
+        and sheet["A2"].value == "Điều kiện kinh doanh"
+        and sheet["E4"].value == "Đã bãi bỏ"
+    )
     response = client.post(
         "/reform/registers/conditions/new/",
         {

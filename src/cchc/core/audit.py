@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .context import current_ip
 from .models import AuditChainHead, AuditEvent
@@ -50,6 +51,86 @@ def event_type(code: str, label) -> EventType:
     et = EventType(code, label)
     EVENT_TYPES[code] = et
     return et
+
+
+def event_label(code: str) -> str:
+    """What an action code means, for people ("Tạo tài khoản" rather than accounts.user.create)."""
+    et = EVENT_TYPES.get(code)
+    return str(et.label) if et is not None else code
+
+
+_FIELDS_BY_NAME: dict[str, models.Field] = {}
+_CHOICE_LABELS: dict[str, str] = {}
+
+
+def _field_named(name: str):
+    """A model field of that name anywhere on the platform (a snapshot may be filed under a related
+    target, e.g. a role assignment under its user), for its verbose name and choices."""
+    if not _FIELDS_BY_NAME:
+        from django.apps import apps
+
+        for model in apps.get_models():
+            for f in model._meta.concrete_fields:
+                _FIELDS_BY_NAME.setdefault(f.name, f)
+                _FIELDS_BY_NAME.setdefault(f.attname, f)
+                for value, label in f.flatchoices if f.choices else ():
+                    if isinstance(value, str):
+                        _CHOICE_LABELS.setdefault(value, label)
+    return _FIELDS_BY_NAME.get(name)
+
+
+def _key_label(key: str) -> str:
+    """A key of a nested summary ({"near_poor": 3}) as words: a field's verbose name or a choice's label."""
+    field = _field_named(key)
+    return str(field.verbose_name if field is not None else _CHOICE_LABELS.get(key, key))
+
+
+def _related_label(field, value, cache: dict) -> str | None:
+    """The name of the record a snapshot refers to by id or by code (None if there is none)."""
+    model = field.related_model
+    key = (model, value)
+    if key not in cache:
+        lookups = [{"pk": value}] if str(value).isdigit() else []
+        if any(f.name == "code" for f in model._meta.fields):
+            lookups.append({"code": value})
+        cache[key] = None
+        for lookup in lookups:
+            obj = model._default_manager.filter(**lookup).first()
+            if obj is not None:
+                cache[key] = str(obj)
+                break
+    return cache[key]
+
+
+def readable_changes(target_type: str, data, cache: dict | None = None) -> list[tuple[str, str]]:
+    """A before/after snapshot as (field label, value) pairs: verbose names, choice labels and the
+    names of linked records in place of codes (the target model's own fields first). `cache`
+    keeps linked names across the events of one page."""
+    from django.apps import apps
+
+    if not isinstance(data, dict):
+        return [] if data in (None, "") else [("", str(data))]
+    try:
+        own = {f.name: f for f in apps.get_model(target_type)._meta.concrete_fields} if target_type else {}
+    except (LookupError, ValueError):
+        own = {}
+    pairs = []
+    for key, value in data.items():
+        field = own.get(key) or own.get(key.removesuffix("_id")) or _field_named(key)
+        label = str(field.verbose_name) if field is not None else _key_label(key)
+        choices = dict(field.choices or ()) if field is not None else {}
+        if isinstance(value, str) and value in choices:
+            value = choices[value]
+        elif field is not None and field.many_to_one and value not in (None, ""):
+            value = _related_label(field, value, {} if cache is None else cache) or value
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, dict):
+            value = "; ".join(f"{_key_label(str(k))}: {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = json.dumps(value, ensure_ascii=False)
+        pairs.append((label, "—" if value in (None, "") else str(value)))
+    return pairs
 
 
 def _json_default(value):

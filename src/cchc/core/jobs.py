@@ -38,13 +38,16 @@ from .models import Job, Worker
 log = logging.getLogger(__name__)
 
 JOB_FUNCTIONS: dict[str, Callable] = {}
+JOB_LABELS: dict[str, str] = {}  # kind → what people call it (a lazy translation)
 
 
-def register_job(kind: str):
-    """Decorator: `@register_job("reform.report") def build(progress, **params) -> dict`."""
+def register_job(kind: str, label=None):
+    """Decorator: `@register_job("reform.report", _("Annual report")) def build(progress, **params)`."""
 
     def decorate(fn):
         JOB_FUNCTIONS[kind] = fn
+        if label is not None:
+            JOB_LABELS[kind] = label
         return fn
 
     return decorate
@@ -139,7 +142,10 @@ def job_run(job: Job, bar=None) -> Job:
         job.save(update_fields=["status", "started_at"])
     progress = Progress(job, bar)
     try:
-        result = JOB_FUNCTIONS[job.kind](progress, job=job, **job.params)
+        # A job runs outside any request (worker, CLI) or after one in another language: the
+        # texts it stores (notifications, e-mails, progress) are in the platform's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            result = JOB_FUNCTIONS[job.kind](progress, job=job, **job.params)
     except Exception as exc:  # a job's failure is recorded and shown, never lost
         if isinstance(exc, USER_ERRORS):
             log.info("job %s refused its input: %s", job, exc)

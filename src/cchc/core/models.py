@@ -97,6 +97,13 @@ class Job(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "id"])]
 
+    @property
+    def kind_label(self) -> str:
+        """What people call this kind of job (its code where no label is registered)."""
+        from .jobs import JOB_LABELS
+
+        return str(JOB_LABELS.get(self.kind, self.kind))
+
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm, require_perm
 
-from .audit import EVENT_TYPES
+from .audit import EVENT_TYPES, event_label, readable_changes
 from .jobs import job_progress, jobs_health
 from .models import AuditEvent, Job
 
@@ -120,6 +120,12 @@ def audit_log(request):
     if target:
         events = events.filter(target_label__icontains=target)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    linked = {}  # names of linked records, read once per page
+    for e in page.object_list:  # labels for people, not the codes stored in the chain
+        e.action_label = event_label(e.action)
+        e.before_pairs = readable_changes(e.target_type, e.before, linked)
+        e.after_pairs = readable_changes(e.target_type, e.after, linked)
     return render(
         request,
         "core/audit_log.html",

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.charts import PALETTE, Bar, bar_chart, column_chart
 from cchc.core.exceptions import ImportRejected, InvalidTransition
-from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.exports import PERCENT, XLSX_MIME, Sheet, file_response, fraction, title_lines, xlsx_bytes
 from cchc.core.files import table_limits_check
+from cchc.core.formatting import format_date
 from cchc.core.jobs import job_enqueue
 from cchc.core.views import staff_required
 from cchc.org.access import has_perm, require_perm, scope_q
@@ -395,8 +396,13 @@ def round_export(request, pk):
         _("Deprived indicators"),
         _("Movement"),
     ]
+    title = title_lines(
+        _("Poor and near-poor household review %(year)s") % {"year": rnd.year},
+        period=_("Reference date: %(date)s") % {"date": format_date(rnd.reference_date)},
+        organisation=rnd.commune.name,
+    )
     return file_response(
-        xlsx_bytes({_("Approved list"): (header, rows)}),
+        xlsx_bytes({_("Approved list"): (header, rows)}, title=title),
         f"ra-soat-{rnd.commune.code}-{rnd.year}.xlsx",
         XLSX_MIME,
     )
@@ -518,13 +524,20 @@ def stats_export(request):
         _("Near-poor (%)"),
     ]
     rows = [
-        (r.label, r.households, r.poor, r.near_poor, float(r.poor_rate or 0), float(r.near_poor_rate or 0))
+        (r.label, r.households, r.poor, r.near_poor, fraction(r.poor_rate), fraction(r.near_poor_rate))
         for r in [*data.by_commune, *data.by_setting, data.total]
     ]
     ind_head = [pgettext("poverty", "Indicator"), _("Households deprived"), _("Deprived (%)")]
-    ind_rows = [(i.name, n, float(rate or 0)) for i, n, rate in data.indicators]
+    ind_rows = [(i.name, n, fraction(rate)) for i, n, rate in data.indicators]
+    title = title_lines(_("Poor and near-poor households %(year)s") % {"year": year}, organisation=root.name)
     return file_response(
-        xlsx_bytes({_("Poverty"): (head, rows), _("Indicators"): (ind_head, ind_rows)}),
+        xlsx_bytes(
+            {
+                _("Poverty"): Sheet(head, rows, {4: PERCENT, 5: PERCENT}),
+                _("Indicators"): Sheet(ind_head, ind_rows, {2: PERCENT}),
+            },
+            title=title,
+        ),
         f"ho-ngheo-{root.code}-{year}.xlsx",
         XLSX_MIME,
     )

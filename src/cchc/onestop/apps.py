@@ -25,7 +25,7 @@ class OnestopConfig(AppConfig):
 
         from . import access, book, services, statistics  # noqa: F401  (permissions, audit events, job "onestop.book")
 
-        @register_job("onestop.warnings")
+        @register_job("onestop.warnings", _("Due-date warnings"))
         def warnings_job(progress, job=None, within_days: int = 2):
             actor = job.created_by if job is not None and getattr(job, "created_by_id", None) else None
             run = services.dossier_warnings_record(actor=actor, within_days=within_days, progress=progress)

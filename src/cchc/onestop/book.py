@@ -23,8 +23,9 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cchc.core.exports import pdf_fonts, pdf_styles, xlsx_write
+from cchc.core.exports import PLAIN, Sheet, pdf_fonts, pdf_styles, title_lines, xlsx_write
 from cchc.core.formatting import format_datetime, format_number
 from cchc.core.jobs import register_job
 from cchc.org.models import Agency
@@ -120,6 +121,24 @@ class Entry:
             format_datetime(self.transferred_at),
             format_datetime(self.result_received_at),
             format_datetime(self.returned_at),
+            self.note,
+        ]
+
+    def values(self) -> list:
+        """The 13 columns as typed values (Excel keeps numbers and times as such)."""
+        return [
+            self.number,
+            self.dossier.code,
+            self.procedure,
+            self.sets,
+            self.applicant,
+            self.address_phone,
+            self.lead_unit,
+            self.received_at,
+            self.due_at,
+            self.transferred_at,
+            self.result_received_at,
+            self.returned_at,
             self.note,
         ]
 
@@ -345,10 +364,12 @@ def write_xlsx(out, agency: Agency, year: int, month: int | None, entries, progr
         for n, e in enumerate(entries, start=1):
             if progress is not None and n % CHUNK == 0:
                 progress.update(n)
-            yield e.cells()
+            yield e.values()
 
     return xlsx_write(
-        out, "Mẫu 06", COLUMNS, rows(), widths=WIDTHS_XLSX, preamble=[title_of(agency, year, month)]
+        out,
+        {"Mẫu 06": Sheet(COLUMNS, rows(), {0: PLAIN}, WIDTHS_XLSX)},
+        title=title_lines(title_of(agency, year, month)),
     )
 
 
@@ -358,7 +379,7 @@ WRITERS = {
 }
 
 
-@register_job("onestop.book")
+@register_job("onestop.book", gettext_lazy("Tracking book export (Mẫu 06)"))
 def book_job(
     progress, *, job=None, agency: int, year: int, month: int | None = None, fmt: str = "pdf"
 ) -> dict:

@@ -72,7 +72,7 @@ def load(out) -> None:
                 actor=citizen,
                 procedure=procedure,
                 data={
-                    "noi_dung": "Đề nghị giải quyết [mẫu]",
+                    "summary": "Đề nghị giải quyết [mẫu]",  # the e-form field “What you request”
                     "applicant_address": "Số 12 Ngô Quyền, Hà Nội [mẫu]",
                 },
                 files=dict(files),

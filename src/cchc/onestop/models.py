@@ -265,6 +265,13 @@ class Dossier(TimeStampedModel):
         return self.code or _("Draft #%(id)s") % {"id": self.pk}
 
     @property
+    def processing_unit_label(self) -> str:
+        """The unit of the processing time as people say it ("ngày làm việc"), not its code."""
+        from cchc.procedures.models import TimeUnit
+
+        return str(dict(TimeUnit.choices).get(self.processing_unit, self.processing_unit))
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

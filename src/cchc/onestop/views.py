@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 
 from cchc.core import charts
 from cchc.core.exceptions import Conflict, InvalidTransition
-from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.exports import (
+    PERCENT,
+    XLSX_MIME,
+    Sheet,
+    file_response,
+    fraction,
+    period_text,
+    title_lines,
+    xlsx_bytes,
+)
 from cchc.core.metrics import Period
 from cchc.core.views import perm_required, staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
@@ -135,6 +144,20 @@ def _units_for(d: Dossier):
     return Agency.objects.filter(valid_to__isnull=True).order_by("path")
 
 
+def _form_data_labelled(d) -> list[tuple[str, object]]:
+    """The e-form answers under the labels of the form the applicant filled, not the field codes
+    (the form's own fields are stored as f_<code>, the common applicant fields by name)."""
+    if not d.form_data:
+        return []
+    from cchc.portal.eforms import APPLICANT_FIELDS, fields_for
+
+    labels = {name: label for name, label, _kind, _required in APPLICANT_FIELDS}
+    labels.update(
+        {f"f_{f.code}": f.label for f in fields_for(d.procedure_version)} if d.procedure_version_id else {}
+    )
+    return [(str(labels.get(code, code)), value) for code, value in d.form_data.items()]
+
+
 @staff_required
 def detail(request, pk):
     d = _visible_dossier(request, pk)
@@ -170,6 +193,7 @@ def detail(request, pk):
         "onestop/detail.html",
         {
             "d": d,
+            "form_data": _form_data_labelled(d),
             "show_personal": show_personal,
             "can": can,
             "steps": steps,
@@ -459,14 +483,16 @@ def statistics_view(request):
                     s.finished,
                     s.on_time,
                     s.late,
-                    s.on_time_rate,
-                    s.on_time_evaluation_rate,
+                    fraction(s.on_time_rate),
+                    fraction(s.on_time_evaluation_rate),
                     s.avg_days,
-                    s.online_share,
-                    s.online_payment_share,
+                    fraction(s.online_share),
+                    fraction(s.online_payment_share),
                 ]
                 for s in items
             ]
+
+        shares = {5: PERCENT, 6: PERCENT, 8: PERCENT, 9: PERCENT}
 
         indices = (
             [_("Index"), _("Score"), _("Counted"), _("Basis"), _("Note")],
@@ -492,13 +518,18 @@ def statistics_view(request):
         )
         content = xlsx_bytes(
             {
-                _("Units"): (header, rows(units)),
-                _("Procedures"): (header, rows(procs)),
-                _("Months"): (header, rows(months)),
-                _("Total"): (header, rows([total])),
+                _("Units"): Sheet(header, rows(units), shares),
+                _("Procedures"): Sheet(header, rows(procs), shares),
+                _("Months"): Sheet(header, rows(months), shares),
+                _("Total"): Sheet(header, rows([total]), shares),
                 "TT 01-2018": indices,
                 "QĐ 766": indicators,
-            }
+            },
+            title=title_lines(
+                _("One-stop statistics"),
+                period=period_text(period.start, period.end),
+                organisation=agency.name if agency is not None else None,
+            ),
         )
         return file_response(
             content, f"thong-ke-mot-cua-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx", XLSX_MIME

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Agency, AgencyType, Role
 
@@ -28,7 +29,7 @@ class AgencyCreateForm(forms.Form):
         help_text=_("Form of QĐ 20/2020/QĐ-TTg, e.g. 000.00.04.G18"),
         error_messages={"invalid": _("Use the form 000.00.04.G18.")},
     )
-    name = forms.CharField(label=_("Name"), max_length=300)
+    name = forms.CharField(label=pgettext_lazy("unit", "Name"), max_length=300)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     type = forms.ChoiceField(label=_("Type"), choices=AgencyType.choices)
     valid_from = forms.DateField(label=_("Established on"), widget=forms.DateInput(attrs={"type": "date"}))

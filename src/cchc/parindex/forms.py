@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Adjustment, Stage
 
@@ -19,7 +20,7 @@ class MethodologyImportForm(UploadForm):
 
 class CycleForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40, help_text=_("e.g. BO-2018"))
-    name = forms.CharField(label=_("Name"), max_length=300)
+    name = forms.CharField(label=pgettext_lazy("cycle", "Name"), max_length=300)
     year = forms.IntegerField(label=_("Index year"), min_value=2012, max_value=2100)
     methodology = forms.ModelChoiceField(label=_("Methodology"), queryset=None)
     owner = forms.ModelChoiceField(label=_("Run by"), queryset=None)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy
 
 from cchc.core.jobs import register_job
 
@@ -18,7 +19,7 @@ def _read(path: str) -> bytes:
         return fh.read()
 
 
-@register_job("parindex.import_methodology")
+@register_job("parindex.import_methodology", gettext_lazy("PAR methodology import"))
 def import_methodology(
     progress, *, job=None, path: str, filename: str, allow_unavailable_metrics: bool = False
 ):
@@ -33,7 +34,7 @@ def import_methodology(
     return {"methodology": m.code, "items": m.items.count()}
 
 
-@register_job("parindex.import_scores")
+@register_job("parindex.import_scores", gettext_lazy("PAR scores import"))
 def import_scores(progress, *, job=None, path: str, filename: str, cycle: str):
     return imports.scores_import(
         actor=_actor(job),

@@ -115,6 +115,8 @@ def read_xlsx(data: bytes) -> dict:
     """Sheets: “methodology” (field | value), “blocks” (optional), “items” (one row per item)."""
     from openpyxl import load_workbook
 
+    from cchc.core.exports import restore
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
@@ -133,7 +135,7 @@ def read_xlsx(data: bytes) -> dict:
             name = str(row[0]).strip()
             if n == 1 and name.lower() == "field":  # the column titles our export writes
                 continue
-            header[name] = row[1] if len(row) > 1 else None
+            header[name] = restore(row[1]) if len(row) > 1 else None
             unknown.extend(unknown_keys({name: row[1:]}, HEADER_FIELDS, n, "methodology", "methodology"))
 
     def table(ws, sheet, known):
@@ -146,7 +148,8 @@ def read_xlsx(data: bytes) -> dict:
         for n, row in enumerate(rows[1:], start=2):
             if all(v in (None, "") for v in row):
                 continue
-            rec = {names[i]: v for i, v in enumerate(row) if i < len(names) and names[i]}
+            # restore(): text that our own export made inert reads back as it was typed
+            rec = {names[i]: restore(v) for i, v in enumerate(row) if i < len(names) and names[i]}
             rec.update({"_row": n, "_sheet": sheet})
             out.append(rec)
         return out
@@ -474,6 +477,7 @@ def export_yaml(m: Methodology) -> str:
 
 
 def export_xlsx(m: Methodology) -> bytes:
+    """An interchange workbook (no title rows: `read_xlsx` reads it back)."""
     from cchc.core.exports import xlsx_bytes
 
     header = _header(m)

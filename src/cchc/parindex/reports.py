@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from cchc.core import charts
-from cchc.core.exports import pdf_table_document, xlsx_bytes
+from cchc.core.exports import PERCENT, PLAIN, Sheet, fraction, pdf_table_document, title_lines, xlsx_bytes
 from cchc.core.formatting import format_number, format_percent, round_half_up
 
 from . import selectors
@@ -72,20 +72,51 @@ def display_header():
 
 
 def ranking_xlsx(cycle, component: str = "index") -> bytes:
-    header, rows = ranking_table(cycle, component=component)
-    heat_header, heat_rows = heatmap_table(cycle)
+    """The ranking and the areas for officials: Vietnamese headers, points as numbers, the index as
+    a percentage (the CSV keeps the machine-readable columns of `ranking_table`)."""
+    areas, heat = heatmap(cycle)
+    header = [_("Rank"), _("Subject code"), _("Subject"), _("Points"), _("Index"), _("Group")]
+    if component != "index":
+        header.append(component_label(component))
+    rows = []
+    for r in selectors.ranking(cycle, component=component):
+        row = [
+            r.rank,
+            r.subject.agency.code,
+            r.subject.agency.name,
+            _exact(r.result.points),
+            fraction(_exact(r.result.index)),
+            r.group,
+        ]
+        rows.append(row if component == "index" else row + [_exact(r.value)])
+    heat_header = [_("Subject code"), _("Subject")] + [
+        f"{a.code}. {a.name} ({format_number(a.max_points, 2)})" for a in areas
+    ]
+    heat_rows = [
+        [r.subject.agency.code, r.subject.agency.name] + [fraction(_exact(c[2])) for c in cells]
+        for r, cells in heat
+    ]
     return xlsx_bytes(
         {
-            _("Ranking"): (
-                header,
-                [
-                    [*r[:3], float(r[3]) if r[3] else None, float(r[4]) if r[4] else None, *r[5:]]
-                    for r in rows
-                ],
-            ),
-            _("Areas"): (heat_header, heat_rows),
-        }
+            _("Ranking"): Sheet(header, rows, {0: PLAIN, 4: PERCENT}),
+            _("Areas"): Sheet(heat_header, heat_rows, {i: PERCENT for i in range(2, len(heat_header))}),
+        },
+        title=title_lines(
+            title_of(cycle), period=f"{cycle.methodology.name} — {cycle.methodology.legal_basis}"
+        ),
     )
+
+
+def _exact(value):
+    return None if value is None else round_half_up(value, 2)
+
+
+def component_label(component: str) -> str:
+    """What a ranking by `component` is ranked by, as the page's selector names it."""
+    labels = {"points": _("Total points"), "appraised": _("Appraised points"), "survey": _("Survey points")}
+    if component.startswith("area:"):
+        return f"{_('Area')} {component[5:]}"
+    return labels.get(component, component)
 
 
 def title_of(cycle) -> str:

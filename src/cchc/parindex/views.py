@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import ImportRejected, InvalidTransition
-from cchc.core.exports import DOCX_MIME, XLSX_MIME, file_response
+from cchc.core.exports import CSV_MIME, DOCX_MIME, XLSX_MIME, csv_bytes, file_response
 from cchc.core.files import validate_upload
 from cchc.core.jobs import job_enqueue
 from cchc.core.views import staff_required
@@ -595,17 +595,8 @@ def ranking(request, code):
         component = "index"
     fmt = request.GET.get("format")
     if fmt == "csv":
-        import csv
-        import io
-
         header, rows = reports.ranking_table(cycle, component=component)
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        return file_response(
-            buf.getvalue().encode("utf-8-sig"), f"{cycle.code}-ranking.csv", "text/csv; charset=utf-8"
-        )
+        return file_response(csv_bytes(header, rows), f"{cycle.code}-ranking.csv", CSV_MIME)
     if fmt == "xlsx":
         return file_response(reports.ranking_xlsx(cycle, component), f"{cycle.code}-ranking.xlsx", XLSX_MIME)
     if fmt == "pdf":

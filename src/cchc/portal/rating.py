@@ -89,8 +89,8 @@ VERSIONS = (
         legal_basis="NĐ 61/2018/NĐ-CP Điều 31; TT 01/2018/TT-VPCP Điều 13 (thang 2/1/0)",
         confirmed=True,
         criteria=ND61_2018_D31,
-        note="Criterion i (“other”) is the free comment. From 01/7/2025 NĐ 118/2025 applies; its list is "
-        "not confirmed and this list is carried over until it is.",
+        note="Tiêu chí i (“khác”) là ý kiến tự do. Từ 01/7/2025 áp dụng NĐ 118/2025; danh mục tiêu chí "
+        "của nghị định này chưa được xác nhận nên danh mục trên được dùng tiếp cho đến khi xác nhận.",
     ),
 )
 

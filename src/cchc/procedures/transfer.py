@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.audit import audit_record
 from cchc.core.exceptions import ImportRejected, RowError
-from cchc.core.exports import xlsx_bytes
+from cchc.core.exports import restore, xlsx_bytes
 from cchc.core.text import nfc
 from cchc.org.access import has_perm
 from cchc.org.models import Agency
@@ -57,7 +57,8 @@ def read_json(content: bytes) -> list[dict]:
 
 
 def _cell(value):
-    return nfc(value.strip()) if isinstance(value, str) else value
+    # text that our own export made inert (a leading apostrophe) reads back as it was typed
+    return nfc(restore(value.strip())) if isinstance(value, str) else value
 
 
 def read_xlsx(content: bytes) -> list[dict]:

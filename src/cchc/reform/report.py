@@ -110,7 +110,7 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
         s.tables.append(
             Table(
                 _("Legal documents issued in %(year)s") % {"year": year},
-                [_("Type"), _("Number"), _("Title"), _("Issued on")],
+                [_("Type"), _("Number"), pgettext("legal document", "Title"), _("Issued on")],
                 [[d.get_kind_display(), d.number, d.title, format_date(d.issued_on)] for d in f.documents],
             )
         )
@@ -338,9 +338,8 @@ def _png(chart: Chart, scale: int = 2) -> bytes:
 def to_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table as PdfTable
 
-    from cchc.core.exports import pdf_styles, pdf_table_style
+    from cchc.core.exports import pdf_styles, pdf_table
 
     styles = pdf_styles()
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
@@ -354,13 +353,7 @@ def to_pdf(report: Report) -> bytes:
         story += [Paragraph(p, styles["BodyText"]) for p in section.paragraphs]
         for t in section.tables:
             story += [Spacer(1, 6), Paragraph(t.caption, styles["Italic"])]
-            table = PdfTable(
-                [[Paragraph(str(h), cell) for h in t.header]]
-                + [[Paragraph(str(c), cell) for c in r] for r in t.rows],
-                repeatRows=1,
-            )
-            table.setStyle(pdf_table_style())
-            story.append(table)
+            story.append(pdf_table(t.header, t.rows, doc.width, cell))
         for c in section.charts:
             story += [Spacer(1, 8), _drawing(c)]
     doc.build(story)

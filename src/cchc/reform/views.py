@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cchc.core.charts import Bar, bar_chart
-from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.exports import PLAIN, XLSX_MIME, Sheet, file_response, title_lines, xlsx_bytes
 from cchc.core.jobs import job_enqueue
 from cchc.core.metrics import Period, get_metric
 from cchc.core.views import staff_required
@@ -84,6 +87,20 @@ def dashboard(request):
     )
 
 
+def _xlsx_value(row, name):
+    """A register cell for Excel: choice labels and linked records as text, while numbers and
+    dates stay numbers and dates (the sheet formats them; the page uses the `cell` tag)."""
+    field = row._meta.get_field(name)
+    value = getattr(row, name)
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return getattr(row, f"get_{name}_display")()
+    if isinstance(value, date | Decimal | int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
 @staff_required
 def register_list(request, key):
     spec = REGISTERS.get(key) or _404()
@@ -103,12 +120,21 @@ def register_list(request, key):
     if unit is not None:
         rows = rows.filter(agency__path__startswith=unit.path)
     if request.GET.get("format") == "xlsx":
-        from .templatetags.reform import cell
-
         names = ("agency", *spec.fields)
         header = [str(spec.model._meta.get_field(n).verbose_name) for n in names]
         content = xlsx_bytes(
-            {str(spec.label): (header, ([cell(row, n) for n in names] for row in rows.iterator()))}
+            {
+                str(spec.label): Sheet(
+                    header,
+                    ([_xlsx_value(row, n) for n in names] for row in rows.iterator()),
+                    {i: PLAIN for i, n in enumerate(names) if n == "year"},
+                )
+            },
+            title=title_lines(
+                spec.label,
+                period=_("Year %(year)s") % {"year": year} if year.isdigit() else "",
+                organisation=unit.name if unit is not None else None,
+            ),
         )
         return file_response(content, f"{key}.xlsx", XLSX_MIME)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

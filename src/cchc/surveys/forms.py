@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cchc.org.models import Agency
 
@@ -37,7 +38,7 @@ class QuestionForm(forms.Form):
         label=_("Type"), choices=[c for c in Question.Kind.choices if c[0] != Question.Kind.HIDDEN]
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("question", "Name"),
         max_length=100,
         required=False,
         help_text=_("short identifier, e.g. q1_access (letters, digits, _)"),
@@ -88,7 +89,7 @@ class QuestionForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("survey", "Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Survey.Kind.choices)
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
     agency = forms.ModelChoiceField(label=_("Conducting unit"), queryset=Agency.objects.none())
@@ -107,7 +108,7 @@ class SurveyForm(forms.Form):
 
 class GroupForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("survey group", "Name"), max_length=200)
     weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=7, decimal_places=3, initial=1)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from cchc.core.audit import audit_record, event_type, snapshot
 from cchc.core.context import current_ip
 from cchc.core.exceptions import ImportRejected, InvalidTransition, RowError
+from cchc.core.exports import restore
 from cchc.core.files import table_limits_check
 from cchc.core.jobs import Progress, job_enqueue, register_job
 from cchc.org.access import require_perm
@@ -533,7 +534,7 @@ def _cell_text(value) -> str:
         return str(int(value))
     if hasattr(value, "date") and hasattr(value, "isoformat"):
         return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
-    return str(value)
+    return restore(str(value))  # text that our own export made inert reads back as typed
 
 
 def read_table(data: bytes, file_name: str) -> pd.DataFrame:
@@ -1007,7 +1008,7 @@ def responses_import(
     return batch
 
 
-@register_job("surveys.import_responses")
+@register_job("surveys.import_responses", gettext_lazy("Survey responses import"))
 def import_responses_job(progress, *, job, survey: int, path: str, file_name: str):
     from django.core.files.storage import default_storage
 
@@ -1034,7 +1035,7 @@ def import_responses_job(progress, *, job, survey: int, path: str, file_name: st
 # --- Scores -----------------------------------------------------------------------------------
 
 
-@register_job("surveys.score")
+@register_job("surveys.score", gettext_lazy("Survey scoring"))
 def score_job(progress, *, job, survey: int):
     from .scoring import scores_write
 

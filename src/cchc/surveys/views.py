@@ -1,6 +1,3 @@
-import csv
-import io
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -8,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -18,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.charts import Bar, bar_chart
 from cchc.core.exceptions import ImportRejected, InvalidTransition
-from cchc.core.exports import XLSX_MIME, file_response, xlsx_bytes
+from cchc.core.exports import CSV_MIME, XLSX_MIME, csv_bytes, file_response, title_lines, xlsx_bytes
 from cchc.core.files import safe_upload_name, table_limits_check, validate_upload
 from cchc.core.jobs import job_enqueue
 from cchc.core.views import staff_required
@@ -459,6 +456,7 @@ def responses_export(request, pk):
                 " ".join(v) if isinstance(v, list) else v for v in values
             ]
 
+    # Column names as the import template has them (group, subject, …): a data file, read back.
     content = xlsx_bytes({"responses": (["group", "subject", "service", "channel"] + names, cells())})
     return file_response(content, f"survey-{survey.pk}-responses.xlsx", XLSX_MIME)
 
@@ -576,7 +574,10 @@ def sipas(request, pk):
             + [None if v is None else round(v, 2) for v in r["values"]]
             for r in rows
         ]
-        return file_response(xlsx_bytes({"SIPAS": (header, body)}), f"sipas-{survey.pk}.xlsx", XLSX_MIME)
+        title = title_lines(_("SIPAS satisfaction index: %(survey)s") % {"survey": survey.name})
+        return file_response(
+            xlsx_bytes({"SIPAS": (header, body)}, title=title), f"sipas-{survey.pk}.xlsx", XLSX_MIME
+        )
     charts = []
     for r in rows[:12]:
         bars = [Bar(str(labels[a]), v) for a, v in zip(aspects, r["values"], strict=True) if v is not None]
@@ -662,8 +663,6 @@ def answer_done(request):
 def responses_template(request, pk):
     survey = _survey(request, pk)
     names = [q.name for q in FormSpec.load(survey.questionnaire).answerable if q.kind != Question.Kind.HIDDEN]
-    buf = io.StringIO()
-    csv.writer(buf).writerow(["group", "subject", "service"] + names)
-    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-template.csv"'
-    return response
+    return file_response(
+        csv_bytes(["group", "subject", "service"] + names, []), f"survey-{survey.pk}-template.csv", CSV_MIME
+    )

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from cchc.core.exceptions import ImportRejected, RowError
+from cchc.core.exports import restore, xlsx_bytes
 from cchc.core.text import nfc
 
 from .expressions import ExpressionError, parse_expression
@@ -196,7 +197,7 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(str(value).strip())
+    return nfc(restore(str(value).strip()))  # our own export made such text inert: read it back as typed
 
 
 def _column_name(raw: str, aliases: dict) -> str:
@@ -611,8 +612,6 @@ def _is_number(text: str) -> bool:
 
 def export(questionnaire) -> bytes:
     """The questionnaire as an XLSForm workbook that this importer (and ODK) reads back."""
-    from openpyxl import Workbook
-
     questions = list(questionnaire.questions.order_by("position"))
     choices = list(questionnaire.choices.order_by("external", "list_name", "position"))
     langs = sorted(
@@ -622,9 +621,6 @@ def export(questionnaire) -> bytes:
         key=lambda lang: (lang != "vi", lang != "en", lang),
     )
     extra_cols = sorted({k for q in questions for k in q.extra if not k.startswith("_")})
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "survey"
     header = (
         ["type", "name"]
         + [f"label::{lang}" for lang in langs]
@@ -632,15 +628,26 @@ def export(questionnaire) -> bytes:
         + ["required", "relevant", "choice_filter", "appearance", "par_item", "sipas_aspect"]
         + extra_cols
     )
-    ws.append(header)
-    for q in questions:
-        ws.append(
-            [_export_type(q), q.name]
-            + [q.labels.get(lang, "") for lang in langs]
-            + [q.hints.get(lang, "") for lang in langs]
-            + ["yes" if q.required else "", q.relevant, q.choice_filter, q.appearance, q.par_item, q.aspect]
-            + [q.extra.get(c, "") for c in extra_cols]
+    sheets = {
+        "survey": (
+            header,
+            [
+                [_export_type(q), q.name]
+                + [q.labels.get(lang, "") for lang in langs]
+                + [q.hints.get(lang, "") for lang in langs]
+                + [
+                    "yes" if q.required else "",
+                    q.relevant,
+                    q.choice_filter,
+                    q.appearance,
+                    q.par_item,
+                    q.aspect,
+                ]
+                + [q.extra.get(c, "") for c in extra_cols]
+                for q in questions
+            ],
         )
+    }
     filter_cols = sorted({k for c in choices for k in c.filters})
     for title, rows in (
         ("choices", [c for c in choices if not c.external]),
@@ -648,32 +655,31 @@ def export(questionnaire) -> bytes:
     ):
         if title == "external_choices" and not rows:
             continue
-        cs = wb.create_sheet(title)
-        cs.append(["list_name", "name"] + [f"label::{lang}" for lang in langs] + ["score"] + filter_cols)
-        for c in rows:
-            cs.append(
+        sheets[title] = (
+            ["list_name", "name"] + [f"label::{lang}" for lang in langs] + ["score"] + filter_cols,
+            [
                 [c.list_name, c.name]
                 + [c.labels.get(lang, "") for lang in langs]
                 + ["" if c.score is None else float(c.score)]
                 + [c.filters.get(k, "") for k in filter_cols]
-            )
-    st = wb.create_sheet("settings")
-    st.append(
+                for c in rows
+            ],
+        )
+    sheets["settings"] = (
         [f"form_title::{lang}" for lang in langs if lang in questionnaire.titles]
-        + ["form_id", "version", "default_language", "allow_choice_duplicates"]
+        + ["form_id", "version", "default_language", "allow_choice_duplicates"],
+        [
+            [questionnaire.titles[lang] for lang in langs if lang in questionnaire.titles]
+            + [
+                questionnaire.code,
+                str(questionnaire.version),
+                "vi",
+                "yes" if questionnaire.allow_choice_duplicates else "no",
+            ]
+        ],
     )
-    st.append(
-        [questionnaire.titles[lang] for lang in langs if lang in questionnaire.titles]
-        + [
-            questionnaire.code,
-            str(questionnaire.version),
-            "vi",
-            "yes" if questionnaire.allow_choice_duplicates else "no",
-        ]
-    )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    # No title rows: this is an interchange file, read back by `parse` and by ODK tools.
+    return xlsx_bytes(sheets)
 
 
 def _export_type(q) -> str:

@@ -30,3 +30,13 @@ def vn_date(value):
 @register.filter
 def vn_datetime(value):
     return formatting.format_datetime(value)
+
+
+@register.filter
+def metric_label(name):
+    """A platform metric by its label ("Tỉ lệ hồ sơ đúng hạn"), not its identifier; an identifier
+    that no module supplies stays as it is (the page marks it unavailable)."""
+    from cchc.core.metrics import get_metric
+
+    metric = get_metric(name) if name else None
+    return metric.label if metric is not None else name

@@ -134,10 +134,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {cat:10} {int(counts.get(cat, 0)):>12,}")
         self.stdout.write(f"read {loaded - started:.2f} s, classified {done - loaded:.2f} s")
         if output:
+            from cchc.core.exports import neutralise_frame
+
             result.insert(0, "code", h["code"].to_numpy())
-            result.to_csv(output, index=False) if output.suffix == ".csv" else result.to_parquet(
-                output, index=False
-            )
+            if output.suffix == ".csv":  # codes come from the input file: inert in a spreadsheet
+                neutralise_frame(result).to_csv(output, index=False)
+            else:
+                result.to_parquet(output, index=False)
 
     def do_mpi(self, input, cutoff, weights, **_):
         from cchc.households.mpi import af_measures, parse_cutoff, read_matrix, read_weights

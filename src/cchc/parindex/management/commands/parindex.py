@@ -1,6 +1,5 @@
 """`cchc parindex …`: methodologies, cycles, score imports, computation and rankings from the shell."""
 
-import csv
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from cchc.core.exceptions import ImportRejected, InvalidTransition
+from cchc.core.exports import csv_write
 from cchc.core.jobs import Progress
 from cchc.org.models import Agency
 
@@ -88,10 +88,10 @@ class Command(BaseCommand):
             raise CommandError(f"no cycle {code!r}; see `cchc parindex cycles`") from None
 
     def do_cycles(self, **o):
-        w = csv.writer(self.stdout)
-        w.writerow(["code", "name", "year", "methodology", "status", "subjects", "synthetic"])
-        for c in Cycle.objects.select_related("methodology").order_by("-year", "code"):
-            w.writerow(
+        csv_write(
+            self.stdout,
+            ["code", "name", "year", "methodology", "status", "subjects", "synthetic"],
+            (
                 [
                     c.code,
                     c.name,
@@ -101,13 +101,19 @@ class Command(BaseCommand):
                     c.subjects.count(),
                     "yes" if c.is_synthetic else "",
                 ]
-            )
+                for c in Cycle.objects.select_related("methodology").order_by("-year", "code")
+            ),
+        )
 
     def do_methodologies(self, **o):
-        w = csv.writer(self.stdout)
-        w.writerow(["code", "name", "level", "legal_basis", "effective_from", "status", "items"])
-        for m in Methodology.objects.order_by("-effective_from"):
-            w.writerow([m.code, m.name, m.level, m.legal_basis, m.effective_from, m.status, m.items.count()])
+        csv_write(
+            self.stdout,
+            ["code", "name", "level", "legal_basis", "effective_from", "status", "items"],
+            (
+                [m.code, m.name, m.level, m.legal_basis, m.effective_from, m.status, m.items.count()]
+                for m in Methodology.objects.order_by("-effective_from")
+            ),
+        )
 
     def do_templates(self, **o):
         for path in methodology.template_files():
@@ -149,10 +155,10 @@ class Command(BaseCommand):
         c = self._cycle(cycle)
         if cycle_action == "subjects":
             scored = set(Entry.objects.filter(subject__cycle=c).values_list("subject_id", flat=True))
-            w = csv.writer(self.stdout)
-            w.writerow(["agency_code", "name", "block", "ranked", "scored"])
-            for s in c.subjects.select_related("agency").order_by("agency__code"):
-                w.writerow(
+            csv_write(
+                self.stdout,
+                ["agency_code", "name", "block", "ranked", "scored"],
+                (
                     [
                         s.agency.code,
                         s.agency.name,
@@ -160,7 +166,9 @@ class Command(BaseCommand):
                         "yes" if s.ranked else "no",
                         "yes" if s.pk in scored else "",
                     ]
-                )
+                    for s in c.subjects.select_related("agency").order_by("agency__code")
+                ),
+            )
             return
         if cycle_action == "add-all":
             added = services.subjects_add_all(actor=self.actor, cycle=c)
@@ -209,8 +217,6 @@ class Command(BaseCommand):
                 sys.stdout.buffer.write(data)
             return
         out = open(output, "w", newline="", encoding="utf-8") if output else self.stdout
-        w = csv.writer(out)
-        w.writerow(header)
-        w.writerows(rows)
+        csv_write(out, header, rows)
         if output:
             out.close()
