@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc.core.context_processors.navigation",
+                "cchc.core.branding.brand",
             ],
             "builtins": ["cchc.core.templatetags.vn"],
         },
@@ -280,7 +281,14 @@ CCHC_NOTIFICATION_CHANNELS = env_list(
 CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "")  # absolute links in notification e-mails
 # Smallest group shown in survey breakdowns (privacy).
 CCHC_SURVEY_MIN_GROUP = int(os.environ.get("CCHC_SURVEY_MIN_GROUP", "5"))
-CCHC_SITE_NAME = os.environ.get("CCHC_SITE_NAME", "Bộ Lao động - Thương binh và Xã hội")
+# The organisation's brand (core/branding.py). Neutral defaults: each deployment names itself, as
+# ministries are merged and renamed. CCHC_SITE_NAME is the former name of CCHC_BRAND_NAME.
+CCHC_BRAND_NAME = os.environ.get(
+    "CCHC_BRAND_NAME", os.environ.get("CCHC_SITE_NAME", "Cơ quan hành chính nhà nước")
+)
+CCHC_BRAND_NAME_EN = os.environ.get("CCHC_BRAND_NAME_EN", "")
+CCHC_BRAND_SHORT_NAME = os.environ.get("CCHC_BRAND_SHORT_NAME", "CCHC")
+CCHC_BRAND_LOGO = os.environ.get("CCHC_BRAND_LOGO", "cchc/brand-logo.svg")
 
 LOGGING = {
     "version": 1,

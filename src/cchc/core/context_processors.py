@@ -1,5 +1,3 @@
-from django.conf import settings
-
 from .navigation import nav_items
 
 
@@ -8,4 +6,4 @@ def navigation(request):
 
     user = getattr(request, "user", None)
     items = visible_nav_items(user, nav_items()) if user is not None else []
-    return {"nav_items": items, "site_name": settings.CCHC_SITE_NAME}
+    return {"nav_items": items}
