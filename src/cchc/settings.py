@@ -110,7 +110,7 @@ TEMPLATES = [
                 "cchc.core.context_processors.navigation",
                 "cchc.core.branding.brand",
             ],
-            "builtins": ["cchc.core.templatetags.vn"],
+            "builtins": ["cchc.core.templatetags.vn", "cchc.core.templatetags.ui"],
         },
     }
 ]
