@@ -10,14 +10,14 @@ NARROW_CELLS_JS = """() => {
   const ctx = document.createElement("canvas").getContext("2d");
   const narrow = [];
   for (const cell of document.querySelectorAll("td, th")) {
-    if (!cell.getClientRects().length) continue;
+    if (!cell.checkVisibility()) continue;
     const style = getComputedStyle(cell);
     const inner = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     let longest = 0, word = "";
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const holder = node.parentElement;
-      if (!holder.getClientRects().length) continue;
+      if (!holder.checkVisibility()) continue;  // e.g. inside a closed <details>
       const s = getComputedStyle(holder);
       if (s.position === "absolute") continue;  // visually-hidden text
       ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;

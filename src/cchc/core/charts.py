@@ -33,7 +33,7 @@ def bar_chart(
     unit: str = "",
     max_value=None,
     places: int = 2,
-    width: int = 640,
+    width: int = 560,
     heading: bool = False,
 ) -> SafeString:
     """A horizontal bar chart; one row per bar, value written at the end of the bar, a scale below.
