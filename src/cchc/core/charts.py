@@ -44,8 +44,9 @@ def bar_chart(
     row_h, gap = 24, 8
     top_pad = 30 if heading else 6
     longest = max((len(b.label) for b in bars), default=0)
-    label_w = int(min(width * 0.45, longest * CHAR_W + 14))
-    max_chars = int((label_w - 14) / CHAR_W)
+    needed = longest * CHAR_W + 14
+    label_w = int(min(width * 0.45, needed))
+    max_chars = longest if label_w >= int(needed) else int((label_w - 14) / CHAR_W)
     values = [float(b.value) for b in bars if b.value is not None]
     top = float(max_value) if max_value is not None else (max(values) if values else 1.0) or 1.0
     value_w = (len(_fmt(top, places, unit)) + 1) * CHAR_W
