@@ -38,10 +38,15 @@ def _extra_pages():
 
 def _save(page, folder, name):
     """A viewport screenshot, reduced to 256 colours so the docs stay small."""
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(page.screenshot(full_page=False)))
-    image.convert("RGB").quantize(colors=256).save(folder / f"{name}.png", optimize=True)
+    png = page.screenshot(full_page=False)
+    try:
+        from PIL import Image  # installed with reportlab
+    except ImportError:
+        (folder / f"{name}.png").write_bytes(png)
+        return
+    Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256).save(
+        folder / f"{name}.png", optimize=True
+    )
 
 
 def _check(page, url, problems, folder, name):
