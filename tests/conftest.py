@@ -29,6 +29,25 @@ def _reseed(sender, **kwargs):
         importlib.import_module(f"{sender.name}.migrations.{name}").forwards(apps, None)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        metavar="DIR",
+        default=None,
+        help="browser layout tests save their screenshots here (default: a temporary folder)",
+    )
+
+
+@pytest.fixture
+def screenshot_dir(request, tmp_path):
+    from pathlib import Path
+
+    folder = request.config.getoption("--screenshots")
+    path = Path(folder) if folder else tmp_path / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def pytest_configure(config):
     from django.db.models.signals import post_migrate
 

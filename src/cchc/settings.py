@@ -113,7 +113,7 @@ TEMPLATES = [
                 "cchc.core.context_processors.navigation",
                 "cchc.core.branding.brand",
             ],
-            "builtins": ["cchc.core.templatetags.vn"],
+            "builtins": ["cchc.core.templatetags.vn", "cchc.core.templatetags.ui"],
         },
     }
 ]
@@ -226,10 +226,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
+        # No inline styles at all (attributes or <style>): depth indentation, heat-map colours and
+        # swatches are classes of static/cchc/cchc.css.
         "style-src": ["'self'"],
-        # Style attributes (indentation by depth, heat-map colours) cannot run code; <style> and
-        # inline scripts stay forbidden.
-        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

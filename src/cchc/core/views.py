@@ -2,7 +2,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cchc.core.listing import paginate
 from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm, require_perm
 
 from .audit import EVENT_TYPES, event_label, readable_changes
@@ -119,7 +119,14 @@ def audit_log(request):
     target = request.GET.get("target", "").strip()
     if target:
         events = events.filter(target_label__icontains=target)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        events,
+        sorts={"time": "id", "actor": ("actor_label", "id"), "action": ("action", "id")},
+        default="-time",
+        per_page=50,
+    )
+    page = listing.page
     page.object_list = list(page.object_list)
     linked = {}  # names of linked records, read once per page
     for e in page.object_list:  # labels for people, not the codes stored in the chain
@@ -131,6 +138,7 @@ def audit_log(request):
         "core/audit_log.html",
         {
             "page": page,
+            "listing": listing,
             "event_types": sorted(EVENT_TYPES.values(), key=lambda e: e.code),
             "filters": {"action": action, "actor": actor, "target": target},
         },

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.core.exceptions import InvalidTransition
+from cchc.core.listing import paginate
 from cchc.core.views import applicant_required as core_applicant_required
 from cchc.core.views import staff_required
 from cchc.onestop.selectors import dossier_ids_visible_to, dossiers_of_applicant
@@ -36,8 +36,9 @@ def _show_errors(form, exc: ValidationError) -> None:
 # --- the applicant (portal) ------------------------------------------------------------------------
 @applicant_required
 def mine(request):
-    page = Paginator(selectors.feedback_of_applicant(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "feedback/mine.html", {"page": page})
+    listing = paginate(request, selectors.feedback_of_applicant(request.user), per_page=25)
+    page = listing.page
+    return render(request, "feedback/mine.html", {"page": page, "listing": listing})
 
 
 @applicant_required
@@ -97,10 +98,18 @@ def officer_list(request):
     qs = selectors.feedback_for_officer(
         request.user, status=f.get("status", ""), kind=f.get("kind", ""), overdue=f.get("overdue", False)
     )
-    page = Paginator(qs.order_by("status", "due_at", "id"), 50).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        qs.order_by("status", "due_at", "id"),
+        sorts={"kind": "kind", "unit": "agency__name", "status": ("status", "due_at"), "due": "due_at"},
+        per_page=50,
+    )
+    page = listing.page
     openable = dossier_ids_visible_to(request.user, [fb.dossier_id for fb in page])
     return render(
-        request, "feedback/list.html", {"page": page, "filters": filters, "openable_dossiers": openable}
+        request,
+        "feedback/list.html",
+        {"page": page, "listing": listing, "filters": filters, "openable_dossiers": openable},
     )
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from cchc.core.exports import PERCENT, XLSX_MIME, Sheet, file_response, fraction
 from cchc.core.files import table_limits_check
 from cchc.core.formatting import format_date
 from cchc.core.jobs import job_enqueue
+from cchc.core.listing import paginate
 from cchc.core.views import staff_required
 from cchc.org.access import has_perm, require_perm, scope_q
 
@@ -77,11 +77,23 @@ def household_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(head_name__icontains=q) | qs.filter(code__icontains=q)
-    page = Paginator(qs.order_by("commune__name", "code"), 50).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        qs.order_by("commune__name", "code"),
+        sorts={
+            "code": "code",
+            "head": "head_name",
+            "commune": ("commune__name", "code"),
+            "village": ("village", "code"),
+        },
+        default="commune",
+        per_page=50,
+    )
+    page = listing.page
     return render(
         request,
         "households/household_list.html",
-        {"page": page, "q": q, "can_edit": has_perm(request.user, access.EDIT)},
+        {"page": page, "listing": listing, "q": q, "can_edit": has_perm(request.user, access.EDIT)},
     )
 
 
@@ -221,12 +233,24 @@ def application_list(request):
         .select_related("household__commune", "classification")
         .order_by("status", "due_at")
     )
-    page = Paginator(apps, 50).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        apps,
+        sorts={"received": "received_at", "due": "due_at", "status": ("status", "due_at")},
+        per_page=50,
+    )
+    page = listing.page
     approvable = {a.pk for a in page if has_perm(request.user, access.APPROVE, a.household.commune)}
     return render(
         request,
         "households/applications.html",
-        {"page": page, "approvable": approvable, "decide_form": DecideForm(), "now": timezone.now()},
+        {
+            "page": page,
+            "listing": listing,
+            "approvable": approvable,
+            "decide_form": DecideForm(),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -273,9 +297,12 @@ def round_list(request):
             else:
                 messages.success(request, _("Review round opened."))
                 return redirect("households:round", pk=rnd.pk)
-    page = Paginator(selectors.rounds_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    listing = paginate(request, selectors.rounds_visible_to(request.user), per_page=50)
+    page = listing.page
     return render(
-        request, "households/round_list.html", {"page": page, "form": form if communes.exists() else None}
+        request,
+        "households/round_list.html",
+        {"page": page, "listing": listing, "form": form if communes.exists() else None},
     )
 
 
@@ -293,7 +320,20 @@ def round_detail(request, pk):
     counts = dict.fromkeys(Category.values, 0)
     for cat, n in rnd.classifications.values_list("category").annotate(n=Count("id")):
         counts[cat] = n
-    page = Paginator(results, 100).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        results,
+        sorts={
+            "household": "household__code",
+            "head": "household__head_name",
+            "classification": "category",
+            "income": "income_per_person",
+            "score": "deprivation_score",
+            "movement": "movement",
+        },
+        per_page=100,
+    )
+    page = listing.page
     indicators = {i.code: i.name for i in rnd.standard.indicators.all()}
     for c in page:
         c.deprived_names = [indicators.get(code, code) for code in c.deprived]
@@ -303,6 +343,7 @@ def round_detail(request, pk):
         {
             "round": rnd,
             "page": page,
+            "listing": listing,
             "counts": counts,
             "category": category,
             "categories": Category.choices,

@@ -3,7 +3,6 @@ from datetime import date, datetime, time
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from cchc.core.exports import (
     title_lines,
     xlsx_bytes,
 )
+from cchc.core.listing import paginate
 from cchc.core.metrics import Period
 from cchc.core.views import perm_required, staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
@@ -54,12 +54,26 @@ def queue(request):
         overdue=request.GET.get("overdue") == "1",
         q=request.GET.get("q", ""),
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        qs,
+        sorts={
+            "code": "code",
+            "procedure": "procedure__name",
+            "status": "status",
+            "held": "handling_unit__name",
+            "officer": "assignee__full_name",
+            "due": "due_at",
+        },
+        per_page=50,
+    )
+    page = listing.page
     return render(
         request,
         "onestop/queue.html",
         {
             "page": page,
+            "listing": listing,
             "scope": scope,
             "status": status,
             "procedure_id": procedure_id,

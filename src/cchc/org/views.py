@@ -3,11 +3,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cchc.core.listing import paginate
 from cchc.core.views import staff_required
 
 from . import selectors, services
@@ -138,9 +138,22 @@ def people(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(full_name__icontains=q) | qs.filter(username__icontains=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        qs,
+        sorts={
+            "name": "full_name",
+            "unit": ("unit__name", "full_name"),
+            "position": ("position", "full_name"),
+        },
+        default="name",
+        per_page=50,
+    )
+    page = listing.page
     can_create = has_perm(request.user, MANAGE_PEOPLE)
-    return render(request, "org/people.html", {"page": page, "q": q, "can_create": can_create})
+    return render(
+        request, "org/people.html", {"page": page, "listing": listing, "q": q, "can_create": can_create}
+    )
 
 
 @staff_required

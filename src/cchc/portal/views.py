@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import Conflict, InvalidTransition
+from cchc.core.listing import paginate
 from cchc.core.navigation import nav_items
 from cchc.core.ratelimit import per_address_allowed
 from cchc.core.views import applicant_required as core_applicant_required
@@ -65,8 +65,9 @@ def online_procedures(request):
         catalog.procedure_search(q, online_level=OnlineLevel.FULL)
         | catalog.procedure_search(q, online_level=OnlineLevel.PARTIAL)
     ).order_by("code")
-    page = Paginator(procedures, 25).get_page(request.GET.get("page"))
-    return render(request, "portal/procedures.html", {"page": page, "q": q})
+    listing = paginate(request, procedures, per_page=25)
+    page = listing.page
+    return render(request, "portal/procedures.html", {"page": page, "listing": listing, "q": q})
 
 
 def _filing_version(procedure: Procedure):
@@ -176,8 +177,9 @@ def _form_errors(form, exc: ValidationError) -> None:
 # --- the applicant's dossiers -----------------------------------------------------------------
 @applicant_required
 def my_dossiers(request):
-    page = Paginator(selectors.applicant_dossiers(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "portal/my_dossiers.html", {"page": page})
+    listing = paginate(request, selectors.applicant_dossiers(request.user), per_page=25)
+    page = listing.page
+    return render(request, "portal/my_dossiers.html", {"page": page, "listing": listing})
 
 
 @applicant_required
@@ -427,8 +429,9 @@ def tracked(request, code):
 @login_required
 def notifications(request):
     rows = Notification.objects.filter(user=request.user).select_related("dossier")
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return render(request, "portal/notifications.html", {"page": page})
+    listing = paginate(request, rows, per_page=30)
+    page = listing.page
+    return render(request, "portal/notifications.html", {"page": page, "listing": listing})
 
 
 @login_required

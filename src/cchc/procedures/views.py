@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from cchc.core.exports import XLSX_MIME, file_response
 from cchc.core.files import safe_upload_name
 from cchc.core.jobs import job_enqueue
+from cchc.core.listing import paginate
 from cchc.core.views import staff_required
 from cchc.org.access import has_perm, require_perm
 
@@ -35,13 +35,27 @@ def catalog(request):
     )
     if form.is_bound and not form.is_valid():
         qs = qs.none()  # a filter value that does not exist matches nothing; the form says why
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    listing = paginate(
+        request,
+        qs,
+        sorts={
+            "code": "code",
+            "name": "name",
+            "field": "field",
+            "level": "level",
+            "agency": "agency__name",
+            "status": "status",
+        },
+        per_page=25,
+    )
+    page = listing.page
     return render(
         request,
         "procedures/catalog.html",
         {
             "form": form,
             "page": page,
+            "listing": listing,
             "searched": bool(request.GET),
             "can_manage": has_perm(request.user, MANAGE),
         },

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from cchc.core.charts import Bar, bar_chart
 from cchc.core.exports import PLAIN, XLSX_MIME, Sheet, file_response, title_lines, xlsx_bytes
 from cchc.core.jobs import job_enqueue
+from cchc.core.listing import paginate
 from cchc.core.metrics import Period, get_metric
 from cchc.core.views import staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm, scope_q
@@ -137,7 +137,10 @@ def register_list(request, key):
             ),
         )
         return file_response(content, f"{key}.xlsx", XLSX_MIME)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # every list column is a model field: each sorts (a foreign key by its target's default order)
+    sorts = {"unit": "agency__name", **{c: c for c in spec.columns}}
+    listing = paginate(request, rows, sorts=sorts, per_page=50)
+    page = listing.page
     status_choices = spec.model._meta.get_field("status").choices if "status" in spec.fields else []
     return render(
         request,
@@ -145,6 +148,7 @@ def register_list(request, key):
         {
             "spec": spec,
             "page": page,
+            "listing": listing,
             "columns": [spec.model._meta.get_field(c) for c in spec.columns],
             "year": year,
             "status": status,

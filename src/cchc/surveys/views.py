@@ -585,7 +585,7 @@ def sipas(request, pk):
             title = _("Share satisfied, %(unit)s") % {
                 "unit": r["unit"] + (f" – {r['service']}" if r["service"] else "")
             }
-            charts.append(bar_chart(bars, title=title, unit="%", max_value=100))
+            charts.append(bar_chart(bars, title=title, unit="%", max_value=100, heading=True))
     return render(
         request,
         "surveys/sipas.html",
