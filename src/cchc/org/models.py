@@ -186,6 +186,7 @@ class Role(models.TextChoices):
     PROCESSING_OFFICER = "processing_officer", _("Processing officer")
     UNIT_LEADER = "unit_leader", _("Unit leader")
     POVERTY_OFFICER = "poverty_officer", _("Commune poverty officer")
+    DOCUMENT_CLERK = "document_clerk", _("Document clerk (văn thư)")
     VIEWER = "viewer", _("Viewer")
 
 
