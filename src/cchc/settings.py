@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cchc.parindex",
     "cchc.surveys",
     "cchc.households",
+    "cchc.edocs",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,7 @@ urlpatterns = [
     path("parindex/", include("cchc.parindex.urls")),
     path("surveys/", include("cchc.surveys.urls")),
     path("households/", include("cchc.households.urls")),
+    path("edocs/", include("cchc.edocs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(_api_patterns())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -172,3 +172,11 @@ def pdf_table_document(
     story.append(table)
     doc.build(story)
     return buf.getvalue()
+
+
+def safe_cell(value):
+    """User text for a spreadsheet cell, neutralised against formula injection: text starting with
+    = + - @ or a tab/CR is prefixed with an apostrophe so Excel shows it instead of evaluating it."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -493,3 +493,8 @@ def register_create(*, actor, agency: Agency, direction: str, code: str, name: s
     )
     audit_record(CONFIGURED, actor=actor, target=reg, agency_id=agency.pk, after={"register": code})
     return reg
+
+
+@transaction.atomic
+def incoming_refused_atomic(**kwargs) -> None:
+    incoming_refused(**kwargs)

@@ -7,6 +7,7 @@ from django.db import close_old_connections
 
 from cchc.core.jobs import job_claim_next, job_run
 from cchc.core.mail import mail_outbox_flush
+from cchc.core.outbox import FLUSHERS
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,12 @@ def deliver_mail() -> None:
             pass
     except Exception:
         log.exception("the e-mail outbox could not be flushed")
+    for name, flush in FLUSHERS.items():  # other outboxes (edocs packages…), registered by their apps
+        try:
+            while flush().sent:
+                pass
+        except Exception:
+            log.exception("the %s outbox could not be flushed", name)
 
 
 class Command(BaseCommand):
