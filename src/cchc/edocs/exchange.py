@@ -327,7 +327,7 @@ def package_receive(data: bytes, *, token: str = "") -> Outcome:
             info = signing.verify_package(data, trusted_ca_pems(), doc.from_org.code)
             signer = getattr(info, "subject", "") or str(info)
         except signing.SignatureError as exc:
-            faults.append(_("The signature is not valid: %(reason)s") % {"reason": exc})
+            faults.append(_("The signature is not valid: %(reason)s") % {"reason": exc.message})
     if faults:
         with transaction.atomic():
             incoming_refused(document_id=doc.document_id, sender_code=doc.from_org.code, faults=faults)

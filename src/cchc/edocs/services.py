@@ -498,3 +498,54 @@ def register_create(*, actor, agency: Agency, direction: str, code: str, name: s
 @transaction.atomic
 def incoming_refused_atomic(**kwargs) -> None:
     incoming_refused(**kwargs)
+
+
+@transaction.atomic
+def certificate_install(*, actor, agency: Agency, cert_pem: bytes, key_pem: bytes):
+    """Install a unit's signing certificate. The private key goes to a file under the key folder
+    (mode 0600), not into the database; the certificate must match the key and name the unit's code."""
+    import uuid
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from . import exchange, signing
+    from .models import AgencyCertificate
+
+    require_perm(actor, MANAGE, agency)
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    if key.public_key().public_numbers() != cert.public_key().public_numbers():
+        raise ValidationError(_("The private key does not belong to the certificate."))
+    info = signing.signer_info(cert)
+    if info.org_code != agency.code:
+        raise ValidationError(
+            _("The certificate is for %(cert)s, not for %(unit)s.") % {"cert": info.org_code, "unit": agency.code}
+        )
+    folder = exchange.key_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{agency.code}-{uuid.uuid4().hex[:8]}.key.pem"
+    path = folder / name
+    path.touch(mode=0o600)
+    path.write_bytes(key_pem)
+    AgencyCertificate.objects.filter(agency=agency, active=True).update(active=False)
+    row = AgencyCertificate.objects.create(
+        agency=agency,
+        certificate_pem=cert_pem.decode(),
+        key_file=name,
+        subject=info.subject[:300],
+        not_before=info.not_before,
+        not_after=info.not_after,
+    )
+    audit_record(CONFIGURED, actor=actor, target=row, agency_id=agency.pk, after={"certificate": info.subject})
+    return row
+
+
+@transaction.atomic
+def trusted_ca_add(*, actor, name: str, cert_pem: bytes):
+    from .models import TrustedCA
+
+    require_perm(actor, MANAGE)
+    row, _created = TrustedCA.objects.get_or_create(certificate_pem=cert_pem.decode(), defaults={"name": name})
+    audit_record(CONFIGURED, actor=actor, target=row, after={"trusted_ca": name})
+    return row

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0002_alter_roleassignment_role'),
+        ('org', '0002_role_document_clerk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
