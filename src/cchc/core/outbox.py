@@ -30,6 +30,8 @@ def claim_due(model, *, now, limit: int, lease: timedelta) -> list:
     return rows
 
 
-def retry_delay(attempts: int, *, unit: timedelta = timedelta(minutes=1), cap_minutes: int = 360) -> timedelta:
+def retry_delay(
+    attempts: int, *, unit: timedelta = timedelta(minutes=1), cap_minutes: int = 360
+) -> timedelta:
     """1, 2, 4 … units after the 1st, 2nd, 3rd … failed attempt, at most `cap_minutes` apart."""
     return min(unit * 2 ** (attempts - 1), timedelta(minutes=cap_minutes))

@@ -20,15 +20,11 @@ APPROVE = define_permission("edocs.approve", _("Approve outgoing documents"), {R
 ISSUE = define_permission(
     "edocs.issue", _("Number, sign and dispatch outgoing documents"), {Role.DOCUMENT_CLERK}
 )
-RECEIVE = define_permission(
-    "edocs.receive", _("Register incoming documents"), {Role.DOCUMENT_CLERK}
-)
+RECEIVE = define_permission("edocs.receive", _("Register incoming documents"), {Role.DOCUMENT_CLERK})
 ASSIGN = define_permission(
     "edocs.assign", _("Assign incoming documents"), {Role.UNIT_LEADER, Role.DOCUMENT_CLERK}
 )
 PROCESS = define_permission(
     "edocs.process", _("Process incoming documents"), {Role.PROCESSING_OFFICER, Role.UNIT_LEADER}
 )
-MANAGE = define_permission(
-    "edocs.manage", _("Manage registers, peers and certificates"), {Role.ADMIN}
-)
+MANAGE = define_permission("edocs.manage", _("Manage registers, peers and certificates"), {Role.ADMIN})

@@ -16,8 +16,20 @@ class OutgoingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OutgoingDocument
-        fields = ["id", "code", "number", "year", "notation", "issued_on", "kind", "subject", "agency_code",
-                  "status", "document_id", "signed_digitally"]
+        fields = [
+            "id",
+            "code",
+            "number",
+            "year",
+            "notation",
+            "issued_on",
+            "kind",
+            "subject",
+            "agency_code",
+            "status",
+            "document_id",
+            "signed_digitally",
+        ]
 
 
 class IncomingSerializer(serializers.ModelSerializer):
@@ -25,9 +37,22 @@ class IncomingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncomingDocument
-        fields = ["id", "arrival_number", "year", "received_at", "sender_code", "sender_name", "code",
-                  "promulgation_date", "subject", "agency_code", "status", "due_at", "document_id",
-                  "signed_digitally"]
+        fields = [
+            "id",
+            "arrival_number",
+            "year",
+            "received_at",
+            "sender_code",
+            "sender_name",
+            "code",
+            "promulgation_date",
+            "subject",
+            "agency_code",
+            "status",
+            "due_at",
+            "document_id",
+            "signed_digitally",
+        ]
 
 
 class OutgoingList(generics.ListAPIView):
@@ -39,7 +64,9 @@ class OutgoingList(generics.ListAPIView):
         require_perm(self.request.user, VIEW)
         p = self.request.query_params
         year = int(p["year"]) if p.get("year", "").isdigit() else None
-        return selectors.outgoing_register(self.request.user, q=p.get("q", ""), year=year, status=p.get("status", ""))
+        return selectors.outgoing_register(
+            self.request.user, q=p.get("q", ""), year=year, status=p.get("status", "")
+        )
 
 
 class IncomingList(generics.ListAPIView):
@@ -52,7 +79,11 @@ class IncomingList(generics.ListAPIView):
         p = self.request.query_params
         year = int(p["year"]) if p.get("year", "").isdigit() else None
         return selectors.incoming_register(
-            self.request.user, q=p.get("q", ""), year=year, status=p.get("status", ""), overdue=p.get("overdue") == "1"
+            self.request.user,
+            q=p.get("q", ""),
+            year=year,
+            status=p.get("status", ""),
+            overdue=p.get("overdue") == "1",
         )
 
 

@@ -44,7 +44,9 @@ class EdocsConfig(AppConfig):
                 _("Documents exchanged electronically"),
                 "percent",
                 selectors.electronic_share_metric,
-                _("Outgoing documents issued and incoming documents received in the period that were sent or received as electronic documents."),
+                _(
+                    "Outgoing documents issued and incoming documents received in the period that were sent or received as electronic documents."
+                ),
             )
         )
         register_metric(
@@ -53,6 +55,8 @@ class EdocsConfig(AppConfig):
                 _("Documents signed digitally"),
                 "percent",
                 selectors.signed_share_metric,
-                _("Outgoing documents issued and incoming documents received in the period that carry a verified digital signature."),
+                _(
+                    "Outgoing documents issued and incoming documents received in the period that carry a verified digital signature."
+                ),
             )
         )

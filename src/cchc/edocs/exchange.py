@@ -109,7 +109,8 @@ def outgoing_package(doc: OutgoingDocument, recipients, identity: Identity) -> b
         edxml.EdxmlDocument(
             from_org=identity.organization,
             to_orgs=tuple(
-                edxml.Organization(code=r.org_code, name=(r.agency or r.external).name[:200]) for r in recipients
+                edxml.Organization(code=r.org_code, name=(r.agency or r.external).name[:200])
+                for r in recipients
             ),
             document_id=doc.document_id,
             code_number=f"{doc.number:02d}",
@@ -151,7 +152,9 @@ def status_message(incoming: IncomingDocument, code: str, description: str, staf
     identity = identity_for(incoming.agency)
     return _signed_status(
         identity,
-        edxml.Organization(code=incoming.sender_code, name=incoming.sender_name[:200] or incoming.sender_code),
+        edxml.Organization(
+            code=incoming.sender_code, name=incoming.sender_name[:200] or incoming.sender_code
+        ),
         incoming.document_id,
         code,
         description,
@@ -163,7 +166,9 @@ def status_message(incoming: IncomingDocument, code: str, description: str, staf
     )
 
 
-def _signed_status(identity, to_org, document_id, code, description, staff, at, *, signing=None, **extra) -> bytes:
+def _signed_status(
+    identity, to_org, document_id, code, description, staff, at, *, signing=None, **extra
+) -> bytes:
     if signing is None:
         from . import signing
     msg = edxml.StatusMessage(
@@ -280,15 +285,21 @@ def _refusal(faults: list[str], data_doc, our: Agency | None) -> bytes:
     by any unit of ours with a certificate (the sender may not have named one of ours)."""
     cert = certificate_for(our) if our is not None else None
     if cert is None:
-        cert = AgencyCertificate.objects.filter(active=True).select_related("agency").order_by("agency__path").first()
+        cert = (
+            AgencyCertificate.objects.filter(active=True)
+            .select_related("agency")
+            .order_by("agency__path")
+            .first()
+        )
     if cert is None:
         return b""
     identity = identity_for(cert.agency)
+    # an unreadable package has no sender or identifier we could name: placeholders say so
     to_org = data_doc.from_org if data_doc is not None else edxml.Organization(code="0.0", name="?")
     return _signed_status(
         identity,
         to_org,
-        data_doc.document_id if data_doc is not None else "",
+        data_doc.document_id if data_doc is not None else "(unreadable)",
         "02",
         "\n".join(faults)[:500],
         "",
@@ -373,7 +384,13 @@ def status_receive(data: bytes, *, token: str = "") -> bool:
             msg.timestamp,
             msg.staff.staff if msg.staff else "",
         )
-        hop(msg.document_id, "in", f"status {msg.status.value}", msg.from_org.code, "" if applied else "unknown document")
+        hop(
+            msg.document_id,
+            "in",
+            f"status {msg.status.value}",
+            msg.from_org.code,
+            "" if applied else "unknown document",
+        )
         if applied:
             audit_record(
                 STATUS_RECEIVED,

@@ -17,15 +17,26 @@ class RegisterFilter(forms.Form):
 class OutgoingForm(forms.Form):
     register = forms.ModelChoiceField(label=_("Register"), queryset=Register.objects.none())
     kind = forms.ModelChoiceField(label=_("Type"), queryset=DocumentKind.objects.none())
-    notation = forms.CharField(label=_("Reference symbol (ký hiệu)"), max_length=30, help_text=_("e.g. BNV-VP"))
-    subject = forms.CharField(label=_("Subject (trích yếu)"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    notation = forms.CharField(
+        label=_("Reference symbol (ký hiệu)"), max_length=30, help_text=_("e.g. BNV-VP")
+    )
+    subject = forms.CharField(
+        label=_("Subject (trích yếu)"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     place = forms.CharField(label=_("Place of issue"), max_length=50)
-    signer_competence = forms.CharField(label=_("Signing competence"), required=False, max_length=100, help_text=_("e.g. KT. BỘ TRƯỞNG"))
+    signer_competence = forms.CharField(
+        label=_("Signing competence"), required=False, max_length=100, help_text=_("e.g. KT. BỘ TRƯỞNG")
+    )
     signer_position = forms.CharField(label=_("Signer's position"), max_length=100)
     signer_name = forms.CharField(label=_("Signed by"), max_length=50)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    due_date = forms.DateField(label=_("Reply due"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text=_("dd/mm/yyyy"))
+    due_date = forms.DateField(
+        label=_("Reply due"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("dd/mm/yyyy"),
+    )
     recipients = forms.CharField(
         label=_("Recipients (nơi nhận)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -42,7 +53,9 @@ class OutgoingForm(forms.Form):
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     assignee = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False)
-    working_days = forms.IntegerField(label=_("Working days to process"), min_value=1, max_value=90, initial=10)
+    working_days = forms.IntegerField(
+        label=_("Working days to process"), min_value=1, max_value=90, initial=10
+    )
 
     def __init__(self, *args, units=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)

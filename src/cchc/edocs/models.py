@@ -155,13 +155,17 @@ class OutgoingDocument(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing unit")
     )
-    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="+", verbose_name=_("register"))
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="+", verbose_name=_("register")
+    )
     kind = models.ForeignKey(DocumentKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("type"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     year = models.PositiveSmallIntegerField(_("year"), null=True)
     number = models.PositiveIntegerField(_("number"), null=True)
     notation = models.CharField(
-        _("reference symbol"), max_length=30, help_text=_("ký hiệu, e.g. BNV-VP (type and body abbreviations)")
+        _("reference symbol"),
+        max_length=30,
+        help_text=_("ký hiệu, e.g. BNV-VP (type and body abbreviations)"),
     )
     subject = models.CharField(_("subject (trích yếu)"), max_length=500)
     content = models.TextField(_("content"), blank=True)
@@ -175,16 +179,26 @@ class OutgoingDocument(models.Model):
     copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
     drafter_symbol = models.CharField(_("drafter's symbol"), max_length=10, blank=True)
     attachment = models.FileField(_("document file (PDF)"), upload_to="edocs/out/%Y/", blank=True)
-    document_id = models.CharField(_("document identifier"), max_length=200, null=True, blank=True, unique=True)
+    document_id = models.CharField(
+        _("document identifier"), max_length=200, null=True, blank=True, unique=True
+    )
     signed_digitally = models.BooleanField(_("signed digitally"), default=False)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     issued_at = models.DateTimeField(_("issued at"), null=True)
@@ -218,7 +232,9 @@ class Recipient(models.Model):
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="recipients")
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    external = models.ForeignKey(ExternalAgency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    external = models.ForeignKey(
+        ExternalAgency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     org_code = models.CharField(_("identifier code"), max_length=40)
     status_code = models.CharField(_("status"), max_length=2, blank=True)
     status_at = models.DateTimeField(_("status at"), null=True)
@@ -254,8 +270,12 @@ class IncomingDocument(models.Model):
         PROCESSING = "processing", _("Being processed")
         COMPLETED = "completed", _("Completed")
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving unit"))
-    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="+", verbose_name=_("register"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving unit")
+    )
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="+", verbose_name=_("register")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     arrival_number = models.PositiveIntegerField(_("arrival number"))
     received_at = models.DateTimeField(_("received at"))
@@ -274,15 +294,28 @@ class IncomingDocument(models.Model):
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
     package = models.FileField(_("package (edXML)"), upload_to="edocs/in/%Y/", blank=True)
     source = models.ForeignKey(
-        OutgoingDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        OutgoingDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="set when the sender is one of our own units (delivered without the network)",
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     assigned_unit = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned unit")
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned unit"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("assigned to"),
     )
     due_at = models.DateTimeField(_("processing due"), null=True, blank=True)
@@ -294,7 +327,9 @@ class IncomingDocument(models.Model):
         verbose_name_plural = _("incoming documents")
         ordering = ["-year", "-arrival_number", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["register", "year", "arrival_number"], name="edocs_in_number_unique"),
+            models.UniqueConstraint(
+                fields=["register", "year", "arrival_number"], name="edocs_in_number_unique"
+            ),
             # the same package received twice is registered once
             models.UniqueConstraint(fields=["agency", "sender_code", "document_id"], name="edocs_in_once"),
         ]
@@ -313,14 +348,20 @@ class IncomingDocument(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != self.Status.COMPLETED and self.due_at is not None and self.due_at < timezone.now()
+        return (
+            self.status != self.Status.COMPLETED and self.due_at is not None and self.due_at < timezone.now()
+        )
 
 
 class StatusEvent(models.Model):
     """A status message sent or received about a document: the timeline shown on its page."""
 
-    outgoing = models.ForeignKey(OutgoingDocument, null=True, on_delete=models.CASCADE, related_name="statuses")
-    incoming = models.ForeignKey(IncomingDocument, null=True, on_delete=models.CASCADE, related_name="statuses")
+    outgoing = models.ForeignKey(
+        OutgoingDocument, null=True, on_delete=models.CASCADE, related_name="statuses"
+    )
+    incoming = models.ForeignKey(
+        IncomingDocument, null=True, on_delete=models.CASCADE, related_name="statuses"
+    )
     org_code = models.CharField(_("from"), max_length=40)
     code = models.CharField(_("status"), max_length=2, choices=StatusCode.choices)
     description = models.TextField(_("description"), blank=True)
@@ -343,7 +384,9 @@ class Package(models.Model):
         STATUS = "status", _("Status message")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    key = models.CharField(max_length=250, unique=True, help_text="document id + recipient (+ status): queued once")
+    key = models.CharField(
+        max_length=250, unique=True, help_text="document id + recipient (+ status): queued once"
+    )
     to_code = models.CharField(_("to"), max_length=40)
     document_id = models.CharField(_("document identifier"), max_length=200, db_index=True)
     payload = models.BinaryField()

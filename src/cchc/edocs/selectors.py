@@ -23,7 +23,9 @@ def _search(qs, q: str, fields):
     return qs.filter(cond)
 
 
-def outgoing_register(user, *, q: str = "", year: int | None = None, agency=None, status: str = "") -> QuerySet:
+def outgoing_register(
+    user, *, q: str = "", year: int | None = None, agency=None, status: str = ""
+) -> QuerySet:
     qs = OutgoingDocument.objects.filter(scope_q(user, VIEW, "agency")).select_related("agency", "kind")
     if year:
         qs = qs.filter(year=year)
@@ -38,7 +40,9 @@ def incoming_register(
     user, *, q: str = "", year: int | None = None, agency=None, status: str = "", overdue: bool = False
 ) -> QuerySet:
     qs = IncomingDocument.objects.filter(
-        scope_q(user, VIEW, "agency") | Q(assignee=user) if getattr(user, "is_authenticated", False) else Q(pk=None)
+        scope_q(user, VIEW, "agency") | Q(assignee=user)
+        if getattr(user, "is_authenticated", False)
+        else Q(pk=None)
     ).select_related("agency", "assigned_unit", "assignee")
     if year:
         qs = qs.filter(year=year)
@@ -71,7 +75,9 @@ def incoming_visible(user, pk: int) -> IncomingDocument | None:
 
 def _bounds(period: Period):
     tz = timezone.get_current_timezone()
-    return datetime.combine(period.start, time.min, tzinfo=tz), datetime.combine(period.end, time.max, tzinfo=tz)
+    return datetime.combine(period.start, time.min, tzinfo=tz), datetime.combine(
+        period.end, time.max, tzinfo=tz
+    )
 
 
 @dataclass
@@ -91,7 +97,9 @@ class Statistics:
 def statistics(agency, period: Period) -> Statistics:
     """Counts for a unit (and the units below it) in a period: two queries."""
     start, end = _bounds(period)
-    out = OutgoingDocument.objects.filter(status=OutgoingDocument.Status.ISSUED, issued_at__range=(start, end))
+    out = OutgoingDocument.objects.filter(
+        status=OutgoingDocument.Status.ISSUED, issued_at__range=(start, end)
+    )
     inc = IncomingDocument.objects.filter(received_at__range=(start, end))
     if agency is not None:
         out = out.filter(agency__path__startswith=agency.path)

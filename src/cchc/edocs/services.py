@@ -172,8 +172,10 @@ def outgoing_draft(
 
 
 def _locked(doc: OutgoingDocument) -> OutgoingDocument:
-    return OutgoingDocument.objects.select_for_update(of=("self",)).select_related("agency", "kind", "register").get(
-        pk=doc.pk
+    return (
+        OutgoingDocument.objects.select_for_update(of=("self",))
+        .select_related("agency", "kind", "register")
+        .get(pk=doc.pk)
     )
 
 
@@ -245,14 +247,22 @@ def outgoing_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
         actor=actor,
         target=doc,
         agency_id=doc.agency_id,
-        after={"code": doc.code, "document_id": doc.document_id, "recipients": [r.org_code for r in recipients]},
+        after={
+            "code": doc.code,
+            "document_id": doc.document_id,
+            "recipients": [r.org_code for r in recipients],
+        },
     )
     return doc
 
 
 # --- incoming -------------------------------------------------------------------------------------
 def incoming_register_for(agency: Agency) -> Register:
-    reg = Register.objects.filter(agency=agency, direction=Direction.INCOMING, secret=False).order_by("code").first()
+    reg = (
+        Register.objects.filter(agency=agency, direction=Direction.INCOMING, secret=False)
+        .order_by("code")
+        .first()
+    )
     if reg is None:
         reg, _ = Register.objects.get_or_create(
             agency=agency, direction=Direction.INCOMING, code="VBDEN", defaults={"name": "Sổ văn bản đến"}
@@ -275,7 +285,9 @@ def _arrive(agency: Agency, fields: dict, now) -> IncomingDocument:
     )
 
 
-def incoming_deliver_internal(doc: OutgoingDocument, recipient: Recipient, package: bytes) -> IncomingDocument:
+def incoming_deliver_internal(
+    doc: OutgoingDocument, recipient: Recipient, package: bytes
+) -> IncomingDocument:
     """A recipient that is one of our units gets the document without the network (same database)."""
     from django.core.files.base import ContentFile
 
@@ -304,23 +316,35 @@ def incoming_deliver_internal(doc: OutgoingDocument, recipient: Recipient, packa
     return incoming
 
 
-def _status(incoming: IncomingDocument, code: str, description: str, staff: str = "") -> None:
+def _status(
+    incoming: IncomingDocument, code: str, description: str, staff: str = "", *, queue: bool = True
+) -> None:
     """Record a status of an incoming document and tell the sender: directly when the sender is one of
-    our units, else by a signed status message in the exchange outbox."""
+    our units, else by a signed status message in the exchange outbox (`queue=False`: the caller
+    answers with it at once, as the receive endpoint does with "arrived")."""
     from . import exchange
 
     now = timezone.now()
     StatusEvent.objects.create(
-        incoming=incoming, org_code=incoming.agency.code, code=code, description=description, at=now, staff=staff
+        incoming=incoming,
+        org_code=incoming.agency.code,
+        code=code,
+        description=description,
+        at=now,
+        staff=staff,
     )
     if incoming.source_id:
         status_apply(incoming.source.document_id, incoming.agency.code, code, description, now, staff)
+        return
+    if not queue:
         return
     message = exchange.status_message(incoming, code, description, staff, now)
     exchange.queue(Package.Kind.STATUS, incoming.document_id, incoming.sender_code, message, status=code)
 
 
-def incoming_receive(*, agency: Agency, fields: dict, package: bytes, signer: str) -> tuple[IncomingDocument, bool]:
+def incoming_receive(
+    *, agency: Agency, fields: dict, package: bytes, signer: str
+) -> tuple[IncomingDocument, bool]:
     """An electronic document that passed every check arrives: registered once (a second copy of the
     same package returns the first registration), "arrived" sent back to the sender.
     Returns (document, created)."""
@@ -331,7 +355,13 @@ def incoming_receive(*, agency: Agency, fields: dict, package: bytes, signer: st
         agency=agency, sender_code=fields["sender_code"], document_id=fields["document_id"]
     ).first()
     if existing is not None:
-        hop(fields["document_id"], "in", "duplicate", fields["sender_code"], f"already registered as {existing.pk}")
+        hop(
+            fields["document_id"],
+            "in",
+            "duplicate",
+            fields["sender_code"],
+            f"already registered as {existing.pk}",
+        )
         return existing, False
     try:
         with transaction.atomic():
@@ -340,11 +370,23 @@ def incoming_receive(*, agency: Agency, fields: dict, package: bytes, signer: st
         existing = IncomingDocument.objects.get(
             agency=agency, sender_code=fields["sender_code"], document_id=fields["document_id"]
         )
-        hop(fields["document_id"], "in", "duplicate", fields["sender_code"], f"already registered as {existing.pk}")
+        hop(
+            fields["document_id"],
+            "in",
+            "duplicate",
+            fields["sender_code"],
+            f"already registered as {existing.pk}",
+        )
         return existing, False
     incoming.package.save(f"{incoming.pk}.edxml", ContentFile(package), save=True)
-    hop(incoming.document_id, "in", "registered", incoming.sender_code, f"arrival number {incoming.arrival_number}")
-    _status(incoming, StatusCode.ARRIVED, "")
+    hop(
+        incoming.document_id,
+        "in",
+        "registered",
+        incoming.sender_code,
+        f"arrival number {incoming.arrival_number}",
+    )
+    _status(incoming, StatusCode.ARRIVED, "", queue=False)  # the receive endpoint answers with it
     audit_record(
         ARRIVED,
         target=incoming,
@@ -367,7 +409,11 @@ def incoming_refused(*, document_id: str, sender_code: str, faults: list[str]) -
 
 
 def _locked_incoming(doc: IncomingDocument) -> IncomingDocument:
-    return IncomingDocument.objects.select_for_update(of=("self",)).select_related("agency", "source").get(pk=doc.pk)
+    return (
+        IncomingDocument.objects.select_for_update(of=("self",))
+        .select_related("agency", "source")
+        .get(pk=doc.pk)
+    )
 
 
 def _staff(actor) -> str:
@@ -411,8 +457,15 @@ def incoming_assign(
     who = assignee.full_name if assignee is not None else unit.name
     _status(doc, StatusCode.ASSIGNED, who, _staff(actor))
     audit_record(
-        ASSIGNED, actor=actor, target=doc, agency_id=doc.agency_id,
-        after={"unit": unit.code, "assignee": getattr(assignee, "pk", None), "due_at": doc.due_at.isoformat()},
+        ASSIGNED,
+        actor=actor,
+        target=doc,
+        agency_id=doc.agency_id,
+        after={
+            "unit": unit.code,
+            "assignee": getattr(assignee, "pk", None),
+            "due_at": doc.due_at.isoformat(),
+        },
     )
     return doc
 
@@ -444,7 +497,11 @@ def incoming_complete(*, actor, document: IncomingDocument, result: str = "") ->
         raise InvalidTransition(_("Only an assigned document being processed can be completed."))
     if doc.status == IncomingDocument.Status.ASSIGNED:
         _status(doc, StatusCode.PROCESSING, "", _staff(actor))
-    doc.status, doc.completed_at, doc.result_note = IncomingDocument.Status.COMPLETED, timezone.now(), result.strip()
+    doc.status, doc.completed_at, doc.result_note = (
+        IncomingDocument.Status.COMPLETED,
+        timezone.now(),
+        result.strip(),
+    )
     doc.save(update_fields=["status", "completed_at", "result_note"])
     _status(doc, StatusCode.COMPLETED, result.strip()[:500], _staff(actor))
     audit_record(COMPLETED, actor=actor, target=doc, agency_id=doc.agency_id)
@@ -465,7 +522,12 @@ def status_apply(document_id: str, from_code: str, code: str, description: str, 
         return False
     if not StatusEvent.objects.filter(outgoing=doc, org_code=from_code, code=code).exists():
         StatusEvent.objects.create(
-            outgoing=doc, org_code=from_code, code=code, description=description[:2000], at=at, staff=staff[:200]
+            outgoing=doc,
+            org_code=from_code,
+            code=code,
+            description=description[:2000],
+            at=at,
+            staff=staff[:200],
         )
     current = recipient.status_code
     if code == StatusCode.REFUSED or not current or ORDER.get(code, -1) > ORDER.get(current, -1):
@@ -479,14 +541,19 @@ def status_apply(document_id: str, from_code: str, code: str, description: str, 
 def peer_save(*, actor, code: str, name: str, endpoint_url: str = "", token: str = "") -> ExternalAgency:
     require_perm(actor, MANAGE)
     peer, _created = ExternalAgency.objects.update_or_create(
-        code=code.strip(), defaults={"name": name.strip(), "endpoint_url": endpoint_url.strip(), "token": token}
+        code=code.strip(),
+        defaults={"name": name.strip(), "endpoint_url": endpoint_url.strip(), "token": token},
     )
-    audit_record(CONFIGURED, actor=actor, target=peer, after={"code": peer.code, "endpoint": peer.endpoint_url})
+    audit_record(
+        CONFIGURED, actor=actor, target=peer, after={"code": peer.code, "endpoint": peer.endpoint_url}
+    )
     return peer
 
 
 @transaction.atomic
-def register_create(*, actor, agency: Agency, direction: str, code: str, name: str, secret: bool = False) -> Register:
+def register_create(
+    *, actor, agency: Agency, direction: str, code: str, name: str, secret: bool = False
+) -> Register:
     require_perm(actor, MANAGE, agency)
     reg, _created = Register.objects.get_or_create(
         agency=agency, direction=direction, code=code, defaults={"name": name, "secret": secret}
@@ -520,7 +587,8 @@ def certificate_install(*, actor, agency: Agency, cert_pem: bytes, key_pem: byte
     info = signing.signer_info(cert)
     if info.org_code != agency.code:
         raise ValidationError(
-            _("The certificate is for %(cert)s, not for %(unit)s.") % {"cert": info.org_code, "unit": agency.code}
+            _("The certificate is for %(cert)s, not for %(unit)s.")
+            % {"cert": info.org_code, "unit": agency.code}
         )
     folder = exchange.key_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -537,7 +605,9 @@ def certificate_install(*, actor, agency: Agency, cert_pem: bytes, key_pem: byte
         not_before=info.not_before,
         not_after=info.not_after,
     )
-    audit_record(CONFIGURED, actor=actor, target=row, agency_id=agency.pk, after={"certificate": info.subject})
+    audit_record(
+        CONFIGURED, actor=actor, target=row, agency_id=agency.pk, after={"certificate": info.subject}
+    )
     return row
 
 
@@ -546,6 +616,8 @@ def trusted_ca_add(*, actor, name: str, cert_pem: bytes):
     from .models import TrustedCA
 
     require_perm(actor, MANAGE)
-    row, _created = TrustedCA.objects.get_or_create(certificate_pem=cert_pem.decode(), defaults={"name": name})
+    row, _created = TrustedCA.objects.get_or_create(
+        certificate_pem=cert_pem.decode(), defaults={"name": name}
+    )
     audit_record(CONFIGURED, actor=actor, target=row, after={"trusted_ca": name})
     return row

@@ -52,14 +52,29 @@ def _incoming_page(request, *, overdue: bool, template_title: str):
     )
     if request.GET.get("format") == "xlsx":
         header = [
-            _("Arrival number"), _("Received at"), _("Sender"), _("Number, symbol"), _("Issued on"),
-            _("Subject"), _("Receiving unit"), _("Assigned unit"), _("Processing due"), _("Status"),
+            _("Arrival number"),
+            _("Received at"),
+            _("Sender"),
+            _("Number, symbol"),
+            _("Issued on"),
+            _("Subject"),
+            _("Receiving unit"),
+            _("Assigned unit"),
+            _("Processing due"),
+            _("Status"),
         ]
         rows = (
             [
-                d.arrival_number, format_date(d.received_at), safe_cell(d.sender_name), safe_cell(d.code),
-                format_date(d.promulgation_date), safe_cell(d.subject), d.agency.name,
-                d.assigned_unit.name if d.assigned_unit else "", format_date(d.due_at), d.get_status_display(),
+                d.arrival_number,
+                format_date(d.received_at),
+                safe_cell(d.sender_name),
+                safe_cell(d.code),
+                format_date(d.promulgation_date),
+                safe_cell(d.subject),
+                d.agency.name,
+                d.assigned_unit.name if d.assigned_unit else "",
+                format_date(d.due_at),
+                d.get_status_display(),
             ]
             for d in qs[:EXPORT_LIMIT]
         )
@@ -88,13 +103,28 @@ def overdue_list(request):
 def outgoing_list(request):
     require_perm(request.user, VIEW)
     form, f = _filters(request, OUT_STATUSES)
-    qs = selectors.outgoing_register(request.user, q=f.get("q", ""), year=f.get("year"), status=f.get("status", ""))
+    qs = selectors.outgoing_register(
+        request.user, q=f.get("q", ""), year=f.get("year"), status=f.get("status", "")
+    )
     if request.GET.get("format") == "xlsx":
-        header = [_("Number, symbol"), _("Issued on"), _("Type"), _("Subject"), _("Issuing unit"), _("Signed by"), _("Status")]
+        header = [
+            _("Number, symbol"),
+            _("Issued on"),
+            _("Type"),
+            _("Subject"),
+            _("Issuing unit"),
+            _("Signed by"),
+            _("Status"),
+        ]
         rows = (
             [
-                d.code, format_date(d.issued_on), d.kind.name, safe_cell(d.subject), d.agency.name,
-                safe_cell(d.signer_name), d.get_status_display(),
+                d.code,
+                format_date(d.issued_on),
+                d.kind.name,
+                safe_cell(d.subject),
+                d.agency.name,
+                safe_cell(d.signer_name),
+                d.get_status_display(),
             ]
             for d in qs[:EXPORT_LIMIT]
         )
@@ -113,7 +143,9 @@ def outgoing_list(request):
 def outgoing_new(request):
     require_perm(request.user, DRAFT)
     units = agencies_with_perm(request.user, DRAFT)
-    registers = Register.objects.filter(agency__in=units, direction=Direction.OUTGOING).select_related("agency")
+    registers = Register.objects.filter(agency__in=units, direction=Direction.OUTGOING).select_related(
+        "agency"
+    )
     today = timezone.localdate()
     kinds = DocumentKind.objects.filter(valid_from__lte=today).exclude(valid_to__lt=today)
     form = OutgoingForm(request.POST or None, request.FILES or None, registers=registers, kinds=kinds)
@@ -179,7 +211,8 @@ def outgoing_detail(request, pk):
             "recipients": recipients,
             "statuses": statuses,
             "can_submit": doc.status == S.DRAFT and has_perm(request.user, DRAFT, doc.agency),
-            "can_approve": doc.status in (S.DRAFT, S.SUBMITTED) and has_perm(request.user, APPROVE, doc.agency),
+            "can_approve": doc.status in (S.DRAFT, S.SUBMITTED)
+            and has_perm(request.user, APPROVE, doc.agency),
             "can_issue": doc.status == S.APPROVED and has_perm(request.user, ISSUE, doc.agency),
         },
     )
@@ -191,9 +224,11 @@ def incoming_detail(request, pk):
     if doc is None:
         raise Http404
     units = agencies_with_perm(request.user, ASSIGN).filter(path__startswith=doc.agency.path)
-    people = get_user_model().objects.filter(
-        kind="staff", is_active=True, unit__path__startswith=doc.agency.path
-    ).order_by("full_name")
+    people = (
+        get_user_model()
+        .objects.filter(kind="staff", is_active=True, unit__path__startswith=doc.agency.path)
+        .order_by("full_name")
+    )
     assign_form = AssignForm(
         request.POST if request.POST.get("action") == "assign" else None, units=units, people=people
     )
@@ -214,7 +249,9 @@ def incoming_detail(request, pk):
             elif action == "start":
                 services.incoming_start(actor=request.user, document=doc)
             elif action == "complete" and complete_form.is_valid():
-                services.incoming_complete(actor=request.user, document=doc, result=complete_form.cleaned_data["result"])
+                services.incoming_complete(
+                    actor=request.user, document=doc, result=complete_form.cleaned_data["result"]
+                )
             elif action not in ("assign", "complete"):
                 raise Http404
             else:
@@ -237,7 +274,9 @@ def incoming_detail(request, pk):
             "doc": doc,
             "statuses": selectors.timeline(doc.statuses.all()),
             "can_accept": not accepted and has_perm(request.user, RECEIVE, doc.agency),
-            "can_assign": doc.status != S.COMPLETED and has_perm(request.user, ASSIGN, doc.agency) and units.exists(),
+            "can_assign": doc.status != S.COMPLETED
+            and has_perm(request.user, ASSIGN, doc.agency)
+            and units.exists(),
             "can_start": doc.status == S.ASSIGNED and may_process,
             "can_complete": doc.status in (S.ASSIGNED, S.PROCESSING) and may_process,
             "assign_form": assign_form,

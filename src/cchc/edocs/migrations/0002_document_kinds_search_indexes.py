@@ -28,7 +28,7 @@ TRGM = [
 ]
 
 
-def seed(apps, schema_editor):
+def forwards(apps, schema_editor):
     DocumentKind = apps.get_model("edocs", "DocumentKind")
     for code, name, abbreviation, group, note in KINDS:
         DocumentKind.objects.get_or_create(
@@ -59,6 +59,6 @@ class Migration(migrations.Migration):
     dependencies = [("edocs", "0001_initial")]
 
     operations = [
-        migrations.RunPython(seed, migrations.RunPython.noop),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.RunPython(trigram, untrigram),
     ]

@@ -36,13 +36,17 @@ class Command(BaseCommand):
         parser.add_argument("--new-ca", metavar="DIR", help="generate a test CA into DIR (ca.pem, ca.key)")
         parser.add_argument("--agency", metavar="CODE", help="our unit's identifier code")
         parser.add_argument("--name", default="", help="its name (creates the unit if missing)")
-        parser.add_argument("--ca", metavar="DIR", help="issue the unit's certificate from this test CA and trust it")
+        parser.add_argument(
+            "--ca", metavar="DIR", help="issue the unit's certificate from this test CA and trust it"
+        )
         parser.add_argument("--cert", help="the unit's certificate (PEM)")
         parser.add_argument("--key", help="the unit's private key (PEM)")
         parser.add_argument("--trust", action="append", default=[], help="trust a CA certificate (PEM)")
         parser.add_argument("--peer", action="append", default=[], help="CODE|NAME|URL of an external agency")
         parser.add_argument("--token", default="", help="shared token for the peers given")
-        parser.add_argument("--user", help="USERNAME:PASSWORD of a document clerk with leader and officer roles")
+        parser.add_argument(
+            "--user", help="USERNAME:PASSWORD of a document clerk with leader and officer roles"
+        )
 
     @transaction.atomic
     def handle(self, *args, **o):
@@ -65,25 +69,41 @@ class Command(BaseCommand):
                 if not o["name"]:
                     raise CommandError(f"no unit {o['agency']}; give --name to create it")
                 agency = org_services.agency_create(
-                    actor=actor, code=o["agency"], name=o["name"], type=AgencyType.MINISTRY,
-                    valid_from=date(2020, 1, 1), record_change=False,
+                    actor=actor,
+                    code=o["agency"],
+                    name=o["name"],
+                    type=AgencyType.MINISTRY,
+                    valid_from=date(2020, 1, 1),
+                    record_change=False,
                 )
-            for direction, code, name in (("out", "VBDI", "Sổ văn bản đi"), ("in", "VBDEN", "Sổ văn bản đến")):
-                services.register_create(actor=actor, agency=agency, direction=direction, code=code, name=name)
+            for direction, code, name in (
+                ("out", "VBDI", "Sổ văn bản đi"),
+                ("in", "VBDEN", "Sổ văn bản đến"),
+            ):
+                services.register_create(
+                    actor=actor, agency=agency, direction=direction, code=code, name=name
+                )
         if o["ca"]:
             if agency is None:
                 raise CommandError("--ca needs --agency")
             folder = Path(o["ca"])
-            ca = signing.KeyPair(key_pem=(folder / "ca.key").read_bytes(), cert_pem=(folder / "ca.pem").read_bytes())
+            ca = signing.KeyPair(
+                key_pem=(folder / "ca.key").read_bytes(), cert_pem=(folder / "ca.pem").read_bytes()
+            )
             pair = signing.issue_agency_certificate(ca, agency.code, agency.name)
-            services.certificate_install(actor=actor, agency=agency, cert_pem=pair.cert_pem, key_pem=pair.key_pem)
+            services.certificate_install(
+                actor=actor, agency=agency, cert_pem=pair.cert_pem, key_pem=pair.key_pem
+            )
             services.trusted_ca_add(actor=actor, name="CCHC Test CA", cert_pem=ca.cert_pem)
             self.stdout.write(f"certificate issued and installed for {agency.code}")
         if o["cert"] or o["key"]:
             if agency is None or not (o["cert"] and o["key"]):
                 raise CommandError("--cert and --key go together, with --agency")
             services.certificate_install(
-                actor=actor, agency=agency, cert_pem=Path(o["cert"]).read_bytes(), key_pem=Path(o["key"]).read_bytes()
+                actor=actor,
+                agency=agency,
+                cert_pem=Path(o["cert"]).read_bytes(),
+                key_pem=Path(o["key"]).read_bytes(),
             )
         for path in o["trust"]:
             services.trusted_ca_add(actor=actor, name=Path(path).stem, cert_pem=Path(path).read_bytes())
@@ -99,9 +119,14 @@ class Command(BaseCommand):
             username, _sep, password = o["user"].partition(":")
             User = get_user_model()
             user = User.objects.filter(username=username).first() or org_services.staff_create(
-                actor=actor, username=username, full_name=f"Văn thư {agency.code}", unit=agency,
+                actor=actor,
+                username=username,
+                full_name=f"Văn thư {agency.code}",
+                unit=agency,
                 password=password or None,
             )
             for role in (Role.DOCUMENT_CLERK, Role.UNIT_LEADER, Role.PROCESSING_OFFICER):
-                org_services.role_assign(actor=actor, user=user, role=role, agency=agency, include_subtree=True)
+                org_services.role_assign(
+                    actor=actor, user=user, role=role, agency=agency, include_subtree=True
+                )
         self.stdout.write("edocs: set up")
