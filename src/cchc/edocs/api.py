@@ -7,29 +7,30 @@ from cchc.org.access import require_perm
 
 from . import selectors
 from .access import VIEW
-from .models import IncomingDocument, OutgoingDocument
+from .models import IncomingDocument, OutgoingDocument, Recipient
+
+
+class RecipientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recipient
+        fields = ["org_code", "status_code", "status_at"]
 
 
 class OutgoingSerializer(serializers.ModelSerializer):
     agency_code = serializers.CharField(source="agency.code")
     kind = serializers.CharField(source="kind.name")
+    recipients = RecipientSerializer(many=True, read_only=True)
+    statuses = serializers.SerializerMethodField()
 
     class Meta:
         model = OutgoingDocument
         fields = [
-            "id",
-            "code",
-            "number",
-            "year",
-            "notation",
-            "issued_on",
-            "kind",
-            "subject",
-            "agency_code",
-            "status",
-            "document_id",
-            "signed_digitally",
+            "id", "code", "number", "year", "notation", "issued_on", "kind", "subject", "agency_code",
+            "status", "document_id", "signed_digitally", "recipients", "statuses",
         ]
+
+    def get_statuses(self, doc) -> list[dict]:
+        return [{"org_code": s.org_code, "code": s.code, "at": s.at} for s in doc.statuses.all()]
 
 
 class IncomingSerializer(serializers.ModelSerializer):
