@@ -97,3 +97,17 @@ def test_statistics_and_metrics(edocs, client):
     assert client.get(reverse("edocs:statistics")).status_code == 200
     value = get_metric("edocs.signed_share").value(edocs["ministry"], Period.year(timezone.localdate().year))
     assert (value.numerator, value.denominator) == (1, 1)
+
+
+def test_annual_reform_report_states_the_exchange_figures(edocs):
+    from django.utils import timezone
+
+    from cchc.reform.report import build_report
+
+    issued(edocs)
+    year = timezone.localdate().year
+    report = build_report(edocs["ministry"], year, "en")
+    text = " ".join(p for s in report.sections for p in s.paragraphs)
+    assert "1/1 (100%) were exchanged as electronic documents" in text.replace(",00%", "%")
+    summary = report.sections[-1].tables[0].rows
+    assert any(row[0] == "Documents signed digitally" and row[1] == "1/1" for row in summary)

@@ -215,6 +215,17 @@ class FlushResult:
 
 
 MAX_ATTEMPTS = 12
+_POOL = None
+
+
+def _pool():
+    """Threads that carry packages (kept, so their kept-alive connections to peers are reused)."""
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(int(getattr(settings, "CCHC_EDOCS_SEND_THREADS", 8)), "edocs-send")
+    return _POOL
 
 
 def outbox_flush(*, limit: int = 200) -> FlushResult:
@@ -232,12 +243,20 @@ def outbox_flush(*, limit: int = 200) -> FlushResult:
     peers = {p.code: p for p in ExternalAgency.objects.filter(code__in={r.to_code for r in rows})}
     for row in rows:
         row.attempts += 1
+
+    def send(row):
         peer = peers.get(row.to_code)
         try:
             if peer is None or not peer.active:
                 raise LookupError(f"no active peer {row.to_code}")
-            receipt = adapter_for(peer).send(bytes(row.payload), to=peer, kind=row.kind)
+            return adapter_for(peer).send(bytes(row.payload), to=peer, kind=row.kind), None
         except Exception as exc:  # network, peer down, 5xx: try again later
+            return None, exc
+
+    # Packages go out several at a time (the peer's answer takes most of the time); what they answer
+    # is written back here, in this thread.
+    for row, (receipt, exc) in zip(rows, _pool().map(send, rows), strict=True):
+        if exc is not None:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= MAX_ATTEMPTS:
                 row.next_attempt_at = None
