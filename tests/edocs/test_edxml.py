@@ -366,3 +366,19 @@ def test_status_with_a_bad_timestamp():
     with pytest.raises(EdxmlError) as excinfo:
         parse_status(xml)
     assert codes(excinfo) == ["bad_date"]
+
+
+def test_fault_messages_are_vietnamese(settings):
+    # The edocs app may not be installed on this branch yet: install it so its catalogue loads.
+    from django.apps import apps
+
+    if not apps.is_installed("cchc.edocs"):
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "cchc.edocs"]
+    with pytest.raises(EdxmlError) as excinfo:
+        parse_package(build_package(make_doc()), expected_recipient="000.00.02.H01")
+    with translation.override("vi"):
+        assert str(excinfo.value.faults[0].message) == (
+            "Gói tin không gửi đến cơ quan này (000.00.02.H01); nơi nhận: 000.00.01.H22, G09.20."
+        )
+        assert str(StatusCode.REFUSED.label) == "từ chối tiếp nhận"
+        assert str(BusinessDocType.REPLACE.label) == "thay thế"

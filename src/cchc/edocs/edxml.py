@@ -29,6 +29,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from lxml import etree
 
 # The regulation (and amendment) this module implements; records keep it with what they stored.
@@ -116,10 +117,10 @@ class BusinessDocType(Enum):
 
 
 BUSINESS_LABELS = {
-    BusinessDocType.NEW: _("new document"),
-    BusinessDocType.REVOKE: _("revoke"),
-    BusinessDocType.UPDATE: _("update"),
-    BusinessDocType.REPLACE: _("replace"),
+    BusinessDocType.NEW: pgettext_lazy("edXML business document type", "new document"),
+    BusinessDocType.REVOKE: pgettext_lazy("edXML business document type", "revoke"),
+    BusinessDocType.UPDATE: pgettext_lazy("edXML business document type", "update"),
+    BusinessDocType.REPLACE: pgettext_lazy("edXML business document type", "replace"),
 }
 
 
@@ -142,15 +143,15 @@ class StatusCode(Enum):
 
 
 STATUS_LABELS = {
-    StatusCode.ARRIVED: _("arrived"),
-    StatusCode.REFUSED: _("refused"),
-    StatusCode.ACCEPTED: _("accepted"),
-    StatusCode.ASSIGNED: _("assigned"),
-    StatusCode.PROCESSING: _("being processed"),
-    StatusCode.COMPLETED: _("completed"),
-    StatusCode.WITHDRAWN: _("withdrawn by the sender"),
-    StatusCode.CHANGE_AGREED: _("update, withdrawal or revocation agreed"),
-    StatusCode.CHANGE_REFUSED: _("update, withdrawal or revocation refused"),
+    StatusCode.ARRIVED: pgettext_lazy("edXML status", "arrived"),
+    StatusCode.REFUSED: pgettext_lazy("edXML status", "refused"),
+    StatusCode.ACCEPTED: pgettext_lazy("edXML status", "accepted"),
+    StatusCode.ASSIGNED: pgettext_lazy("edXML status", "assigned"),
+    StatusCode.PROCESSING: pgettext_lazy("edXML status", "being processed"),
+    StatusCode.COMPLETED: pgettext_lazy("edXML status", "completed"),
+    StatusCode.WITHDRAWN: pgettext_lazy("edXML status", "withdrawn by the sender"),
+    StatusCode.CHANGE_AGREED: pgettext_lazy("edXML status", "update, withdrawal or revocation agreed"),
+    StatusCode.CHANGE_REFUSED: pgettext_lazy("edXML status", "update, withdrawal or revocation refused"),
 }
 
 # Length limits of the Bkav checker (reference §2.1), taken as characters.

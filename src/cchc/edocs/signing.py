@@ -7,6 +7,8 @@
 - PDF files: PAdES signatures made and validated by `pyHanko` against the trusted CAs only.
 """
 
+import base64
+import functools
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -85,21 +87,21 @@ def _key_pem(key) -> bytes:
     )
 
 
-def generate_ca(name: str, *, valid_days: int = 3650) -> KeyPair:
+def generate_ca(name: str, *, valid_days: int = 3650, not_before: datetime | None = None) -> KeyPair:
     """A self-signed certification authority (for tests and an isolated deployment's own CA)."""
     key = _new_key()
     subject = x509.Name(
         [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"), x509.NameAttribute(NameOID.COMMON_NAME, name)]
     )
-    now = datetime.now(UTC)
+    start = not_before or datetime.now(UTC) - timedelta(minutes=5)
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=valid_days))
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=valid_days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -264,9 +266,16 @@ def sign_package(xml_bytes: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
         digest_algorithm=DigestAlgorithm.SHA256,
     )
     signed = signer.sign(
-        root, key=key_pem, cert=cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
+        root, key=_private_key(key_pem), cert=cert_pem.decode() if isinstance(cert_pem, bytes) else cert_pem
     )
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(key_pem: bytes):
+    # Loading checks the RSA key's consistency, which costs ~100 ms: an agency signs with one or
+    # two keys, so each is loaded once per process.
+    return serialization.load_pem_private_key(key_pem, password=None)
 
 
 def _parser():
@@ -326,8 +335,6 @@ def verify_package(
 
 
 def _b64(text: str) -> bytes:
-    import base64
-
     return base64.b64decode("".join(text.split()))
 
 
@@ -367,9 +374,12 @@ def _embedded_signatures(pdf_bytes: bytes):
     return PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures
 
 
-def verify_pdf(pdf_bytes: bytes, trusted_ca_pems, *, when: datetime | None = None) -> SignerInfo:
-    """The last signer of the PDF, after checking every signature is intact and chains to a trusted CA,
-    and that the last one covers the whole file (nothing appended after signing)."""
+def verify_pdf(
+    pdf_bytes: bytes, trusted_ca_pems, *, expected_org_code: str | None = None, when: datetime | None = None
+) -> SignerInfo:
+    """The last signer of the PDF (or the last one of `expected_org_code`), after checking every
+    signature is intact and chains to a trusted CA, that revisions after a signature only add
+    signatures or form data, and that the last one covers the whole file (nothing appended)."""
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.validation import validate_pdf_signature
@@ -394,7 +404,8 @@ def verify_pdf(pdf_bytes: bytes, trusted_ca_pems, *, when: datetime | None = Non
             status = validate_pdf_signature(embedded, context)
         except (SignatureValidationError, PdfError, ValueError) as exc:
             raise SignatureError("tampered", format_lazy(PDF_UNREADABLE, detail=str(exc)[:200])) from None
-        if not status.intact or not status.valid:
+        # docmdp_ok is False when a later revision changed more than form fields and signatures.
+        if not status.intact or not status.valid or status.docmdp_ok is False:
             raise SignatureError("tampered", PDF_TAMPERED)
         cert = x509.load_der_x509_certificate(status.signing_cert.dump())
         if not status.trusted:
@@ -404,5 +415,17 @@ def verify_pdf(pdf_bytes: bytes, trusted_ca_pems, *, when: datetime | None = Non
         last = index == len(signatures) - 1
         if last and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
             raise SignatureError("tampered", PDF_TAMPERED)
-        info = signer_info(cert, signed_at=status.signer_reported_dt)
+        current = signer_info(cert, signed_at=status.signer_reported_dt)
+        if expected_org_code is None or current.org_code == expected_org_code:
+            info = current
+    if info is None:
+        actual = ", ".join(
+            sorted(
+                {
+                    signer_info(x509.load_der_x509_certificate(s.signer_cert.dump())).org_code
+                    for s in signatures
+                }
+            )
+        )
+        raise SignatureError("wrong_org", format_lazy(WRONG_ORG, actual=actual, expected=expected_org_code))
     return info
