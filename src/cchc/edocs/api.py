@@ -25,8 +25,20 @@ class OutgoingSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutgoingDocument
         fields = [
-            "id", "code", "number", "year", "notation", "issued_on", "kind", "subject", "agency_code",
-            "status", "document_id", "signed_digitally", "recipients", "statuses",
+            "id",
+            "code",
+            "number",
+            "year",
+            "notation",
+            "issued_on",
+            "kind",
+            "subject",
+            "agency_code",
+            "status",
+            "document_id",
+            "signed_digitally",
+            "recipients",
+            "statuses",
         ]
 
     def get_statuses(self, doc) -> list[dict]:

@@ -240,6 +240,8 @@ def outbox_flush(*, limit: int = 200) -> FlushResult:
     result = FlushResult()
     now = timezone.now()
     rows = claim_due(Package, now=now, limit=limit, lease=timedelta(minutes=5))
+    if not rows:
+        return result
     peers = {p.code: p for p in ExternalAgency.objects.filter(code__in={r.to_code for r in rows})}
     for row in rows:
         row.attempts += 1
@@ -253,35 +255,42 @@ def outbox_flush(*, limit: int = 200) -> FlushResult:
         except Exception as exc:  # network, peer down, 5xx: try again later
             return None, exc
 
-    # Packages go out several at a time (the peer's answer takes most of the time); what they answer
-    # is written back here, in this thread.
-    for row, (receipt, exc) in zip(rows, _pool().map(send, rows), strict=True):
-        if exc is not None:
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.next_attempt_at = None
-                result.given_up += 1
-                log.error("edocs package %s to %s given up: %s", row.pk, row.to_code, row.last_error)
+    # Packages go out several at a time (the peer's answer takes most of the time), the answers'
+    # signatures are checked outside any transaction, and what happened is written in one
+    # transaction for the batch (one commit, not a few per package).
+    outcomes = list(_pool().map(send, rows))
+    cas = trusted_ca_pems()
+    answers = {}
+    for row, (receipt, exc) in zip(rows, outcomes, strict=True):
+        if exc is None and row.kind == Package.Kind.DOCUMENT and receipt.body:
+            try:  # the peer answers a document with a status message (arrived or refused)
+                answers[row.pk] = status_check(receipt.body, cas=cas)
+            except Exception as err:
+                log.warning("status in the answer to package %s not applied: %s", row.pk, err)
+    with transaction.atomic():
+        for row, (receipt, exc) in zip(rows, outcomes, strict=True):
+            if exc is not None:
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.next_attempt_at = None
+                    result.given_up += 1
+                    log.error("edocs package %s to %s given up: %s", row.pk, row.to_code, row.last_error)
+                else:
+                    row.next_attempt_at = now + retry_delay(row.attempts, unit=timedelta(seconds=30))
+                    result.failed += 1
+                hop(row.document_id, "out", "failed", row.to_code, row.last_error)
+                continue
+            row.sent_at, row.next_attempt_at, row.last_error = timezone.now(), None, ""
+            row.receipt = receipt.body.decode("utf-8", "replace")[:20000]
+            if receipt.accepted:
+                result.sent += 1
+                hop(row.document_id, "out", "delivered", row.to_code, receipt.detail)
             else:
-                row.next_attempt_at = now + retry_delay(row.attempts, unit=timedelta(seconds=30))
-                result.failed += 1
-            hop(row.document_id, "out", "failed", row.to_code, row.last_error)
-            continue
-        row.sent_at, row.next_attempt_at, row.last_error = timezone.now(), None, ""
-        row.receipt = receipt.body.decode("utf-8", "replace")[:20000]
-        if receipt.accepted:
-            result.sent += 1
-            hop(row.document_id, "out", "delivered", row.to_code, receipt.detail)
-        else:
-            result.refused += 1
-            hop(row.document_id, "out", "refused", row.to_code, receipt.detail)
-        if row.kind == Package.Kind.DOCUMENT and receipt.body:
-            # the peer answers a document with a status message (arrived or refused): apply it now
-            try:
-                status_receive(receipt.body)
-            except Exception as exc:
-                log.warning("status in the answer to package %s not applied: %s", row.pk, exc)
-    Package.objects.bulk_update(rows, ["attempts", "sent_at", "next_attempt_at", "last_error", "receipt"])
+                result.refused += 1
+                hop(row.document_id, "out", "refused", row.to_code, receipt.detail)
+            if row.pk in answers:
+                status_record(answers[row.pk])
+        Package.objects.bulk_update(rows, ["attempts", "sent_at", "next_attempt_at", "last_error", "receipt"])
     return result
 
 
@@ -377,45 +386,58 @@ def package_receive(data: bytes, *, token: str = "") -> Outcome:
     }
     with transaction.atomic():
         incoming, created = incoming_receive(agency=our, fields=fields, package=data, signer=signer)
-        answer = status_message(incoming, "01", "", "", timezone.now())
+    # signed after the commit: the RSA signature is not made while the database write lock is held
+    answer = status_message(incoming, "01", "", "", timezone.now())
     return Outcome(True, answer, incoming)
 
 
-def status_receive(data: bytes, *, token: str = "") -> bool:
-    """A recipient's status message about a document we sent: checked, signed by that recipient, then
-    applied. Raises EdxmlError / SignatureError / PermissionError when it must be refused."""
+def status_check(data: bytes, *, token: str = "", cas=None) -> edxml.StatusMessage:
+    """A status message, parsed safely and signed by the recipient it claims to come from.
+    Raises EdxmlError / SignatureError / PermissionError when it must be refused. No writes."""
     from . import signing
-    from .services import STATUS_RECEIVED, hop, status_apply
 
     msg = edxml.parse_status(data)
     peer = ExternalAgency.objects.filter(code=msg.from_org.code).first()
     if peer is not None and peer.token and token and token != peer.token:
         raise PermissionError("token")
-    signing.verify_package(data, trusted_ca_pems(), msg.from_org.code)
+    signing.verify_package(data, cas if cas is not None else trusted_ca_pems(), msg.from_org.code)
+    return msg
+
+
+def status_record(msg: edxml.StatusMessage) -> bool:
+    """Apply a checked status message (in the caller's transaction)."""
     from cchc.core.audit import audit_record
 
-    with transaction.atomic():
-        applied = status_apply(
-            msg.document_id,
-            msg.from_org.code,
-            msg.status.value,
-            msg.description,
-            msg.timestamp,
-            msg.staff.staff if msg.staff else "",
+    from .services import STATUS_RECEIVED, hop, status_apply
+
+    applied = status_apply(
+        msg.document_id,
+        msg.from_org.code,
+        msg.status.value,
+        msg.description,
+        msg.timestamp,
+        msg.staff.staff if msg.staff else "",
+    )
+    hop(
+        msg.document_id,
+        "in",
+        f"status {msg.status.value}",
+        msg.from_org.code,
+        "" if applied else "unknown document",
+    )
+    if applied:
+        audit_record(
+            STATUS_RECEIVED,
+            target_type="edocs.outgoingdocument",
+            target_id=msg.document_id[:100],
+            target_label=msg.from_org.code,
+            after={"status": msg.status.value},
         )
-        hop(
-            msg.document_id,
-            "in",
-            f"status {msg.status.value}",
-            msg.from_org.code,
-            "" if applied else "unknown document",
-        )
-        if applied:
-            audit_record(
-                STATUS_RECEIVED,
-                target_type="edocs.outgoingdocument",
-                target_id=msg.document_id[:100],
-                target_label=msg.from_org.code,
-                after={"status": msg.status.value},
-            )
     return applied
+
+
+def status_receive(data: bytes, *, token: str = "") -> bool:
+    """A recipient's status message about a document we sent: checked, then applied."""
+    msg = status_check(data, token=token)
+    with transaction.atomic():
+        return status_record(msg)
