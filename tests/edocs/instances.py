@@ -116,7 +116,10 @@ class Instance:
 
     def api_token(self) -> str:
         status, body = self.request(
-            "POST", "/api/v1/token/", json.dumps({"username": "vanthu", "password": "Van-Thu-2026-x"}), auth=False
+            "POST",
+            "/api/v1/token/",
+            json.dumps({"username": "vanthu", "password": "Van-Thu-2026-x"}),
+            auth=False,
         )
         if status != 200:
             raise RuntimeError(f"no API token from {self.name}: {status} {body[:300]}")

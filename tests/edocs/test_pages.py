@@ -39,9 +39,11 @@ def test_incoming_register_query_count_and_search(edocs, client):
     for i in range(4):
         issued(edocs, recipients=[unit_a.code], subject=f"Báo cáo số {i}")
     doc = services.IncomingDocument.objects.order_by("id").first()
-    services.incoming_assign(actor=edocs["leader"], document=doc, unit=unit_a, assignee=edocs["officer"], working_days=3)
+    services.incoming_assign(
+        actor=edocs["leader"], document=doc, unit=unit_a, assignee=edocs["officer"], working_days=3
+    )
     with CaptureQueriesContext(connection) as many:
-        r = client.get(reverse("edocs:incoming"))
+        assert client.get(reverse("edocs:incoming")).status_code == 200
     assert len(many) == len(few)
     page = client.get(reverse("edocs:incoming"), {"q": "cải cách"}).content.decode()
     assert "Kế hoạch cải cách" in page and "Báo cáo số 1" not in page
@@ -51,7 +53,7 @@ def test_export_neutralises_formulas(edocs, client):
     from openpyxl import load_workbook
 
     client.force_login(edocs["clerk"])
-    issued(edocs, subject="=HYPERLINK(\"http://evil\")")
+    issued(edocs, subject='=HYPERLINK("http://evil")')
     r = client.get(reverse("edocs:outgoing"), {"format": "xlsx"})
     ws = load_workbook(io.BytesIO(r.content)).active
     assert ws.cell(row=2, column=4).value.startswith("'=")
@@ -111,3 +113,33 @@ def test_annual_reform_report_states_the_exchange_figures(edocs):
     assert "1/1 (100%) were exchanged as electronic documents" in text.replace(",00%", "%")
     summary = report.sections[-1].tables[0].rows
     assert any(row[0] == "Documents signed digitally" and row[1] == "1/1" for row in summary)
+
+
+def test_a_paper_document_is_registered_and_lowers_the_electronic_share(edocs, client):
+    from django.utils import timezone
+
+    from cchc.core.metrics import Period, get_metric
+    from cchc.edocs.models import IncomingDocument
+
+    issued(edocs)
+    client.force_login(edocs["clerk"])
+    assert reverse("edocs:incoming_paper") in client.get(reverse("edocs:incoming")).content.decode()
+    r = client.post(
+        reverse("edocs:incoming_paper"),
+        {
+            "agency": edocs["ministry"].pk,
+            "sender_name": "UBND tỉnh X",
+            "code_number": "12",
+            "notation": "ubnd-vp",
+            "promulgation_date": "01/12/2026",
+            "subject": "Đề nghị hỗ trợ",
+        },
+    )
+    doc = IncomingDocument.objects.get()
+    assert (
+        r.status_code == 302 and not doc.electronic and doc.code == "12/UBND-VP" and doc.arrival_number == 1
+    )
+    value = get_metric("edocs.electronic_share").value(
+        edocs["ministry"], Period.year(timezone.localdate().year)
+    )
+    assert (value.numerator, value.denominator) == (1, 2)

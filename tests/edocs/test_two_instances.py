@@ -4,10 +4,7 @@ and A sees every status (arrived … completed) come back through B's outbox."""
 
 import time
 
-import pytest
-
 from .instances import pair
-
 
 ISSUE = """
 from cchc.edocs import services
@@ -55,7 +52,11 @@ def test_signed_document_and_its_statuses_between_two_platforms(tmp_path):
         incoming = wait_for(lambda: b.get("/api/v1/edocs/incoming/")["results"])
         assert len(incoming) == 1
         got = incoming[0]
-        assert (got["document_id"], got["sender_code"], got["arrival_number"]) == (document_id, "000.00.00.G04", 1)
+        assert (got["document_id"], got["sender_code"], got["arrival_number"]) == (
+            document_id,
+            "000.00.00.G04",
+            1,
+        )
         assert got["signed_digitally"] and got["code"] == "01/BNV-VP"
 
         def statuses():

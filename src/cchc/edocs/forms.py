@@ -69,3 +69,21 @@ class CompleteForm(forms.Form):
 
 OUT_STATUSES = OutgoingDocument.Status.choices
 IN_STATUSES = IncomingDocument.Status.choices
+
+
+class PaperForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Receiving unit"), queryset=None)
+    sender_name = forms.CharField(label=_("Sender"), max_length=300)
+    code_number = forms.CharField(label=_("Number"), max_length=11, required=False)
+    notation = forms.CharField(label=_("Reference symbol (ký hiệu)"), max_length=30, required=False)
+    promulgation_date = forms.DateField(
+        label=_("Issued on"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("dd/mm/yyyy"),
+    )
+    subject = forms.CharField(label=_("Subject (trích yếu)"), max_length=500)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = units

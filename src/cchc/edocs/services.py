@@ -621,3 +621,50 @@ def trusted_ca_add(*, actor, name: str, cert_pem: bytes):
     )
     audit_record(CONFIGURED, actor=actor, target=row, after={"trusted_ca": name})
     return row
+
+
+@transaction.atomic
+def incoming_register_paper(
+    *,
+    actor,
+    agency: Agency,
+    sender_name: str,
+    code_number: str,
+    notation: str,
+    subject: str,
+    promulgation_date: date | None = None,
+    sender_code: str = "",
+) -> IncomingDocument:
+    """The clerk registers a document that came on paper (or by e-mail, unsigned): the same register
+    and arrival numbers as electronic ones; it counts as not exchanged electronically."""
+    import uuid
+
+    require_perm(actor, RECEIVE, agency)
+    errors = {}
+    if not (sender_name or "").strip():
+        errors["sender_name"] = _("Name the sending agency.")
+    if not (subject or "").strip():
+        errors["subject"] = _("The subject (trích yếu) is required.")
+    if len(code_number or "") > 11 or len(notation or "") > 30:
+        errors["notation"] = _("The number is at most 11 characters and the symbol at most 30.")
+    if errors:
+        raise ValidationError(errors)
+    doc = _arrive(
+        agency,
+        {
+            "electronic": False,
+            "sender_code": (sender_code or "").strip()[:40],
+            "sender_name": sender_name.strip()[:300],
+            "document_id": f"paper:{uuid.uuid4().hex}",
+            "code_number": (code_number or "").strip(),
+            "notation": (notation or "").strip().upper(),
+            "subject": subject.strip()[:500],
+            "promulgation_date": promulgation_date,
+        },
+        timezone.now(),
+    )
+    StatusEvent.objects.create(
+        incoming=doc, org_code=agency.code, code=StatusCode.ACCEPTED, at=doc.received_at
+    )
+    audit_record(REGISTERED, actor=actor, target=doc, agency_id=agency.pk, after={"paper": True})
+    return doc

@@ -6,6 +6,7 @@ app_name = "edocs"
 urlpatterns = [
     path("", views.incoming_list, name="incoming"),
     path("overdue/", views.overdue_list, name="overdue"),
+    path("in/paper/", views.incoming_paper, name="incoming_paper"),
     path("in/<int:pk>/", views.incoming_detail, name="incoming_detail"),
     path("out/", views.outgoing_list, name="outgoing"),
     path("out/new/", views.outgoing_new, name="outgoing_new"),

@@ -22,7 +22,15 @@ from cchc.org.access import agencies_with_perm, has_perm, require_perm
 
 from . import exchange, selectors, services
 from .access import APPROVE, ASSIGN, DRAFT, ISSUE, PROCESS, RECEIVE, VIEW
-from .forms import IN_STATUSES, OUT_STATUSES, AssignForm, CompleteForm, OutgoingForm, RegisterFilter
+from .forms import (
+    IN_STATUSES,
+    OUT_STATUSES,
+    AssignForm,
+    CompleteForm,
+    OutgoingForm,
+    PaperForm,
+    RegisterFilter,
+)
 from .models import Direction, DocumentKind, OutgoingDocument, Register
 from .transport import TOKEN_HEADER
 
@@ -85,8 +93,29 @@ def _incoming_page(request, *, overdue: bool, template_title: str):
     return render(
         request,
         "edocs/incoming_list.html",
-        {"page": page, "filters": form, "overdue": overdue, "title": template_title},
+        {
+            "page": page,
+            "filters": form,
+            "overdue": overdue,
+            "title": template_title,
+            "can_register_paper": not overdue and has_perm(request.user, RECEIVE),
+        },
     )
+
+
+@staff_required
+def incoming_paper(request):
+    require_perm(request.user, RECEIVE)
+    form = PaperForm(request.POST or None, units=agencies_with_perm(request.user, RECEIVE))
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = services.incoming_register_paper(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Registered with arrival number %(n)s.") % {"n": doc.arrival_number})
+            return redirect("edocs:incoming_detail", pk=doc.pk)
+    return render(request, "edocs/paper_form.html", {"form": form})
 
 
 @staff_required
