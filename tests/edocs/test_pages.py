@@ -87,6 +87,8 @@ def test_outside_the_scope_is_not_found(edocs, client, make_staff):
     client.force_login(other)
     assert client.get(reverse("edocs:incoming_detail", args=[incoming.pk])).status_code == 404
     assert "BTN-VP" not in client.get(reverse("edocs:incoming")).content.decode()
+    client.force_login(edocs["root"])  # a superuser sees every register
+    assert "BTN-VP" in client.get(reverse("edocs:incoming")).content.decode()
 
 
 def test_statistics_and_metrics(edocs, client):

@@ -13,6 +13,16 @@ from .access import VIEW
 from .models import IncomingDocument, OutgoingDocument, StatusCode
 
 
+def _or_own(scope: Q, user, field: str) -> Q:
+    """The user's scope, plus the rows that are theirs. An empty Q is "everything" (a superuser):
+    OR-ing it with anything would narrow it to that thing, so it is kept as it is."""
+    if not scope:
+        return scope
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return scope | Q(**{field: user})
+
+
 def _search(qs, q: str, fields):
     q = (q or "").strip()
     if not q:
@@ -63,7 +73,7 @@ def overdue_filter(qs):
 
 def outgoing_visible(user, pk: int) -> OutgoingDocument | None:
     return (
-        OutgoingDocument.objects.filter(scope_q(user, VIEW, "agency") | Q(drafted_by=user), pk=pk)
+        OutgoingDocument.objects.filter(_or_own(scope_q(user, VIEW, "agency"), user, "drafted_by"), pk=pk)
         .select_related("agency", "kind", "register", "drafted_by", "approved_by", "issued_by")
         .first()
     )
