@@ -369,7 +369,9 @@ class StatusEvent(models.Model):
     staff = models.CharField(_("staff"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        # timestamps in status messages have whole seconds: in a tie the workflow order (01 < 03 < 04
+        # < 05 < 06) decides, not the order in which concurrent deliveries arrived
+        ordering = ["at", "code", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_code_display()} ({self.org_code})"

@@ -232,7 +232,7 @@ class Migration(migrations.Migration):
                 ('outgoing', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='edocs.outgoingdocument')),
             ],
             options={
-                'ordering': ['at', 'id'],
+                'ordering': ['at', 'code', 'id'],
             },
         ),
         migrations.CreateModel(
