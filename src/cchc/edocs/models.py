@@ -213,6 +213,7 @@ class OutgoingDocument(models.Model):
         indexes = [
             models.Index(fields=["agency", "-issued_on"], name="edocs_out_agency_idx"),
             models.Index(fields=["register", "-year", "-number"], name="edocs_out_register_idx"),
+            models.Index(fields=["-year", "-number", "-id"], name="edocs_out_order_idx"),
         ]
 
     def __str__(self) -> str:
@@ -337,6 +338,8 @@ class IncomingDocument(models.Model):
             models.Index(fields=["agency", "status", "due_at"], name="edocs_in_queue_idx"),
             models.Index(fields=["agency", "-received_at"], name="edocs_in_agency_idx"),
             models.Index(fields=["register", "-year", "-arrival_number"], name="edocs_in_register_idx"),
+            # the register's order across units: a search for a common word reads it in order
+            models.Index(fields=["-year", "-arrival_number", "-id"], name="edocs_in_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,8 @@ TRGM = [
     ("edocs_in_subject_trgm", "edocs_incomingdocument", "subject"),
     ("edocs_in_notation_trgm", "edocs_incomingdocument", "notation"),
     ("edocs_in_sender_trgm", "edocs_incomingdocument", "sender_name"),
+    ("edocs_in_sender_code_trgm", "edocs_incomingdocument", "sender_code"),
+    ("edocs_out_document_id_trgm", "edocs_outgoingdocument", "document_id"),
     ("edocs_out_subject_trgm", "edocs_outgoingdocument", "subject"),
     ("edocs_out_notation_trgm", "edocs_outgoingdocument", "notation"),
 ]
