@@ -50,9 +50,7 @@ def incoming_register(
     user, *, q: str = "", year: int | None = None, agency=None, status: str = "", overdue: bool = False
 ) -> QuerySet:
     qs = IncomingDocument.objects.filter(
-        scope_q(user, VIEW, "agency") | Q(assignee=user)
-        if getattr(user, "is_authenticated", False)
-        else Q(pk=None)
+        _or_own(scope_q(user, VIEW, "agency"), user, "assignee")
     ).select_related("agency", "assigned_unit", "assignee")
     if year:
         qs = qs.filter(year=year)
