@@ -118,6 +118,7 @@ def main():
             f"documents: {args.count}; registered at B: {registered} ({distinct} distinct); lost: {lost}; "
             f"duplicated: {registered - distinct}; repeated deliveries absorbed: {duplicates}; refused: {refused}"
         )
+        print(f"at A: {sent} packages delivered, {arrived} recipients with 'arrived', {given_up} given up")
         print(
             f"elapsed {elapsed:.1f} s (includes A's start-up); throughput {args.count / elapsed:.1f} documents/s"
         )
