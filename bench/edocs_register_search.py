@@ -128,9 +128,9 @@ def main():
         list(qs[:50])
         page_ms.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        qs.count()
+        qs.order_by()[:10_001].count()  # what the register's pager counts (views.CappedPaginator)
         count_ms.append((time.perf_counter() - t) * 1000)
-    for label, values in (("first page (50 rows)", page_ms), ("count", count_ms)):
+    for label, values in (("first page (50 rows)", page_ms), ("count (capped at 10.001)", count_ms)):
         q = statistics.quantiles(values, n=20)
         print(
             f"{label}: p50 {statistics.median(values):.1f} ms, p95 {q[18]:.1f} ms, max {max(values):.1f} ms"

@@ -24,6 +24,7 @@ def _or_own(scope: Q, user, field: str) -> Q:
 
 
 def _search(qs, q: str, fields):
+    """Rows whose fields contain the search text (case-insensitive; trigram indexes on PostgreSQL)."""
     q = (q or "").strip()
     if not q:
         return qs
