@@ -17,6 +17,7 @@ from cchc.org.models import AgencyType, Role
 SEEDING_MIGRATIONS = {
     "onestop": ["0002_rule_sets", "0004_tt01_indices_5_to_8"],
     "feedback": ["0002_answer_time_rule"],
+    "edocs": ["0002_document_kinds_search_indexes"],
 }
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cchc.surveys",
     "cchc.households",
     "cchc.martyrs",
+    "cchc.edocs",
 ]
 
 MIDDLEWARE = [

@@ -49,6 +49,7 @@ urlpatterns = [
     path("surveys/", include("cchc.surveys.urls")),
     path("households/", include("cchc.households.urls")),
     path("martyrs/", include("cchc.martyrs.urls")),
+    path("edocs/", include("cchc.edocs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(_api_patterns())),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import OutboundEmail
+from .outbox import claim_due, retry_delay
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,6 @@ class FlushResult:
     given_up: int = 0
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** (attempts - 1), 360))
-
-
 def _failed(row: OutboundEmail, exc: Exception, now, result: FlushResult) -> None:
     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
@@ -60,7 +56,7 @@ def _failed(row: OutboundEmail, exc: Exception, now, result: FlushResult) -> Non
             "e-mail %s to %s given up after %s attempts: %s", row.pk, row.to, row.attempts, row.last_error
         )
     else:
-        row.next_attempt_at = now + _retry_delay(row.attempts)
+        row.next_attempt_at = now + retry_delay(row.attempts)
         result.failed += 1
 
 
@@ -73,14 +69,9 @@ def mail_outbox_flush(*, limit: int = 200) -> FlushResult:
     again when the lease ends (at least once, never lost)."""
     result = FlushResult()
     now = timezone.now()
-    with transaction.atomic():
-        due = OutboundEmail.objects.filter(next_attempt_at__lte=now).order_by("id")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        rows = list(due[:limit])
-        if not rows:
-            return result
-        OutboundEmail.objects.filter(pk__in=[row.pk for row in rows]).update(next_attempt_at=now + LEASE)
+    rows = claim_due(OutboundEmail, now=now, limit=limit, lease=LEASE)
+    if not rows:
+        return result
     for row in rows:
         row.attempts += 1
     smtp = get_connection(fail_silently=False)

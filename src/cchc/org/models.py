@@ -187,6 +187,7 @@ class Role(models.TextChoices):
     UNIT_LEADER = "unit_leader", _("Unit leader")
     POVERTY_OFFICER = "poverty_officer", _("Commune poverty officer")
     MARTYRS_OFFICER = "martyrs_officer", _("Martyrs records officer")
+    DOCUMENT_CLERK = "document_clerk", _("Document clerk (văn thư)")
     VIEWER = "viewer", _("Viewer")
 
 

@@ -148,6 +148,19 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
             _("At the end of %(year)s, %(ratio)s procedures in force were provided fully online.")
             % {"year": year, "ratio": format_ratio(online.numerator, online.denominator)}
         )
+    electronic, signed = f.documents_electronic, f.documents_signed
+    if electronic is not None and electronic.denominator:
+        s.paragraphs.append(
+            _(
+                "Of the documents issued and received in %(year)s, %(electronic)s were exchanged as "
+                "electronic documents and %(signed)s were signed digitally."
+            )
+            % {
+                "year": year,
+                "electronic": format_ratio(electronic.numerator, electronic.denominator),
+                "signed": format_ratio(signed.numerator, signed.denominator),
+            }
+        )
     sections.append(s)
 
     # III. Organisation.
@@ -242,6 +255,21 @@ def _build(f: AnnualFigures, agency: Agency, year: int) -> Report:
                 int(online.denominator),
             )
         )
+    if electronic is not None and electronic.denominator:
+        rows += [
+            (
+                _("Documents exchanged electronically"),
+                _("Electronic documents"),
+                int(electronic.numerator),
+                int(electronic.denominator),
+            ),
+            (
+                _("Documents signed digitally"),
+                _("Digital signatures"),
+                int(signed.numerator),
+                int(signed.denominator),
+            ),
+        ]
     summary = Section(_("V. Summary of results"))
     summary.tables.append(
         Table(

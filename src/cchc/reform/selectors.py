@@ -148,6 +148,9 @@ class AnnualFigures:
     documents: list[LegalDocument]
     restructuring: RestructuringSummary
     fully_online: object  # core.metrics.MetricValue from procedures.fully_online_share
+    # core.metrics.MetricValue from edocs.electronic_share / edocs.signed_share (None without edocs)
+    documents_electronic: object = None
+    documents_signed: object = None
 
 
 def annual_figures(agency: Agency, year: int) -> AnnualFigures:
@@ -179,7 +182,16 @@ def annual_figures(agency: Agency, year: int) -> AnnualFigures:
         documents=list(documents_issued(agency, period).order_by("kind", "issued_on")),
         restructuring=restructuring_summary(agency, period.start, period.end),
         fully_online=online_metric.value(agency, period) if online_metric else None,
+        documents_electronic=_metric_value("edocs.electronic_share", agency, period),
+        documents_signed=_metric_value("edocs.signed_share", agency, period),
     )
+
+
+def _metric_value(name: str, agency, period):
+    from cchc.core.metrics import get_metric
+
+    metric = get_metric(name)
+    return metric.value(agency, period) if metric else None
 
 
 def latest_year(agency: Agency) -> int:

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0002_role_martyrs_officer'),
+        ('org', '0003_role_martyrs_officer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

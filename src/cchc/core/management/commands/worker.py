@@ -18,6 +18,7 @@ from cchc.core.jobs import (
     worker_unregister,
 )
 from cchc.core.mail import mail_outbox_flush
+from cchc.core.outbox import FLUSHERS
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,12 @@ def deliver_mail() -> None:
             pass
     except Exception:
         log.exception("the e-mail outbox could not be flushed")
+    for name, flush in FLUSHERS.items():  # other outboxes (edocs packages…), registered by their apps
+        try:
+            while flush().sent:
+                pass
+        except Exception:
+            log.exception("the %s outbox could not be flushed", name)
 
 
 def housekeeping(last_sweep: float) -> float:
