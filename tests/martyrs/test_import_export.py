@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from cchc.core.exceptions import ImportRejected
 from cchc.core.jobs import run_pending_jobs
 from cchc.core.metrics import Period, get_metric
-from cchc.martyrs import bulk, exports, search, selectors, services
+from cchc.martyrs import bulk, search, selectors, services
 from cchc.martyrs.models import Grave, Martyr, Request
 
 
@@ -115,7 +115,6 @@ def test_export_neutralises_formulas_in_xlsx_and_csv(client, superuser, ministry
         birth_year=1950,
         military_unit="+SUM(A1)",
     )
-    assert exports.neutralise("-1+2") == "'-1+2" and exports.neutralise("Sư đoàn 308") == "Sư đoàn 308"
     client.force_login(leader)
     wb = load_workbook(io.BytesIO(client.get(reverse("martyrs:export") + "?format=xlsx").content))
     values = [c.value for row in wb.active.iter_rows() for c in row]
