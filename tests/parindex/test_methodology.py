@@ -41,12 +41,20 @@ def test_unknown_metric_rejected_unless_allowed(superuser, monkeypatch):
         any(n in m for m in messages)
         for n in (
             "onestop.on_time_rate",
-            "procedures.online_full_share",
-            "reform.business_conditions_cut_rate",
+            "procedures.fully_online_share",
+            "reform.business_conditions_cut_ratio",
+            "edocs.electronic_share",
         )
     )
     assert not Methodology.objects.exists()
     services.methodology_import(actor=superuser, filename="x.yaml", data=data, allow_unavailable_metrics=True)
+
+
+@pytest.mark.parametrize("path", sorted(methodology.TEMPLATE_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_metric_a_shipped_template_names_is_supplied(superuser, path):
+    """With every module installed, a shipped methodology computes each metric item (none shows
+    "unavailable"): its metric names are the ones the modules register."""
+    services.methodology_import(actor=superuser, filename=path.name, data=path.read_bytes())
 
 
 def bad_doc():

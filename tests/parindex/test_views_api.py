@@ -187,7 +187,9 @@ def test_api_methodology_import_reports_rows(superuser):
 
 def test_scoring_sheet_query_count(client, superuser, computed, django_assert_max_num_queries):
     client.force_login(superuser)
-    with django_assert_max_num_queries(20):
+    # 20 for the sheet itself; the five metric-bound items of the template compute their live
+    # metric (one-stop, procedures, reform ×2, edocs) with a few queries each, however many rows
+    with django_assert_max_num_queries(40):
         r = client.get("/parindex/cycles/DV-2018/subjects/000.00.01.G99/")
     assert r.status_code == 200
 

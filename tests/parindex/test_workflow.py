@@ -338,7 +338,7 @@ def test_metric_bound_items_read_the_registry(superuser, units_cycle, ministry, 
     from cchc.core import metrics
 
     supplied = metrics.Metric(
-        name="procedures.online_full_share",
+        name="procedures.fully_online_share",
         label="Tỷ lệ DVC trực tuyến toàn trình",
         unit="percent",
         compute=lambda agency, period: metrics.MetricValue.ratio(
@@ -353,7 +353,7 @@ def test_metric_bound_items_read_the_registry(superuser, units_cycle, ministry, 
     assert e.points == D("2.7")  # 3 × 90% (45/50)
     row = {r.item.code: r for r in selectors.subject_sheet(a)}["3.2"]
     name, metric, value = row.metrics[0]
-    assert (name, value.value, row.suggested) == ("procedures.online_full_share", D(90), D("2.7"))
+    assert (name, value.value, row.suggested) == ("procedures.fully_online_share", D(90), D("2.7"))
     assert value.records_url == "/procedures/?unit=000.00.01.G99&year=2018"
     unavailable = selectors.unavailable_metrics(units_cycle)
-    assert "procedures.online_full_share" not in unavailable
+    assert "procedures.fully_online_share" not in unavailable

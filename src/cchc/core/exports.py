@@ -27,9 +27,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+
+from .branding import current_brand
 
 FONT_DIR = Path(__file__).resolve().parent / "static" / "cchc" / "fonts"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,7 +127,7 @@ class Sheet(NamedTuple):
 
 def title_lines(title: str, *, period: str = "", organisation: str | None = None) -> list[str]:
     """The lines above a table: the organisation, the report's title, its period (if any)."""
-    lines = [organisation if organisation is not None else settings.CCHC_SITE_NAME, str(title)]
+    lines = [organisation if organisation is not None else current_brand().name, str(title)]
     if period:
         lines.append(str(period))
     return [line for line in lines if line]
@@ -385,7 +386,7 @@ def pdf_table_document(
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     styles = pdf_styles()
-    org = organisation if organisation is not None else settings.CCHC_SITE_NAME
+    org = organisation if organisation is not None else current_brand().name
     pagesize = landscape(A4) if landscape_page else A4
     margin = 36
     buf = io.BytesIO()

@@ -545,7 +545,7 @@ def peer_save(*, actor, code: str, name: str, endpoint_url: str = "", token: str
         defaults={"name": name.strip(), "endpoint_url": endpoint_url.strip(), "token": token},
     )
     audit_record(
-        CONFIGURED, actor=actor, target=peer, after={"code": peer.code, "endpoint": peer.endpoint_url}
+        CONFIGURED, actor=actor, target=peer, after={"code": peer.code, "endpoint_url": peer.endpoint_url}
     )
     return peer
 
@@ -558,7 +558,7 @@ def register_create(
     reg, _created = Register.objects.get_or_create(
         agency=agency, direction=direction, code=code, defaults={"name": name, "secret": secret}
     )
-    audit_record(CONFIGURED, actor=actor, target=reg, agency_id=agency.pk, after={"register": code})
+    audit_record(CONFIGURED, actor=actor, target=reg, agency_id=agency.pk, after={"code": code, "name": name})
     return reg
 
 
@@ -619,7 +619,7 @@ def trusted_ca_add(*, actor, name: str, cert_pem: bytes):
     row, _created = TrustedCA.objects.get_or_create(
         certificate_pem=cert_pem.decode(), defaults={"name": name}
     )
-    audit_record(CONFIGURED, actor=actor, target=row, after={"trusted_ca": name})
+    audit_record(CONFIGURED, actor=actor, target=row, after={"name": name})
     return row
 
 
