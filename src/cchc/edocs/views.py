@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -80,7 +81,7 @@ def _incoming_page(request, *, overdue: bool, template_title: str):
             _("Sender"),
             _("Number, symbol"),
             _("Issued on"),
-            _("Subject"),
+            pgettext("document", "Subject"),
             _("Receiving unit"),
             _("Assigned unit"),
             _("Processing due"),
@@ -159,7 +160,7 @@ def outgoing_list(request):
             _("Number, symbol"),
             _("Issued on"),
             _("Type"),
-            _("Subject"),
+            pgettext("document", "Subject"),
             _("Issuing unit"),
             _("Signed by"),
             _("Status"),

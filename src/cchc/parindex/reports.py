@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cchc.core import charts
 from cchc.core.exports import PERCENT, PLAIN, Sheet, fraction, pdf_table_document, title_lines, xlsx_bytes
@@ -62,7 +63,7 @@ def _display_rows(cycle, component="index"):
 def display_header():
     return [
         _("Rank"),
-        _("Subject"),
+        pgettext("assessed", "Subject"),
         _("Points"),
         _("Applicable maximum"),
         _("Index"),
@@ -75,7 +76,14 @@ def ranking_xlsx(cycle, component: str = "index") -> bytes:
     """The ranking and the areas for officials: Vietnamese headers, points as numbers, the index as
     a percentage (the CSV keeps the machine-readable columns of `ranking_table`)."""
     areas, heat = heatmap(cycle)
-    header = [_("Rank"), _("Subject code"), _("Subject"), _("Points"), _("Index"), _("Group")]
+    header = [
+        _("Rank"),
+        _("Subject code"),
+        pgettext("assessed", "Subject"),
+        _("Points"),
+        _("Index"),
+        _("Group"),
+    ]
     if component != "index":
         header.append(component_label(component))
     rows = []
@@ -89,7 +97,7 @@ def ranking_xlsx(cycle, component: str = "index") -> bytes:
             r.group,
         ]
         rows.append(row if component == "index" else row + [_exact(r.value)])
-    heat_header = [_("Subject code"), _("Subject")] + [
+    heat_header = [_("Subject code"), pgettext("assessed", "Subject")] + [
         f"{a.code}. {a.name} ({format_number(a.max_points, 2)})" for a in areas
     ]
     heat_rows = [
