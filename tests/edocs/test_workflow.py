@@ -252,6 +252,8 @@ def test_statuses_from_a_recipient_update_our_document(e, client):
     forged = status("06").replace(b"<edXML:StatusCode>06", b"<edXML:StatusCode>02")
     assert post(client, forged, "edocs:receive_status").status_code == 400
     assert Recipient.objects.get(pk=r.pk).status_code == "04"
+    assert post(client, status("02"), "edocs:receive_status").status_code == 200  # a refusal always shows
+    assert Recipient.objects.get(pk=r.pk).status_code == "02"
 
 
 def test_outbox_retries_with_backoff_then_delivers(e):

@@ -512,12 +512,14 @@ def incoming_complete(*, actor, document: IncomingDocument, result: str = "") ->
 ORDER = {c: i for i, c in enumerate(["01", "03", "04", "05", "06"])}
 
 
+@transaction.atomic
 def status_apply(document_id: str, from_code: str, code: str, description: str, at, staff: str = "") -> bool:
     """A recipient told us what happened to a document we sent. Stored once per (recipient, code); the
-    recipient's current status only moves forward (messages may arrive out of order after retries).
+    recipient's current status only moves forward: messages arrive out of order (retries, and the
+    sender's outbox posts several at once), so the recipient's row is locked while it is compared.
     False when no document we sent matches."""
     doc = OutgoingDocument.objects.filter(document_id=document_id).first()
-    recipient = doc and Recipient.objects.filter(document=doc, org_code=from_code).first()
+    recipient = doc and Recipient.objects.select_for_update().filter(document=doc, org_code=from_code).first()
     if recipient is None:
         return False
     if not StatusEvent.objects.filter(outgoing=doc, org_code=from_code, code=code).exists():
@@ -530,7 +532,7 @@ def status_apply(document_id: str, from_code: str, code: str, description: str, 
             staff=staff[:200],
         )
     current = recipient.status_code
-    if code == StatusCode.REFUSED or not current or ORDER.get(code, -1) > ORDER.get(current, -1):
+    if code == StatusCode.REFUSED.value or not current or ORDER.get(code, -1) > ORDER.get(current, -1):
         recipient.status_code, recipient.status_at = code, at
         recipient.save(update_fields=["status_code", "status_at"])
     return True
