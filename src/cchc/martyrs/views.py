@@ -18,7 +18,7 @@ from cchc.core.audit import audit_record
 from cchc.core.exceptions import InvalidTransition
 from cchc.core.exports import XLSX_MIME, file_response
 from cchc.core.jobs import job_enqueue
-from cchc.core.middleware import client_ip
+from cchc.core.ratelimit import per_address_allowed
 from cchc.core.views import staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm
 
@@ -29,12 +29,6 @@ from .models import Cemetery, Grave, Martyr, Request
 # Public forms are open to anyone: one client address may file or look up this many an hour.
 REQUESTS_PER_IP_HOUR = 10
 LOOKUPS_PER_IP_HOUR = 30
-
-
-def _allowed(request, what: str, limit: int) -> bool:
-    key = f"martyrs.{what}.{client_ip(request)}.{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, 3600)
-    return cache.incr(key) <= limit
 
 
 def _stats() -> dict:
@@ -138,7 +132,7 @@ def request_new(request):
         initial["kind"] = Request.Kind.UNIDENTIFIED
     form = RequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if not _allowed(request, "file", REQUESTS_PER_IP_HOUR):
+        if not per_address_allowed(request, "martyrs.file", REQUESTS_PER_IP_HOUR):
             form.add_error(None, _("Too many requests from your network; try again in an hour."))
             return render(
                 request,
@@ -181,7 +175,7 @@ def track(request):
     form = TrackForm(request.GET or None)
     req = None
     if form.is_valid():
-        if not _allowed(request, "track", LOOKUPS_PER_IP_HOUR):
+        if not per_address_allowed(request, "martyrs.track", LOOKUPS_PER_IP_HOUR):
             form.add_error(None, _("Too many look-ups from your network; try again in an hour."))
             return render(request, "martyrs/track.html", {"form": form}, status=429)
         req = Request.objects.filter(code=form.cleaned_data["code"].strip().upper()).first()
