@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cchc.onestop import services
 from tests.browser_support import login
@@ -30,13 +31,13 @@ def test_desk_opens_the_book_and_downloads_the_pdf(page, procedure, staff, minis
     page.get_by_role("link", name="Sổ theo dõi hồ sơ").click()
     assert page.locator("h1").inner_text().startswith("Sổ theo dõi hồ sơ")
     rows = page.locator("#book-table tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)  # waits for the rows: count() alone may run before they are parsed
     assert rows.nth(0).locator("td").nth(0).inner_text() == "01"
     assert rows.nth(1).locator("td").nth(1).inner_text() == codes[1]
     assert "Lê Văn Hai" in rows.nth(1).inner_text()
     page.select_option("#b-month", str(timezone.localdate().month))
     page.get_by_role("button", name="Xem").click()
-    assert page.locator("#book-table tbody tr").count() == 2
+    expect(page.locator("#book-table tbody tr")).to_have_count(2)
 
     with page.expect_download() as download:
         page.click("#book-pdf")

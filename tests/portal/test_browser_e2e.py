@@ -160,7 +160,11 @@ def test_file_pay_accept_supplement_approve_return_rate(
         page.get_by_role("link", name="Kết quả điện tử").click()
     assert download.value.suggested_filename.startswith(dossier.code)
     page.get_by_role("link", name="Đánh giá dịch vụ").click()
-    for fieldset in page.locator("form fieldset").all():
+    # locator.all() does not wait: without this it may list the previous page's (absent) fieldsets.
+    page.wait_for_url(f"**/portal/dossiers/{dossier.pk}/rate/")
+    fieldsets = page.locator("form fieldset")
+    fieldsets.first.wait_for()
+    for fieldset in fieldsets.all():
         fieldset.locator("input[value='2']").check()
     page.fill("#id_comment", "Nhanh, đúng hẹn")
     page.get_by_role("button", name="Gửi đánh giá").click()
