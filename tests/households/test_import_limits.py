@@ -1,8 +1,8 @@
 """Household imports refuse hostile files before parsing them, and never show a traceback (issue 14)."""
 
-import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -29,13 +29,16 @@ def _upload(client, **files):
     )
 
 
-def test_a_zip_bomb_workbook_is_refused_before_openpyxl_reads_it(client, officer, tmp_path):
+def test_a_zip_bomb_workbook_is_refused_before_openpyxl_reads_it(client, officer, tmp_path, monkeypatch):
     bomb = zip_bomb_xlsx(64)
     assert len(bomb) < 200_000  # small on disk, 64 MB unzipped
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the workbook reached the spreadsheet parser")
+
+    monkeypatch.setattr(pd, "read_excel", no_read)
     client.force_login(officer)
-    started = time.monotonic()
     page = _upload(client, households=("ho-ngheo.xlsx", bomb)).content.decode()
-    assert time.monotonic() - started < 10
     assert "ho-ngheo.xlsx" in page and "giải nén" in page and "16 MB" in page.replace(",0", "")
     assert not Job.objects.exists()
     # the job's own reader (and the CLI) refuse it the same way

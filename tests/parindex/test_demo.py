@@ -1,5 +1,4 @@
 import io
-import time
 
 from django.core.management import call_command
 
@@ -8,11 +7,9 @@ from cchc.parindex import demo, selectors
 from cchc.parindex.models import Cycle
 
 
-def test_demo_loads_fast_and_ranks_ministries_and_units(db, django_assert_max_num_queries):
+def test_demo_loads_and_ranks_ministries_and_units(db, django_assert_max_num_queries):
     org_demo.load(io.StringIO())
-    started = time.monotonic()
     demo.load(io.StringIO())
-    assert time.monotonic() - started < 60  # a few seconds on an idle machine; generous for shared CI
     bo = Cycle.objects.get(code="BO-2018")
     assert bo.is_published and bo.is_synthetic
     with django_assert_max_num_queries(4):

