@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from cchc.core.audit import audit_record, audit_verify, event_type
 from cchc.core.models import AuditEvent
@@ -112,3 +113,37 @@ def test_snapshots_of_empty_files_are_recorded(db):
 
     job = Job.objects.create(kind="tests.nothing")
     assert snapshot(job, ["output_file", "kind"]) == {"output_file": "", "kind": "tests.nothing"}
+
+
+def test_the_audit_page_names_linked_records_in_a_fixed_number_of_queries(
+    client, superuser, ministry, django_assert_max_num_queries
+):
+    """Snapshots refer to records by id or by code; the page shows their names, read for the whole
+    page at once — not one query per event."""
+    from cchc.org.models import Agency
+
+    units = list(Agency.objects.exclude(parent=None)[:5])
+    assert len(units) == 5  # under two different parents
+
+    def events(chosen):
+        for unit in chosen:
+            audit_record(
+                TEST_EVENT,
+                target_type="org.agency",
+                target_id=str(unit.pk),
+                before={"parent_id": unit.parent_id},  # by id
+                after={"parent": unit.parent.code, "name": unit.name},  # by code
+            )
+
+    client.force_login(superuser)
+    events(units[:1])
+    with django_assert_max_num_queries(100) as one:
+        client.get("/audit/")
+    events(units[1:])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get("/audit/").content.decode()
+    with translation.override("vi"):
+        label = str(Agency._meta.get_field("parent").verbose_name)
+    for unit in units:
+        assert f"{label}: {unit.parent.name}" in page  # a name, whether stored by id or by code
+        assert f"{label}: {unit.parent.code}" not in page and f"{label}: {unit.parent_id}<" not in page

@@ -85,44 +85,69 @@ def _key_label(key: str) -> str:
     return str(field.verbose_name if field is not None else _CHOICE_LABELS.get(key, key))
 
 
-def _related_label(field, value, cache: dict) -> str | None:
-    """The name of the record a snapshot refers to by id or by code (None if there is none)."""
-    model = field.related_model
-    key = (model, value)
-    if key not in cache:
-        lookups = [{"pk": value}] if str(value).isdigit() else []
-        if any(f.name == "code" for f in model._meta.fields):
-            lookups.append({"code": value})
-        cache[key] = None
-        for lookup in lookups:
-            obj = model._default_manager.filter(**lookup).first()
-            if obj is not None:
-                cache[key] = str(obj)
-                break
-    return cache[key]
-
-
-def readable_changes(target_type: str, data, cache: dict | None = None) -> list[tuple[str, str]]:
-    """A before/after snapshot as (field label, value) pairs: verbose names, choice labels and the
-    names of linked records in place of codes (the target model's own fields first). `cache`
-    keeps linked names across the events of one page."""
+def _own_fields(target_type: str) -> dict:
     from django.apps import apps
 
+    try:
+        return {f.name: f for f in apps.get_model(target_type)._meta.concrete_fields} if target_type else {}
+    except (LookupError, ValueError):
+        return {}
+
+
+def _snapshot_fields(target_type: str, data: dict):
+    """(key, value, field or None) for each entry of a snapshot (the target model's own fields first)."""
+    own = _own_fields(target_type)
+    for key, value in data.items():
+        yield key, value, own.get(key) or own.get(key.removesuffix("_id")) or _field_named(key)
+
+
+def _is_link(field, value) -> bool:
+    return (
+        field is not None
+        and field.many_to_one
+        and value not in (None, "")
+        and not (isinstance(value, str) and value in dict(field.choices or ()))
+    )
+
+
+def linked_names(snapshots) -> dict:
+    """The names of every record the (target_type, data) snapshots refer to by id or by code, keyed
+    (model, value): two queries per linked model at most, however many events a page shows."""
+    wanted: dict = {}
+    for target_type, data in snapshots:
+        if isinstance(data, dict):
+            for _key, value, field in _snapshot_fields(target_type, data):
+                if _is_link(field, value):
+                    wanted.setdefault(field.related_model, set()).add(value)
+    names = {}
+    for model, values in wanted.items():
+        ids = [str(v) for v in values if str(v).isdigit()]
+        by_pk = {str(o.pk): str(o) for o in model._default_manager.filter(pk__in=ids)} if ids else {}
+        by_code = {}
+        codes = [str(v) for v in values if str(v) not in by_pk]
+        if codes and any(f.name == "code" for f in model._meta.fields):
+            by_code = {o.code: str(o) for o in model._default_manager.filter(code__in=codes)}
+        for v in values:
+            names[(model, v)] = by_pk.get(str(v)) or by_code.get(str(v))
+    return names
+
+
+def readable_changes(target_type: str, data, names: dict | None = None) -> list[tuple[str, str]]:
+    """A before/after snapshot as (field label, value) pairs: verbose names, choice labels and the
+    names of linked records in place of codes. `names` (from `linked_names`) holds the linked
+    names of a whole page; without it they are read for this snapshot."""
     if not isinstance(data, dict):
         return [] if data in (None, "") else [("", str(data))]
-    try:
-        own = {f.name: f for f in apps.get_model(target_type)._meta.concrete_fields} if target_type else {}
-    except (LookupError, ValueError):
-        own = {}
+    if names is None:
+        names = linked_names([(target_type, data)])
     pairs = []
-    for key, value in data.items():
-        field = own.get(key) or own.get(key.removesuffix("_id")) or _field_named(key)
+    for key, value, field in _snapshot_fields(target_type, data):
         label = str(field.verbose_name) if field is not None else _key_label(key)
         choices = dict(field.choices or ()) if field is not None else {}
         if isinstance(value, str) and value in choices:
             value = choices[value]
-        elif field is not None and field.many_to_one and value not in (None, ""):
-            value = _related_label(field, value, {} if cache is None else cache) or value
+        elif _is_link(field, value):
+            value = names.get((field.related_model, value)) or value
         elif isinstance(value, bool):
             value = _("yes") if value else _("no")
         elif isinstance(value, dict):

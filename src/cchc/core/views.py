@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from cchc.core.listing import paginate
 from cchc.org.access import VIEW_AUDIT, agencies_with_perm, has_perm, require_perm
 
-from .audit import EVENT_TYPES, event_label, readable_changes
+from .audit import EVENT_TYPES, event_label, linked_names, readable_changes
 from .jobs import job_progress, jobs_health
 from .models import AuditEvent, Job
 
@@ -128,11 +128,12 @@ def audit_log(request):
     )
     page = listing.page
     page.object_list = list(page.object_list)
-    linked = {}  # names of linked records, read once per page
-    for e in page.object_list:  # labels for people, not the codes stored in the chain
+    # Labels for people, not the codes stored in the chain; linked records are named in one read.
+    names = linked_names([(e.target_type, data) for e in page.object_list for data in (e.before, e.after)])
+    for e in page.object_list:
         e.action_label = event_label(e.action)
-        e.before_pairs = readable_changes(e.target_type, e.before, linked)
-        e.after_pairs = readable_changes(e.target_type, e.after, linked)
+        e.before_pairs = readable_changes(e.target_type, e.before, names)
+        e.after_pairs = readable_changes(e.target_type, e.after, names)
     return render(
         request,
         "core/audit_log.html",
