@@ -130,9 +130,7 @@ def test_officer_list_overdue_filter(client, citizen, citizen_dossier, handlers,
     assert late.reference in body and fresh.reference in body
 
 
-def test_citizen_files_in_the_portal_and_sees_the_reply(
-    client, citizen, citizen_dossier, handlers, django_capture_on_commit_callbacks
-):
+def test_citizen_files_in_the_portal_and_sees_the_reply(client, citizen, citizen_dossier, handlers):
     from cchc.portal.models import Notification
 
     client.force_login(citizen)
@@ -153,10 +151,9 @@ def test_citizen_files_in_the_portal_and_sees_the_reply(
     fb = Feedback.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/feedback/mine/{fb.pk}/"
     assert fb.kind == Kind.CONDUCT and fb.dossier_id == citizen_dossier.pk
-    with django_capture_on_commit_callbacks(execute=True):
-        services.feedback_answer(
-            actor=handlers["leader_a"], feedback=fb, reply="Chúng tôi xin lỗi ông/bà.", verdict=Verdict.UPHELD
-        )
+    services.feedback_answer(
+        actor=handlers["leader_a"], feedback=fb, reply="Chúng tôi xin lỗi ông/bà.", verdict=Verdict.UPHELD
+    )
     body = client.get(f"/feedback/mine/{fb.pk}/").content.decode()
     assert "Chúng tôi xin lỗi ông/bà." in body and 'id="feedback-reply"' in body
     assert fb.reference in client.get("/feedback/mine/").content.decode()
@@ -202,3 +199,17 @@ def test_on_time_metric(citizen, citizen_dossier, handlers, ministry, clock):
     assert metric.value(ministry["b"], Period.year(2026)).value is None
     assert metric.value(ministry["a"], Period(date(2025, 1, 1), date(2025, 12, 31))).value is None
     assert d.status == Status.RECEIVED
+
+
+def test_an_answer_whose_notice_cannot_be_written_is_not_recorded(
+    citizen, citizen_dossier, handlers, settings
+):
+    """The notice is written in the answer's transaction: if it fails, the answer rolls back with it."""
+    fb = services.feedback_file(
+        actor=citizen, kind="procedure", dossier=citizen_dossier, subject="Thủ tục", content="Nội dung"
+    )
+    settings.CCHC_NOTIFICATION_CHANNELS = ["tests.portal.test_notification_outbox.FailingRowChannel"]
+    with pytest.raises(RuntimeError, match="could not write"):
+        services.feedback_answer(actor=handlers["leader_a"], feedback=fb, reply="Trả lời")
+    fb.refresh_from_db()
+    assert fb.reply == "" and fb.handled_at is None

@@ -9,17 +9,14 @@ from tests.core.test_accessibility import audit
 pytestmark = pytest.mark.django_db
 
 
-def test_feedback_pages_are_accessible(
-    client, citizen, citizen_dossier, handlers, django_capture_on_commit_callbacks
-):
+def test_feedback_pages_are_accessible(client, citizen, citizen_dossier, handlers):
     conduct = services.feedback_file(
         actor=citizen, kind="conduct", dossier=citizen_dossier, subject="Thái độ", content="Nội dung"
     )
     answered = services.feedback_file(
         actor=citizen, kind="procedure", dossier=citizen_dossier, subject="Thủ tục", content="Nội dung"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.feedback_answer(actor=handlers["leader_a"], feedback=answered, reply="Trả lời")
+    services.feedback_answer(actor=handlers["leader_a"], feedback=answered, reply="Trả lời")
     assert Notification.objects.filter(user=citizen, subject__contains=answered.reference).count() == 1
     client.force_login(handlers["leader_a"])
     report = {

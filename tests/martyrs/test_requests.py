@@ -74,6 +74,18 @@ def test_answer_notifies_through_the_outbox(superuser, ministry, cemetery, offic
 
 
 @pytest.mark.django_db
+def test_an_answer_whose_notice_cannot_be_written_is_not_recorded(ministry, cemetery, officer, settings):
+    """The notice is written in the answer's transaction (no on-commit callback that a crash could
+    lose): if it fails, the answer rolls back with it."""
+    req = file(cemetery=cemetery)
+    settings.CCHC_NOTIFICATION_CHANNELS = ["tests.portal.test_notification_outbox.FailingRowChannel"]
+    with pytest.raises(RuntimeError, match="could not write"):
+        services.request_answer(actor=officer, request=req, reply="Mộ ở khu A")
+    req.refresh_from_db()
+    assert req.status != Request.Status.ANSWERED and req.reply == ""
+
+
+@pytest.mark.django_db
 def test_public_form_files_and_is_throttled(client, hung, monkeypatch):
     data = {
         "kind": "documents",

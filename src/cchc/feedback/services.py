@@ -141,7 +141,7 @@ def feedback_answer(*, actor, feedback: Feedback, reply: str, verdict: str = "")
         agency_id=fb.agency_id,
         after={"verdict": verdict, "on_time": fb.on_time},
     )
-    transaction.on_commit(lambda: _notify(fb))
+    _notify(fb)  # in this transaction (a transactional outbox): the answer and its notice commit together
     return fb
 
 

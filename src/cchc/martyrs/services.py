@@ -197,7 +197,7 @@ def request_answer(
         agency_id=req.agency_id,
         after={"on_time": req.on_time, "postal_item": req.postal_item, "grave": getattr(grave, "pk", None)},
     )
-    transaction.on_commit(lambda: _notify(req))
+    _notify(req)  # in this transaction (a transactional outbox): the answer and its notice commit together
     return req
 
 
