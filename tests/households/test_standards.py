@@ -169,8 +169,8 @@ class TestND07:
             "op": "in",
             "value": ["agriculture", "forestry", "fishery", "salt_making"],
         }
-        assert "chưa xác nhận" in nd07.middle_rule_text and "UNCONFIRMED" in nd07.notes
-        assert "lives from" in nd07.notes
+        assert "chưa xác nhận" in nd07.middle_rule_text and "CHƯA XÁC NHẬN" in nd07.notes
+        assert "ngành nghề sinh sống chính" in nd07.notes
         # QĐ 59/2015's middle band covers every household: no scope rule
         assert PovertyStandard.objects.get(code="qd-59-2015").middle_rule is None
         assert classify("qd-59-2015", "rural", 1_200_000, livelihood="other").category == "middle"
@@ -252,7 +252,7 @@ def test_shipped_data_says_what_is_unconfirmed():
     assert Indicator.objects.count() == 34
     assert not Indicator.objects.filter(confirmed=True).exists()
     for standard in PovertyStandard.objects.all():
-        assert "UNCONFIRMED" in standard.notes
+        assert "CHƯA XÁC NHẬN" in standard.notes  # in Vietnamese: the standards page shows it as it is
     assert PovertyStandard.objects.get(code="qd-59-2015").deprivation_cutoff == 3  # "từ 03 chỉ số", not 1/3
 
 
@@ -302,3 +302,20 @@ def test_migration_scopes_the_middle_band_of_an_existing_nd07_row():
     assert nd07.middle_rule == migration.ND07_MIDDLE_RULE and nd07.middle_rule_text
     assert migration.OLD_NOTE not in nd07.notes and "QĐ 24/2021" in nd07.notes
     assert classify("nd-07-2021", "rural", 1_800_000, livelihood="other").category == "none"
+
+
+@pytest.mark.django_db
+def test_migration_puts_the_shipped_notes_in_vietnamese_and_leaves_an_operators_notes():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cchc.households.migrations.0003_vietnamese_standard_notes")
+    shipped = PovertyStandard.objects.get(code="nd-07-2021")
+    expected = shipped.notes
+    own = PovertyStandard.objects.get(code="qd-59-2015")
+    PovertyStandard.objects.filter(pk=shipped.pk).update(notes="Poor: income … UNCONFIRMED: the cut-offs.")
+    PovertyStandard.objects.filter(pk=own.pk).update(notes="Ghi chú của Sở")
+    migration.notes_in_vietnamese(apps, None)
+    assert PovertyStandard.objects.get(pk=shipped.pk).notes == expected
+    assert PovertyStandard.objects.get(pk=own.pk).notes == "Ghi chú của Sở"
