@@ -80,6 +80,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="search the database a previous run filled")
+    parser.add_argument("--cap", type=int, help="count up to this many rows (default: the pager's CAP)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("this benchmark needs DATABASE_URL pointing at PostgreSQL")
@@ -130,6 +131,8 @@ def main():
     terms += ["BTP-CCHC", "125/BTP-CCHC", "000.00.00.H26", "000.00.00.H2", "chữ ký số", "cai cach hanh chinh"]
     # the searches run over every row (a superuser's scope), not a subset
     assert selectors.incoming_register(user).count() == args.rows
+    if args.cap:
+        CappedPaginator.CAP = args.cap
     timings = {"page": [], "count": [], "page_exec": [], "count_exec": []}
     for term in terms:
         qs = selectors.incoming_register(user, q=term)

@@ -65,11 +65,12 @@ def test_words_are_anded_with_or_without_diacritics(edocs, docs):
     assert found(root, "thể chế") == [docs["report"].pk]
 
 
-def test_whole_words_and_a_prefix_for_the_last_one(edocs, docs):
+def test_whole_words_and_a_prefix_for_a_symbol_being_typed(edocs, docs):
     root = edocs["root"]
-    assert set(found(root, "cải cá")) == {docs["plan"].pk, docs["report"].pk, docs["other_unit"].pk}
-    assert found(root, "cá cải") == []  # only the last word is a prefix: "cá" is not a word here
-    assert found(root, "oạch") == []  # words match from their start, not inside
+    assert found(root, "cải cá") == []  # whole syllables: "cá" is not "cách"
+    assert found(root, "oạch") == []  # nor a part of a word
+    assert found(root, "BLĐTB") == []
+    assert found(root, "12/QĐ-BLĐTB") == [docs["decision"].pk]  # a symbol being typed is a prefix
     assert found(root, "") == found(root, "  ,; ") == [d.pk for d in selectors.incoming_register(root)]
 
 
