@@ -12,10 +12,12 @@ token matches as a prefix, so a symbol or code being typed is found ("12/Q" find
 "000.00.01.H" finds "000.00.01.H26"). A plain last word is not a prefix: Vietnamese is typed in whole
 syllables, "nghi" would also bring nghiệp, nghĩa, nghiên…, and a prefix of a frequent syllable costs the
 GIN index a scan of every matching word (the count of "dịch hiện" took 51 ms with the prefix, 17 ms
-without, over 1.000.000 documents). PostgreSQL matches a tsquery against search_vector, a stored to_tsvector('simple',
-search_text) with a GIN index (migration 0004): trigrams of Vietnamese syllables are so frequent that
-they select most of a large register. SQLite (the embedded default, not meant for millions of rows)
-runs the same match with LIKE on the space-padded text.
+without, over 1.000.000 documents).
+
+PostgreSQL matches a tsquery against search_vector, a stored to_tsvector('simple', search_text) with a
+GIN index (migration 0004): trigrams of Vietnamese syllables are so frequent that they select most of
+a large register. SQLite (the embedded default, not meant for millions of rows) runs the same match
+with LIKE on the space-padded text.
 """
 
 import re
@@ -43,8 +45,7 @@ def search_text(*parts) -> str:
 
 def incoming_words(d) -> str:
     """An incoming document's search_text (the model's save() and migration 0004)."""
-    # a paper document's identifier is internal (paper:<uuid>): nobody types it, and its hex would
-    # answer prefixes such as "12"
+    # a paper document's identifier is internal (paper:<uuid>): nobody types it
     document_id = "" if (d.document_id or "").startswith("paper:") else d.document_id
     return search_text(d.code_number, d.notation, d.subject, d.sender_name, d.sender_code, document_id)
 
