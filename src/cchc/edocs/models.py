@@ -14,6 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.org.models import Agency
 
+from . import search
+
+
+def _with_search_text(kwargs: dict, searched: tuple[str, ...]) -> None:
+    """A save limited to some fields also writes search_text when one of them is searched."""
+    fields = kwargs.get("update_fields")
+    if fields is not None and set(fields) & set(searched):
+        kwargs["update_fields"] = [*fields, "search_text"]
+
 
 class DocumentKind(models.Model):
     """Loại văn bản (QCVN 102 SĐ1:2022 appendix: group A legal normative, group B administrative)."""
@@ -202,6 +211,10 @@ class OutgoingDocument(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     issued_at = models.DateTimeField(_("issued at"), null=True)
+    # the words the register search matches (edocs/search.py); kept by save()
+    search_text = models.TextField(editable=False, default="")
+
+    SEARCHED = ("number", "notation", "subject", "document_id")
 
     class Meta:
         verbose_name = _("outgoing document")
@@ -218,6 +231,11 @@ class OutgoingDocument(models.Model):
 
     def __str__(self) -> str:
         return self.code or str(_("Draft"))
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.outgoing_words(self)
+        _with_search_text(kwargs, self.SEARCHED)
+        super().save(*args, **kwargs)
 
     @property
     def code(self) -> str:
@@ -322,6 +340,10 @@ class IncomingDocument(models.Model):
     due_at = models.DateTimeField(_("processing due"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     result_note = models.TextField(_("result"), blank=True)
+    # the words the register search matches (edocs/search.py); kept by save()
+    search_text = models.TextField(editable=False, default="")
+
+    SEARCHED = ("code_number", "notation", "subject", "sender_name", "sender_code", "document_id")
 
     class Meta:
         verbose_name = _("incoming document")
@@ -344,6 +366,11 @@ class IncomingDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.arrival_number} – {self.code}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.incoming_words(self)
+        _with_search_text(kwargs, self.SEARCHED)
+        super().save(*args, **kwargs)
 
     @property
     def code(self) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cchc.core.metrics import MetricValue, Period
 from cchc.org.access import scope_q
 
+from . import search
 from .access import VIEW
 from .models import IncomingDocument, OutgoingDocument, StatusCode
 
@@ -23,17 +24,6 @@ def _or_own(scope: Q, user, field: str) -> Q:
     return scope | Q(**{field: user})
 
 
-def _search(qs, q: str, fields):
-    """Rows whose fields contain the search text (case-insensitive; trigram indexes on PostgreSQL)."""
-    q = (q or "").strip()
-    if not q:
-        return qs
-    cond = Q()
-    for f in fields:
-        cond |= Q(**{f"{f}__icontains": q})
-    return qs.filter(cond)
-
-
 def outgoing_register(
     user, *, q: str = "", year: int | None = None, agency=None, status: str = ""
 ) -> QuerySet:
@@ -44,7 +34,7 @@ def outgoing_register(
         qs = qs.filter(status=status)
     if agency is not None:
         qs = qs.filter(agency__path__startswith=agency.path)
-    return _search(qs, q, ["subject", "notation", "document_id"]).order_by("-year", "-number", "-id")
+    return search.filter_words(qs, q).order_by("-year", "-number", "-id")
 
 
 def incoming_register(
@@ -61,9 +51,7 @@ def incoming_register(
         qs = qs.filter(agency__path__startswith=agency.path)
     if overdue:
         qs = overdue_filter(qs)
-    return _search(qs, q, ["subject", "notation", "sender_name", "sender_code"]).order_by(
-        "-year", "-arrival_number", "-id"
-    )
+    return search.filter_words(qs, q).order_by("-year", "-arrival_number", "-id")
 
 
 def overdue_filter(qs):
