@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Direction, DocumentKind, IncomingDocument, OutgoingDocument, Register, Urgency
 
@@ -106,7 +107,7 @@ class PeerForm(forms.Form):
     code = forms.CharField(
         label=_("Identifier code"), max_length=40, help_text=_("QĐ 20/2020/QĐ-TTg, e.g. 000.00.00.G12")
     )
-    name = forms.CharField(label=_("Name"), max_length=300)
+    name = forms.CharField(label=pgettext_lazy("edocs", "Name"), max_length=300)
     endpoint_url = forms.CharField(
         label=_("Exchange address"),
         max_length=200,
@@ -190,7 +191,9 @@ class CertificateForm(forms.Form):
 
 
 class TrustedCAForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("e.g. Root CA of the Government"))
+    name = forms.CharField(
+        label=pgettext_lazy("edocs", "Name"), max_length=200, help_text=_("e.g. Root CA of the Government")
+    )
     certificate = forms.FileField(label=_("CA certificate (PEM)"))
 
     def clean_certificate(self):
@@ -201,7 +204,9 @@ class RegisterForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Unit"), queryset=None)
     direction = forms.ChoiceField(label=_("Register of"), choices=Direction.choices)
     code = forms.CharField(label=_("Code"), max_length=20, help_text=_("e.g. VBDI, VBDEN, QD"))
-    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("e.g. Sổ văn bản đi"))
+    name = forms.CharField(
+        label=pgettext_lazy("edocs", "Name"), max_length=200, help_text=_("e.g. Sổ văn bản đi")
+    )
     secret = forms.BooleanField(label=_("Secret documents"), required=False)
 
     def __init__(self, *args, units=None, **kwargs):

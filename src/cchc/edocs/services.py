@@ -588,6 +588,8 @@ def validate_endpoint(url: str, field: str = "endpoint_url") -> str:
     return url.rstrip("/")
 
 
+# events recorded before the typed ones below keep their label in the audit log
+CONFIGURED = event_type("edocs.configure", gettext_lazy("Exchange configuration changed"))
 PEER_SAVED = event_type("edocs.peer_save", gettext_lazy("Exchange peer saved"))
 PEER_DEACTIVATED = event_type("edocs.peer_deactivate", gettext_lazy("Exchange peer deactivated"))
 CERT_INSTALLED = event_type("edocs.cert_install", gettext_lazy("Unit certificate installed"))
@@ -658,7 +660,8 @@ def peer_save(
 
 @transaction.atomic
 def peer_deactivate(*, actor, peer: ExternalAgency) -> ExternalAgency:
-    """No new document is addressed to it; packages already queued are still delivered."""
+    """No new document is addressed to it; packages queued for it wait in the outbox (the worker sends
+    only to active peers) until it is active again."""
     require_perm(actor, MANAGE)
     row = ExternalAgency.objects.select_for_update().get(pk=peer.pk)
     if not row.active:
