@@ -267,8 +267,14 @@ class CertificateView:
         return self.days_left < 0
 
 
+def _grouped(pairs: list[str]) -> str:
+    """Hex bytes as AB:CD:… in groups of 8, so a serial or a fingerprint wraps in a narrow column."""
+    return " ".join(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
+
+
 def certificate_view(pem: str) -> CertificateView | None:
     from cryptography import x509
+    from cryptography.x509.oid import NameOID
 
     from . import signing
 
@@ -279,14 +285,16 @@ def certificate_view(pem: str) -> CertificateView | None:
     info = signing.signer_info(cert)
     serial = format(info.serial_number, "X")
     serial = serial.zfill(len(serial) + len(serial) % 2)  # whole bytes, as certificate viewers show it
+    pairs = [serial[i : i + 2] for i in range(0, len(serial), 2)]
+    names = {NameOID.SERIAL_NUMBER: "serialNumber"}  # where the agency identifier is, said by name
     return CertificateView(
-        subject=info.subject,
-        issuer=info.issuer,
-        serial=":".join(serial[i : i + 2] for i in range(0, len(serial), 2)),
+        subject=cert.subject.rfc4514_string(names),
+        issuer=cert.issuer.rfc4514_string(names),
+        serial=_grouped(pairs),
         org_code=info.org_code,
         not_before=info.not_before,
         not_after=info.not_after,
-        fingerprint=":".join(info.fingerprint_sha256[i : i + 2] for i in range(0, 64, 2)).upper(),
+        fingerprint=_grouped([info.fingerprint_sha256[i : i + 2].upper() for i in range(0, 64, 2)]),
         days_left=(info.not_after - timezone.now()).days,
         is_ca=signing.is_ca(cert),
     )
