@@ -18,6 +18,9 @@ DEMO_PASSWORD = "cchc-demo-2026"
 
 def _extra_pages():
     """The wide tables named in the brief, found in the demo data."""
+    from django.urls import reverse
+
+    from cchc.edocs.models import ExternalAgency
     from cchc.onestop.models import Dossier
     from cchc.parindex.models import Subject
     from cchc.surveys.models import Survey
@@ -33,6 +36,13 @@ def _extra_pages():
         "parindex-subject-sheet": f"/parindex/cycles/{subject.cycle.code}/subjects/{subject.agency.code}/",
         "surveys-sipas": f"/surveys/{survey.pk}/sipas/",
         "households-list": "/households/list/",
+        # exchange settings: certificate details (subject, issuer, fingerprint) make the widest table
+        "edocs-certificates": reverse("edocs:certificates"),
+        "edocs-certificate-new": reverse("edocs:certificate_new"),
+        "edocs-peers": reverse("edocs:peers"),
+        "edocs-peer": reverse("edocs:peer_edit", args=[ExternalAgency.objects.order_by("pk").first().pk]),
+        "edocs-trusted-cas": reverse("edocs:trusted_cas"),
+        "edocs-registers": reverse("edocs:registers"),
     }
 
 

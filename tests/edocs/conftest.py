@@ -29,8 +29,8 @@ def edocs(settings, tmp_path, superuser, ministry, ca, peer_pair, make_staff):
     settings.CCHC_EDOCS_KEY_DIR = str(tmp_path / "keys")
     m = ministry["ministry"]
     own = signing.issue_agency_certificate(ca, m.code, m.name)
-    services.certificate_install(actor=superuser, agency=m, cert_pem=own.cert_pem, key_pem=own.key_pem)
     services.trusted_ca_add(actor=superuser, name="Test CA", cert_pem=ca.cert_pem)
+    services.certificate_install(actor=superuser, agency=m, cert_pem=own.cert_pem, key_pem=own.key_pem)
     peer = services.peer_save(
         actor=superuser, code=PEER, name="Bộ Đối tác", endpoint_url="http://127.0.0.1:9"
     )

@@ -1,5 +1,6 @@
 """Who may do what with documents. The văn thư (document clerk) registers, numbers, dispatches and
-receives; leaders approve and assign; processing officers handle what they were assigned."""
+receives, and keeps its units' certificates and registers; leaders approve and assign; processing
+officers handle what they were assigned; the administrator sets the peers and trusted CAs."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -27,4 +28,14 @@ ASSIGN = define_permission(
 PROCESS = define_permission(
     "edocs.process", _("Process incoming documents"), {Role.PROCESSING_OFFICER, Role.UNIT_LEADER}
 )
-MANAGE = define_permission("edocs.manage", _("Manage registers, peers and certificates"), {Role.ADMIN})
+# The văn thư keeps the unit's signing certificate and its registers (NĐ 30/2020 Điều 33: the clerk
+# manages the seal and the device holding the agency's signature key), within the units of its role.
+MANAGE_EXCHANGE = define_permission(
+    "edocs.manage_exchange",
+    _("Manage the exchange: the units' certificates and registers"),
+    {Role.DOCUMENT_CLERK},
+)
+# Peers and trusted certification authorities hold for every unit of the platform: the administrator's.
+MANAGE = define_permission(
+    "edocs.manage", _("Manage exchange peers and trusted certification authorities"), {Role.ADMIN}
+)

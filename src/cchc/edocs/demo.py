@@ -15,6 +15,7 @@ from .models import Direction, DocumentKind
 
 MOHA_CODE = "000.00.00.G04"
 EXTERNAL_CODE = "000.00.00.G09"
+PEER_CODE = "000.00.00.H99"
 
 
 def load(out) -> None:
@@ -38,6 +39,8 @@ def load(out) -> None:
     if not Agency.objects.filter(code=EXTERNAL_CODE).exists():
         # no address: its packages wait in the outbox, as for a peer not connected yet
         services.peer_save(actor=admin, code=EXTERNAL_CODE, name="Bộ Tài chính [mẫu]", endpoint_url="")
+    # a peer outside the demo organisation, so the exchange settings list one (not connected yet)
+    services.peer_save(actor=admin, code=PEER_CODE, name="UBND tỉnh Mẫu [mẫu]", endpoint_url="")
     clerk = org_services.staff_create(
         actor=admin,
         username="vanthu",

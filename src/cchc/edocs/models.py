@@ -432,6 +432,8 @@ class Package(models.Model):
     class Meta:
         verbose_name = _("exchange package")
         verbose_name_plural = _("exchange packages")
+        # what waits for a peer (the peers page counts it per row)
+        indexes = [models.Index(fields=["to_code", "sent_at"], name="edocs_package_peer_idx")]
 
 
 class Hop(models.Model):
@@ -447,3 +449,5 @@ class Hop(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # a peer's last exchange step (the peers page reads it per row)
+        indexes = [models.Index(fields=["peer", "-at"], name="edocs_hop_peer_idx")]

@@ -161,3 +161,128 @@ def signed_share_metric(agency, period: Period) -> MetricValue:
 def timeline(statuses) -> list:
     """Status events in order with their labels (for the detail pages)."""
     return [(s, StatusCode(s.code).label if s.code in StatusCode.values else s.code) for s in statuses]
+
+
+# --- exchange settings -------------------------------------------------------------------------------
+def peers(*, q: str = "", active: bool | None = None) -> QuerySet:
+    """External agencies with their last exchange step and what waits for them in the outbox: three
+    subqueries on indexed columns (Hop.peer, Package.to_code), one query per page however many."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import ExternalAgency, Hop, Package
+
+    waiting = Package.objects.filter(to_code=OuterRef("code"), sent_at__isnull=True)
+
+    def counted(qs):
+        return Coalesce(
+            Subquery(
+                qs.order_by().values("to_code").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    qs = ExternalAgency.objects.annotate(
+        last_activity=Subquery(Hop.objects.filter(peer=OuterRef("code")).order_by("-at").values("at")[:1]),
+        waiting=counted(waiting),
+        failing=counted(waiting.exclude(last_error="")),
+    )
+    if active is not None:
+        qs = qs.filter(active=active)
+    return _search(qs, q, ["code", "name", "endpoint_url"])
+
+
+def peer_failures(peer, limit: int = 10) -> list:
+    """The latest packages to `peer` that are still waiting after a failed attempt (for its page)."""
+    from .models import Package
+
+    return list(
+        Package.objects.filter(to_code=peer.code, sent_at__isnull=True)
+        .exclude(last_error="")
+        .order_by("-next_attempt_at", "-pk")
+        .only("kind", "document_id", "attempts", "next_attempt_at", "last_error", "created_at")[:limit]
+    )
+
+
+def certificates(user) -> QuerySet:
+    """Our units' certificates where the user manages the exchange, newest first within a unit."""
+    from .access import MANAGE_EXCHANGE
+    from .models import AgencyCertificate
+
+    return (
+        AgencyCertificate.objects.filter(scope_q(user, MANAGE_EXCHANGE, "agency"))
+        .select_related("agency")
+        .defer("key_file")
+    )
+
+
+def registers(user, year: int) -> QuerySet:
+    """The units' registers where the user manages the exchange, with the last number taken in `year`."""
+    from django.db.models import OuterRef, Subquery
+
+    from .access import MANAGE_EXCHANGE
+    from .models import NumberCounter, Register
+
+    last = NumberCounter.objects.filter(register=OuterRef("pk"), year=year).values("last_number")[:1]
+    return (
+        Register.objects.filter(scope_q(user, MANAGE_EXCHANGE, "agency"))
+        .select_related("agency")
+        .annotate(last_number=Subquery(last))
+    )
+
+
+@dataclass(frozen=True)
+class CertificateView:
+    """What a person checks on a certificate, read from its PEM (never from the key)."""
+
+    subject: str
+    issuer: str
+    serial: str
+    org_code: str
+    not_before: datetime
+    not_after: datetime
+    fingerprint: str
+    days_left: int
+    is_ca: bool
+
+    @property
+    def expiring(self) -> bool:
+        return 0 <= self.days_left < 30
+
+    @property
+    def expired(self) -> bool:
+        return self.days_left < 0
+
+
+def _grouped(pairs: list[str]) -> str:
+    """Hex bytes as AB:CD:… in groups of 8, so a serial or a fingerprint wraps in a narrow column."""
+    return " ".join(":".join(pairs[i : i + 8]) for i in range(0, len(pairs), 8))
+
+
+def certificate_view(pem: str) -> CertificateView | None:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from . import signing
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError:
+        return None
+    info = signing.signer_info(cert)
+    serial = format(info.serial_number, "X")
+    serial = serial.zfill(len(serial) + len(serial) % 2)  # whole bytes, as certificate viewers show it
+    pairs = [serial[i : i + 2] for i in range(0, len(serial), 2)]
+    names = {NameOID.SERIAL_NUMBER: "serialNumber"}  # where the agency identifier is, said by name
+    return CertificateView(
+        subject=cert.subject.rfc4514_string(names),
+        issuer=cert.issuer.rfc4514_string(names),
+        serial=_grouped(pairs),
+        org_code=info.org_code,
+        not_before=info.not_before,
+        not_after=info.not_after,
+        fingerprint=_grouped([info.fingerprint_sha256[i : i + 2].upper() for i in range(0, 64, 2)]),
+        days_left=(info.not_after - timezone.now()).days,
+        is_ca=signing.is_ca(cert),
+    )

@@ -21,7 +21,7 @@ from cchc.org.models import Agency
 from cchc.workdays.engine import to_local
 from cchc.workdays.selectors import calendar
 
-from .access import APPROVE, ASSIGN, DRAFT, ISSUE, MANAGE, PROCESS, RECEIVE
+from .access import APPROVE, ASSIGN, DRAFT, ISSUE, MANAGE, MANAGE_EXCHANGE, PROCESS, RECEIVE
 from .models import (
     Direction,
     DocumentKind,
@@ -48,7 +48,6 @@ ASSIGNED = event_type("edocs.assign", gettext_lazy("Incoming document assigned")
 PROCESSING = event_type("edocs.process", gettext_lazy("Incoming document being processed"))
 COMPLETED = event_type("edocs.complete", gettext_lazy("Incoming document completed"))
 STATUS_RECEIVED = event_type("edocs.status", gettext_lazy("Status message received"))
-CONFIGURED = event_type("edocs.configure", gettext_lazy("Exchange configuration changed"))
 
 
 def hop(document_id: str, direction: str, step: str, peer: str, detail: str = "") -> Hop:
@@ -538,90 +537,385 @@ def status_apply(document_id: str, from_code: str, code: str, description: str, 
     return True
 
 
-# --- configuration --------------------------------------------------------------------------------
-@transaction.atomic
-def peer_save(*, actor, code: str, name: str, endpoint_url: str = "", token: str = "") -> ExternalAgency:
-    require_perm(actor, MANAGE)
-    peer, _created = ExternalAgency.objects.update_or_create(
-        code=code.strip(),
-        defaults={"name": name.strip(), "endpoint_url": endpoint_url.strip(), "token": token},
-    )
-    audit_record(
-        CONFIGURED, actor=actor, target=peer, after={"code": peer.code, "endpoint_url": peer.endpoint_url}
-    )
-    return peer
-
-
-@transaction.atomic
-def register_create(
-    *, actor, agency: Agency, direction: str, code: str, name: str, secret: bool = False
-) -> Register:
-    require_perm(actor, MANAGE, agency)
-    reg, _created = Register.objects.get_or_create(
-        agency=agency, direction=direction, code=code, defaults={"name": name, "secret": secret}
-    )
-    audit_record(CONFIGURED, actor=actor, target=reg, agency_id=agency.pk, after={"code": code, "name": name})
-    return reg
-
-
 @transaction.atomic
 def incoming_refused_atomic(**kwargs) -> None:
     incoming_refused(**kwargs)
 
 
+# --- configuration: peers, certificates, trusted CAs, registers ----------------------------------
+# The pages (views.py) and `cchc edocs_setup` both call these: one way to do each thing.
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def validate_identifier(code: str, field: str = "code") -> str:
+    """An agency identifier as the edXML packages carry it (QĐ 20/2020: dot-separated groups)."""
+    from .edxml import ORGAN_ID_RE
+
+    code = (code or "").strip().upper()
+    if not ORGAN_ID_RE.match(code):
+        raise ValidationError(
+            {
+                field: _(
+                    "The identifier code “%(code)s” is not valid: groups of letters and digits "
+                    "separated by dots, e.g. 000.00.00.G12."
+                )
+                % {"code": code}
+            }
+        )
+    return code
+
+
+def validate_endpoint(url: str, field: str = "endpoint_url") -> str:
+    """The peer's platform address: https, or plain http only to this machine (tests, a local
+    relay); blank while the peer is not connected yet (its packages wait in the outbox)."""
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        host, parts = "", None
+    if parts is None or not host or parts.query or parts.fragment or parts.username:
+        raise ValidationError({field: _("The exchange address is not a valid web address.")})
+    if parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK_HOSTS):
+        raise ValidationError(
+            {field: _("The exchange address must start with https:// (plain http only to this machine).")}
+        )
+    return url.rstrip("/")
+
+
+# events recorded before the typed ones below keep their label in the audit log
+CONFIGURED = event_type("edocs.configure", gettext_lazy("Exchange configuration changed"))
+PEER_SAVED = event_type("edocs.peer_save", gettext_lazy("Exchange peer saved"))
+PEER_DEACTIVATED = event_type("edocs.peer_deactivate", gettext_lazy("Exchange peer deactivated"))
+CERT_INSTALLED = event_type("edocs.cert_install", gettext_lazy("Unit certificate installed"))
+CERT_DEACTIVATED = event_type("edocs.cert_deactivate", gettext_lazy("Unit certificate deactivated"))
+CA_ADDED = event_type("edocs.ca_add", gettext_lazy("Trusted certification authority added"))
+CA_DEACTIVATED = event_type(
+    "edocs.ca_deactivate", gettext_lazy("Trusted certification authority deactivated")
+)
+REGISTER_CREATED = event_type("edocs.register_create", gettext_lazy("Document register created"))
+
+
 @transaction.atomic
-def certificate_install(*, actor, agency: Agency, cert_pem: bytes, key_pem: bytes):
-    """Install a unit's signing certificate. The private key goes to a file under the key folder
-    (mode 0600), not into the database; the certificate must match the key and name the unit's code."""
+def peer_save(
+    *,
+    actor,
+    code: str,
+    name: str,
+    endpoint_url: str = "",
+    token: str | None = None,
+    active: bool = True,
+    peer: ExternalAgency | None = None,
+    new: bool = False,
+) -> ExternalAgency:
+    """Create or update an external agency (by its identifier code, or `peer` when editing one;
+    `new` refuses a code already known). `token` None keeps the shared token it has; "" removes it.
+    The token is never logged."""
+    require_perm(actor, MANAGE)
+    errors = {}
+    try:
+        code = validate_identifier(peer.code if peer is not None else code)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("The agency's name is required.")
+    try:
+        endpoint_url = validate_endpoint(endpoint_url)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors and Agency.objects.filter(code=code).exists():
+        errors["code"] = _("%(code)s is one of our own units, not an external agency.") % {"code": code}
+    if errors:
+        raise ValidationError(errors)
+    row = (
+        ExternalAgency.objects.select_for_update().get(pk=peer.pk)
+        if peer is not None
+        else ExternalAgency.objects.select_for_update().filter(code=code).first()
+    )
+    if new and row is not None:
+        raise ValidationError(
+            {"code": _("An external agency with this identifier code exists already: edit it.")}
+        )
+    before = {"name": row.name, "endpoint_url": row.endpoint_url, "active": row.active} if row else None
+    row = row or ExternalAgency(code=code)
+    row.name, row.endpoint_url, row.active = name[:300], endpoint_url, active
+    if token is not None:
+        row.token = token.strip()[:200]
+    row.save()
+    audit_record(
+        PEER_SAVED,
+        actor=actor,
+        target=row,
+        before=before,
+        after={"code": row.code, "name": row.name, "endpoint_url": row.endpoint_url, "active": row.active},
+    )
+    return row
+
+
+@transaction.atomic
+def peer_deactivate(*, actor, peer: ExternalAgency) -> ExternalAgency:
+    """No new document is addressed to it; packages queued for it wait in the outbox (the worker sends
+    only to active peers) until it is active again."""
+    require_perm(actor, MANAGE)
+    row = ExternalAgency.objects.select_for_update().get(pk=peer.pk)
+    if not row.active:
+        raise InvalidTransition(_("This agency is already inactive."))
+    row.active = False
+    row.save(update_fields=["active"])
+    audit_record(PEER_DEACTIVATED, actor=actor, target=row, after={"code": row.code})
+    return row
+
+
+@transaction.atomic
+def register_create(
+    *,
+    actor,
+    agency: Agency,
+    direction: str,
+    code: str,
+    name: str,
+    secret: bool = False,
+    exist_ok: bool = False,
+) -> Register:
+    """A register (sổ đăng ký) of a unit; its numbers restart at 01 each year (NumberCounter).
+    `exist_ok`: return the register with that code instead of refusing (setup, demo)."""
+    require_perm(actor, MANAGE_EXCHANGE, agency)
+    errors = {}
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    if direction not in Direction.values:
+        errors["direction"] = _("Choose outgoing or incoming.")
+    if not code or len(code) > 20 or " " in code:
+        errors["code"] = _("The register code is required, at most 20 characters, without spaces.")
+    if not name:
+        errors["name"] = _("The register's name is required.")
+    if errors:
+        raise ValidationError(errors)
+    existing = Register.objects.filter(agency=agency, direction=direction, code=code).first()
+    if existing is not None:
+        if exist_ok:
+            return existing
+        raise ValidationError(
+            {
+                "code": _("%(unit)s already has a register with the code %(code)s.")
+                % {"unit": agency, "code": code}
+            }
+        )
+    reg = Register.objects.create(
+        agency=agency, direction=direction, code=code, name=name[:200], secret=secret
+    )
+    audit_record(
+        REGISTER_CREATED,
+        actor=actor,
+        target=reg,
+        agency_id=agency.pk,
+        after={"code": code, "name": reg.name, "direction": direction, "secret": secret},
+    )
+    return reg
+
+
+def _trusted_cas():
+    from cryptography import x509
+
+    from .models import TrustedCA
+
+    certs = []
+    for pem in TrustedCA.objects.filter(active=True).values_list("certificate_pem", flat=True):
+        certs.extend(x509.load_pem_x509_certificates(pem.encode()))
+    return certs
+
+
+def _write_key(key_pem: bytes, agency: Agency) -> str:
+    """The private key in a new file under the key folder, readable by this account only (0600,
+    whatever the umask); returns its name. Never in the database, never shown again."""
+    import os
     import uuid
 
+    from . import exchange
+
+    folder = exchange.key_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"{agency.code}-{uuid.uuid4().hex[:12]}.key.pem"
+    fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, key_pem)
+    finally:
+        os.close(fd)
+    return name
+
+
+@transaction.atomic
+def certificate_install(*, actor, agency: Agency, cert_pem: bytes, key_pem: bytes):
+    """Install (or replace) a unit's signing certificate after checking that the key belongs to it,
+    that it names the unit's identifier code (subject serialNumber), that it is valid today and that
+    it chains to an active trusted CA — as every peer will check it. The private key goes to a file
+    (mode 0600) under the key folder, not into the database; the unit's previous certificate is
+    deactivated."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    from . import exchange, signing
+    from . import signing
     from .models import AgencyCertificate
 
-    require_perm(actor, MANAGE, agency)
-    cert = x509.load_pem_x509_certificate(cert_pem)
-    key = serialization.load_pem_private_key(key_pem, password=None)
+    require_perm(actor, MANAGE_EXCHANGE, agency)
+    try:
+        cert = x509.load_pem_x509_certificate(cert_pem)
+    except (ValueError, TypeError):
+        raise ValidationError({"certificate": _("The certificate is not a PEM certificate file.")}) from None
+    try:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+    except TypeError:
+        raise ValidationError(
+            {
+                "private_key": _(
+                    "The private key is protected by a password: upload it without one, or as PKCS#12."
+                )
+            }
+        ) from None
+    except (ValueError, signing.UnsupportedAlgorithm):
+        raise ValidationError({"private_key": _("The private key is not a PEM private key file.")}) from None
     if key.public_key().public_numbers() != cert.public_key().public_numbers():
-        raise ValidationError(_("The private key does not belong to the certificate."))
+        raise ValidationError({"private_key": _("The private key does not belong to the certificate.")})
     info = signing.signer_info(cert)
     if info.org_code != agency.code:
         raise ValidationError(
-            _("The certificate is for %(cert)s, not for %(unit)s.")
-            % {"cert": info.org_code, "unit": agency.code}
+            {
+                "certificate": _(
+                    "The certificate names the identifier %(cert)s (serialNumber), not %(unit)s of the chosen unit."
+                )
+                % {"cert": info.org_code or "—", "unit": agency.code}
+            }
         )
-    folder = exchange.key_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = f"{agency.code}-{uuid.uuid4().hex[:8]}.key.pem"
-    path = folder / name
-    path.touch(mode=0o600)
-    path.write_bytes(key_pem)
+    try:
+        signing.check_chain(cert, _trusted_cas())
+    except signing.SignatureError as exc:
+        raise ValidationError({"certificate": str(exc.message)}) from None
+    name = _write_key(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        agency,
+    )
     AgencyCertificate.objects.filter(agency=agency, active=True).update(active=False)
     row = AgencyCertificate.objects.create(
         agency=agency,
-        certificate_pem=cert_pem.decode(),
+        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
         key_file=name,
         subject=info.subject[:300],
         not_before=info.not_before,
         not_after=info.not_after,
     )
     audit_record(
-        CONFIGURED, actor=actor, target=row, agency_id=agency.pk, after={"certificate": info.subject}
+        CERT_INSTALLED,
+        actor=actor,
+        target=row,
+        agency_id=agency.pk,
+        after={
+            "subject": info.subject,
+            "serial": format(info.serial_number, "x"),
+            "sha256": info.fingerprint_sha256,
+        },
+    )
+    return row
+
+
+def certificate_install_pkcs12(*, actor, agency: Agency, data: bytes, password: str):
+    """The same, from a PKCS#12 (.p12/.pfx) file as CAs hand them out."""
+    from . import signing
+
+    try:
+        pair = signing.load_pkcs12(data, password)
+    except signing.SignatureError as exc:
+        raise ValidationError({"pkcs12": str(exc.message)}) from None
+    return certificate_install(actor=actor, agency=agency, cert_pem=pair.cert_pem, key_pem=pair.key_pem)
+
+
+@transaction.atomic
+def certificate_deactivate(*, actor, certificate):
+    """Stop signing with it (its key file stays, so documents already signed keep their proof)."""
+    from .models import AgencyCertificate
+
+    row = AgencyCertificate.objects.select_for_update().select_related("agency").get(pk=certificate.pk)
+    require_perm(actor, MANAGE_EXCHANGE, row.agency)
+    if not row.active:
+        raise InvalidTransition(_("This certificate is already inactive."))
+    row.active = False
+    row.save(update_fields=["active"])
+    audit_record(
+        CERT_DEACTIVATED, actor=actor, target=row, agency_id=row.agency_id, after={"subject": row.subject}
     )
     return row
 
 
 @transaction.atomic
 def trusted_ca_add(*, actor, name: str, cert_pem: bytes):
+    """Trust a certification authority: its certificate must be a CA certificate (basicConstraints
+    CA) valid today. Adding one already known makes it active again."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from . import signing
     from .models import TrustedCA
 
     require_perm(actor, MANAGE)
-    row, _created = TrustedCA.objects.get_or_create(
-        certificate_pem=cert_pem.decode(), defaults={"name": name}
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("The name is required.")
+    try:
+        cert = x509.load_pem_x509_certificate(cert_pem)
+    except (ValueError, TypeError):
+        raise ValidationError(
+            {**errors, "certificate": _("The certificate is not a PEM certificate file.")}
+        ) from None
+    if not signing.is_ca(cert):
+        errors["certificate"] = _(
+            "This is not a CA certificate (its basicConstraints do not say CA): trust the authority that issued it."
+        )
+    else:
+        try:
+            signing.check_validity(cert)
+        except signing.SignatureError as exc:
+            errors["certificate"] = str(exc.message)
+    if errors:
+        raise ValidationError(errors)
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    row, created = TrustedCA.objects.get_or_create(certificate_pem=pem, defaults={"name": name[:200]})
+    if not created and row.active:
+        return row
+    row.active, row.name = True, name[:200]
+    row.save(update_fields=["active", "name"])
+    audit_record(
+        CA_ADDED,
+        actor=actor,
+        target=row,
+        after={
+            "name": row.name,
+            "subject": cert.subject.rfc4514_string(),
+            "sha256": signing.signer_info(cert).fingerprint_sha256,
+        },
     )
-    audit_record(CONFIGURED, actor=actor, target=row, after={"name": name})
+    return row
+
+
+@transaction.atomic
+def trusted_ca_deactivate(*, actor, ca):
+    """Packages signed under it are refused from now on; certificates it issued cannot be installed."""
+    from .models import TrustedCA
+
+    require_perm(actor, MANAGE)
+    row = TrustedCA.objects.select_for_update().get(pk=ca.pk)
+    if not row.active:
+        raise InvalidTransition(_("This certification authority is already inactive."))
+    row.active = False
+    row.save(update_fields=["active"])
+    audit_record(CA_DEACTIVATED, actor=actor, target=row, after={"name": row.name})
     return row
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import defusedxml
 import defusedxml.ElementTree as SafeET
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
@@ -49,6 +49,8 @@ NO_ORG = _("The signer's certificate names no agency identifier (serialNumber)."
 PDF_UNSIGNED = _("The PDF file carries no digital signature.")
 PDF_TAMPERED = _("The PDF file was changed after it was signed.")
 PDF_UNREADABLE = _("The PDF file cannot be read ({detail}).")
+PKCS12_PASSWORD = _("The PKCS#12 file cannot be opened: the password is wrong or the file is damaged.")
+PKCS12_INCOMPLETE = _("The PKCS#12 file must hold both the certificate and its private key.")
 
 
 # --- certificates ------------------------------------------------------------------------------------
@@ -195,6 +197,29 @@ def _load_cas(trusted_ca_pems) -> list[x509.Certificate]:
     for pem in trusted_ca_pems:
         certs.extend(x509.load_pem_x509_certificates(pem if isinstance(pem, bytes) else pem.encode()))
     return certs
+
+
+def is_ca(cert: x509.Certificate) -> bool:
+    """A certification authority's certificate (basicConstraints CA:TRUE), not an end entity's."""
+    return _has_bc(cert) and cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+
+
+def load_pkcs12(data: bytes, password: str) -> KeyPair:
+    """The certificate and private key in a PKCS#12 (.p12/.pfx) file, as PEM."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        key, cert, _extra = pkcs12.load_key_and_certificates(data, (password or "").encode() or None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise SignatureError("pkcs12", PKCS12_PASSWORD) from None
+    if key is None or cert is None:
+        raise SignatureError("pkcs12", PKCS12_INCOMPLETE)
+    return KeyPair(_key_pem(key), cert.public_bytes(serialization.Encoding.PEM))
+
+
+def check_validity(cert: x509.Certificate, when: datetime | None = None):
+    """Raise SignatureError("expired") unless `cert` is valid `when` (now by default)."""
+    _check_validity(cert, when or datetime.now(UTC))
 
 
 def _check_validity(cert: x509.Certificate, when: datetime):

@@ -17,22 +17,28 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.exceptions import InvalidTransition
 from cchc.core.exports import XLSX_MIME, file_response, title_lines, xlsx_bytes
+from cchc.core.listing import paginate
 from cchc.core.metrics import Period
-from cchc.core.views import staff_required
+from cchc.core.views import perm_required, staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm
 
 from . import exchange, selectors, services
-from .access import APPROVE, ASSIGN, DRAFT, ISSUE, PROCESS, RECEIVE, VIEW
+from .access import APPROVE, ASSIGN, DRAFT, ISSUE, MANAGE, MANAGE_EXCHANGE, PROCESS, RECEIVE, VIEW
 from .forms import (
     IN_STATUSES,
     OUT_STATUSES,
     AssignForm,
+    CertificateForm,
     CompleteForm,
     OutgoingForm,
     PaperForm,
+    PeerFilter,
+    PeerForm,
     RegisterFilter,
+    RegisterForm,
+    TrustedCAForm,
 )
-from .models import Direction, DocumentKind, OutgoingDocument, Register
+from .models import Direction, DocumentKind, OutgoingDocument, Register, TrustedCA
 from .transport import TOKEN_HEADER
 
 log = logging.getLogger(__name__)
@@ -350,6 +356,249 @@ def statistics(request):
         year = timezone.localdate().year
     stats = selectors.statistics(root, Period.year(year))
     return render(request, "edocs/statistics.html", {"stats": stats, "year": year, "agency": root})
+
+
+# --- exchange settings: peers, certificates, trusted CAs, registers -------------------------------
+# Every page is for holders of MANAGE_EXCHANGE (the văn thư, within its units, and the administrator);
+# peers and trusted CAs hold for the whole platform, so changing them takes MANAGE (administrator).
+def _settings(request, template, context):
+    context["can_manage"] = has_perm(request.user, MANAGE)
+    return render(request, template, context)
+
+
+def _done(request, exc) -> None:
+    messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+
+
+@perm_required(MANAGE_EXCHANGE)
+def peer_list(request):
+    form = PeerFilter(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    active = {"1": True, "0": False}.get(f.get("active", ""))
+    listing = paginate(
+        request,
+        selectors.peers(q=f.get("q", ""), active=active),
+        sorts={"name": "name", "code": "code", "activity": "last_activity"},
+        default="name",
+    )
+    return _settings(
+        request, "edocs/peer_list.html", {"page": listing.page, "listing": listing, "filters": form}
+    )
+
+
+@perm_required(MANAGE)
+def peer_new(request):
+    form = PeerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            peer = services.peer_save(
+                actor=request.user,
+                new=True,
+                code=d["code"],
+                name=d["name"],
+                endpoint_url=d["endpoint_url"],
+                token=d["token"] or None,
+                active=d["active"],
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The external agency %(code)s was saved.") % {"code": peer.code})
+            return redirect("edocs:peer_edit", pk=peer.pk)
+    return render(request, "edocs/peer_form.html", {"form": form, "peer": None})
+
+
+@perm_required(MANAGE_EXCHANGE)
+def peer_edit(request, pk):
+    peer = selectors.peers().filter(pk=pk).first()
+    if peer is None:
+        raise Http404
+    can_manage = has_perm(request.user, MANAGE)
+    initial = {"code": peer.code, "name": peer.name, "endpoint_url": peer.endpoint_url, "active": peer.active}
+    form = PeerForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST":
+        require_perm(request.user, MANAGE)
+        if request.POST.get("action") == "deactivate":
+            try:
+                services.peer_deactivate(actor=request.user, peer=peer)
+            except InvalidTransition as exc:
+                _done(request, exc)
+            else:
+                messages.success(request, _("The external agency was deactivated."))
+            return redirect("edocs:peer_edit", pk=peer.pk)
+        if form.is_valid():
+            d = form.cleaned_data
+            token = "" if d["clear_token"] else (d["token"] or None)
+            try:
+                services.peer_save(
+                    actor=request.user,
+                    peer=peer,
+                    code=peer.code,
+                    name=d["name"],
+                    endpoint_url=d["endpoint_url"],
+                    token=token,
+                    active=d["active"],
+                )
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("The external agency %(code)s was saved.") % {"code": peer.code})
+                return redirect("edocs:peer_edit", pk=peer.pk)
+    return render(
+        request,
+        "edocs/peer_form.html",
+        {
+            "form": form if can_manage else None,
+            "peer": peer,
+            "failures": selectors.peer_failures(peer),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@perm_required(MANAGE_EXCHANGE)
+def certificate_list(request):
+    listing = paginate(
+        request,
+        selectors.certificates(request.user),
+        sorts={"unit": ("agency__path", "-not_after"), "expiry": "not_after"},
+        default="unit",
+    )
+    rows = [(c, selectors.certificate_view(c.certificate_pem)) for c in listing.page]
+    return _settings(
+        request,
+        "edocs/certificate_list.html",
+        {
+            "page": listing.page,
+            "listing": listing,
+            "rows": rows,
+            "can_install": agencies_with_perm(request.user, MANAGE_EXCHANGE).exists(),
+        },
+    )
+
+
+@perm_required(MANAGE_EXCHANGE)
+def certificate_new(request):
+    units = agencies_with_perm(request.user, MANAGE_EXCHANGE).filter(valid_to__isnull=True).order_by("path")
+    form = CertificateForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if "pkcs12_bytes" in d:
+                row = services.certificate_install_pkcs12(
+                    actor=request.user, agency=d["agency"], data=d["pkcs12_bytes"], password=d["password"]
+                )
+            else:
+                row = services.certificate_install(
+                    actor=request.user, agency=d["agency"], cert_pem=d["cert_pem"], key_pem=d["key_pem"]
+                )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The certificate of %(unit)s was installed; its private key is kept in the key folder.")
+                % {"unit": row.agency},
+            )
+            return redirect("edocs:certificates")
+    return render(request, "edocs/certificate_form.html", {"form": form})
+
+
+@perm_required(MANAGE_EXCHANGE)
+@require_POST
+def certificate_deactivate(request, pk):
+    cert = selectors.certificates(request.user).filter(pk=pk).first()
+    if cert is None:
+        raise Http404
+    try:
+        services.certificate_deactivate(actor=request.user, certificate=cert)
+    except (InvalidTransition, PermissionDenied) as exc:
+        _done(request, exc)
+    else:
+        messages.success(
+            request, _("The certificate was deactivated: documents are no longer signed with it.")
+        )
+    return redirect("edocs:certificates")
+
+
+@perm_required(MANAGE_EXCHANGE)
+def trusted_ca_list(request):
+    listing = paginate(
+        request, TrustedCA.objects.all(), sorts={"name": "name", "added": "-added_at"}, default="name"
+    )
+    rows = [(ca, selectors.certificate_view(ca.certificate_pem)) for ca in listing.page]
+    return _settings(
+        request, "edocs/trusted_ca_list.html", {"page": listing.page, "listing": listing, "rows": rows}
+    )
+
+
+@perm_required(MANAGE)
+def trusted_ca_new(request):
+    form = TrustedCAForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.trusted_ca_add(
+                actor=request.user, name=form.cleaned_data["name"], cert_pem=form.cleaned_data["certificate"]
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The certification authority is trusted from now on."))
+            return redirect("edocs:trusted_cas")
+    return render(request, "edocs/trusted_ca_form.html", {"form": form})
+
+
+@perm_required(MANAGE)
+@require_POST
+def trusted_ca_deactivate(request, pk):
+    ca = TrustedCA.objects.filter(pk=pk).first()
+    if ca is None:
+        raise Http404
+    try:
+        services.trusted_ca_deactivate(actor=request.user, ca=ca)
+    except InvalidTransition as exc:
+        _done(request, exc)
+    else:
+        messages.success(request, _("The certification authority is no longer trusted."))
+    return redirect("edocs:trusted_cas")
+
+
+@perm_required(MANAGE_EXCHANGE)
+def register_list(request):
+    year = timezone.localdate().year
+    listing = paginate(
+        request,
+        selectors.registers(request.user, year),
+        sorts={"unit": ("agency__path", "direction", "code"), "code": "code"},
+        default="unit",
+    )
+    return _settings(
+        request, "edocs/register_list.html", {"page": listing.page, "listing": listing, "year": year}
+    )
+
+
+@perm_required(MANAGE_EXCHANGE)
+def register_new(request):
+    units = agencies_with_perm(request.user, MANAGE_EXCHANGE).filter(valid_to__isnull=True).order_by("path")
+    form = RegisterForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.register_create(
+                actor=request.user,
+                agency=d["agency"],
+                direction=d["direction"],
+                code=d["code"],
+                name=d["name"],
+                secret=d["secret"],
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The register was created."))
+            return redirect("edocs:registers")
+    return render(request, "edocs/register_form.html", {"form": form})
 
 
 # --- exchange endpoints (platform to platform; authenticated by the XML signature) ----------------

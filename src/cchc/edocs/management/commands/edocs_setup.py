@@ -43,13 +43,22 @@ class Command(BaseCommand):
         parser.add_argument("--key", help="the unit's private key (PEM)")
         parser.add_argument("--trust", action="append", default=[], help="trust a CA certificate (PEM)")
         parser.add_argument("--peer", action="append", default=[], help="CODE|NAME|URL of an external agency")
-        parser.add_argument("--token", default="", help="shared token for the peers given")
+        parser.add_argument("--token", default="", help="shared token for the peers given (kept if omitted)")
         parser.add_argument(
             "--user", help="USERNAME:PASSWORD of a document clerk with leader and officer roles"
         )
 
-    @transaction.atomic
     def handle(self, *args, **o):
+        from django.core.exceptions import ValidationError
+
+        try:
+            with transaction.atomic():
+                self._setup(o)
+        except ValidationError as exc:
+            # the services' checks, as the pages show them
+            raise CommandError(" ".join(exc.messages)) from None
+
+    def _setup(self, o):
         from cchc.edocs import services, signing
         from cchc.org import services as org_services
 
@@ -62,6 +71,8 @@ class Command(BaseCommand):
             (folder / "ca.key").write_bytes(ca.key_pem)
             self.stdout.write(f"test CA written to {folder}")
         actor = system_actor()
+        for path in o["trust"]:
+            services.trusted_ca_add(actor=actor, name=Path(path).stem, cert_pem=Path(path).read_bytes())
         agency = None
         if o["agency"]:
             agency = Agency.objects.filter(code=o["agency"]).first()
@@ -81,7 +92,7 @@ class Command(BaseCommand):
                 ("in", "VBDEN", "Sổ văn bản đến"),
             ):
                 services.register_create(
-                    actor=actor, agency=agency, direction=direction, code=code, name=name
+                    actor=actor, agency=agency, direction=direction, code=code, name=name, exist_ok=True
                 )
         if o["ca"]:
             if agency is None:
@@ -91,10 +102,11 @@ class Command(BaseCommand):
                 key_pem=(folder / "ca.key").read_bytes(), cert_pem=(folder / "ca.pem").read_bytes()
             )
             pair = signing.issue_agency_certificate(ca, agency.code, agency.name)
+            # trusted first: an installed certificate must chain to a trusted CA
+            services.trusted_ca_add(actor=actor, name="CCHC Test CA", cert_pem=ca.cert_pem)
             services.certificate_install(
                 actor=actor, agency=agency, cert_pem=pair.cert_pem, key_pem=pair.key_pem
             )
-            services.trusted_ca_add(actor=actor, name="CCHC Test CA", cert_pem=ca.cert_pem)
             self.stdout.write(f"certificate issued and installed for {agency.code}")
         if o["cert"] or o["key"]:
             if agency is None or not (o["cert"] and o["key"]):
@@ -105,14 +117,12 @@ class Command(BaseCommand):
                 cert_pem=Path(o["cert"]).read_bytes(),
                 key_pem=Path(o["key"]).read_bytes(),
             )
-        for path in o["trust"]:
-            services.trusted_ca_add(actor=actor, name=Path(path).stem, cert_pem=Path(path).read_bytes())
         for spec in o["peer"]:
             try:
                 code, name, url = spec.split("|", 2)
             except ValueError:
                 raise CommandError(f"--peer expects CODE|NAME|URL, got {spec!r}") from None
-            services.peer_save(actor=actor, code=code, name=name, endpoint_url=url, token=o["token"])
+            services.peer_save(actor=actor, code=code, name=name, endpoint_url=url, token=o["token"] or None)
         if o["user"]:
             if agency is None:
                 raise CommandError("--user needs --agency")
