@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('edocs', '0003_order_indexes'),
+        ('edocs', '0004_search_words'),
     ]
 
     operations = [
