@@ -95,8 +95,10 @@ def main():
         b.prepare(ca_dir, [a])
         print(a.python(FILL.format(count=args.count)).strip().splitlines()[-1])
         b.start(args.workers)
+        cpu_b0, sys_b0 = b.cpu_seconds(), b.cpu_seconds(system_only=True)
         t0 = time.time()
         a.start(args.workers)
+        cpu_a0 = a.cpu_seconds()  # A's start-up (its worker may already be sending: a slight undercount)
         last, stalled_since = -1, time.time()
         while True:
             registered = b.get("/api/v1/edocs/incoming/?page_size=1")["count"]
@@ -111,6 +113,9 @@ def main():
             time.sleep(1)
         elapsed = time.time() - t0
         time.sleep(3)  # the last answers are applied at A
+        cpu_a, cpu_b = a.cpu_seconds() - cpu_a0, b.cpu_seconds() - cpu_b0
+        sys_b = b.cpu_seconds(system_only=True) - sys_b0
+        load = os.getloadavg()
         sent, arrived, given_up = map(int, a.python(COUNTS).split()[-3:])
         registered, distinct, duplicates, refused = map(int, b.python(CHECK_B).split()[-4:])
         lost = args.count - distinct
@@ -121,6 +126,14 @@ def main():
         print(f"at A: {sent} packages delivered, {arrived} recipients with 'arrived', {given_up} given up")
         print(
             f"elapsed {elapsed:.1f} s (includes A's start-up); throughput {args.count / elapsed:.1f} documents/s"
+        )
+        print(
+            f"CPU after start-up: A (sender) {cpu_a:.1f} s = {1000 * cpu_a / args.count:.1f} ms/document, "
+            f"B (receiver) {cpu_b:.1f} s = {1000 * cpu_b / args.count:.1f} ms/document "
+            f"({1000 * sys_b / args.count:.1f} ms in the kernel), "
+            f"together {1000 * (cpu_a + cpu_b) / args.count:.1f} ms/document "
+            f"(≈ {2 * args.count / (cpu_a + cpu_b):.0f}/s on two free cores); "
+            f"load average at the end {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}, "

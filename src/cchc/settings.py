@@ -128,8 +128,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions serialise writers up front (no mid-transaction "database is locked"),
-    # WAL lets the web process and the task worker read while one writes.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets the web process and the task worker read while one writes. Connections are kept
+    # (CONN_MAX_AGE) as on PostgreSQL: a new SQLite connection parses the whole schema on its first
+    # query, ~3 ms with this platform's tables, on every request when not kept (docs/benchmarks.md,
+    # edocs exchange). A kept connection holds no lock between requests (autocommit).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

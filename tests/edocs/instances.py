@@ -140,6 +140,21 @@ class Instance:
             raise RuntimeError(f"GET {path} on {self.name}: {status} {body[:300]}")
         return json.loads(body)
 
+    def cpu_seconds(self, *, system_only: bool = False) -> float:
+        """User + system CPU of the processes now running in this instance's session (gunicorn master
+        and workers, the background worker): what the platform itself spent, whatever else runs."""
+        if self.process is None:
+            return 0.0
+        tick, total = os.sysconf("SC_CLK_TCK"), 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[3]) == self.process.pid:  # session id (field 6 of /proc/PID/stat)
+                total += (0 if system_only else int(fields[11])) + int(fields[12])  # utime, stime
+        return total / tick
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)  # our own session: gunicorn and its worker

@@ -63,7 +63,9 @@ def certificate_for(agency: Agency) -> AgencyCertificate | None:
     ids = [*agency.ancestor_ids(), agency.pk]
     certs = {
         c.agency_id: c
-        for c in AgencyCertificate.objects.filter(agency_id__in=ids, active=True).order_by("not_after")
+        for c in AgencyCertificate.objects.filter(agency_id__in=ids, active=True)
+        .select_related("agency")
+        .order_by("not_after")
     }
     return next((certs[i] for i in reversed(ids) if i in certs), None)
 
@@ -77,7 +79,7 @@ def identity_for(agency: Agency) -> Identity:
             _("No signing certificate is installed for %(unit)s or a unit above it.") % {"unit": agency.name}
         )
     key = (key_dir() / cert.key_file).read_bytes()
-    return Identity(Agency.objects.get(pk=cert.agency_id), cert.certificate_pem.encode(), key)
+    return Identity(cert.agency, cert.certificate_pem.encode(), key)
 
 
 def trusted_ca_pems() -> list[bytes]:
@@ -215,6 +217,7 @@ class FlushResult:
 
 
 MAX_ATTEMPTS = 12
+RECORD_CHUNK = 25  # outcomes written per transaction while the batch is still being sent
 _POOL = None
 
 
@@ -234,7 +237,6 @@ def outbox_flush(*, limit: int = 200) -> FlushResult:
     receiver deduplicates)."""
     from cchc.core.outbox import claim_due, retry_delay
 
-    from .services import hop
     from .transport import adapter_for
 
     result = FlushResult()
@@ -246,29 +248,33 @@ def outbox_flush(*, limit: int = 200) -> FlushResult:
     for row in rows:
         row.attempts += 1
 
+    cas = trusted_ca_pems()
+
     def send(row):
+        """Deliver one package and check the signed answer, in a sending thread: the answer's
+        signature is checked while other packages are still on the wire (no database access here)."""
         peer = peers.get(row.to_code)
         try:
             if peer is None or not peer.active:
                 raise LookupError(f"no active peer {row.to_code}")
-            return adapter_for(peer).send(bytes(row.payload), to=peer, kind=row.kind), None
+            receipt = adapter_for(peer).send(bytes(row.payload), to=peer, kind=row.kind)
         except Exception as exc:  # network, peer down, 5xx: try again later
-            return None, exc
-
-    # Packages go out several at a time (the peer's answer takes most of the time), the answers'
-    # signatures are checked outside any transaction, and what happened is written in one
-    # transaction for the batch (one commit, not a few per package).
-    outcomes = list(_pool().map(send, rows))
-    cas = trusted_ca_pems()
-    answers = {}
-    for row, (receipt, exc) in zip(rows, outcomes, strict=True):
-        if exc is None and row.kind == Package.Kind.DOCUMENT and receipt.body:
+            return None, exc, None
+        answer = None
+        if row.kind == Package.Kind.DOCUMENT and receipt.body:
             try:  # the peer answers a document with a status message (arrived or refused)
-                answers[row.pk] = status_check(receipt.body, cas=cas)
+                answer = status_check(receipt.body, cas=cas, peer=peer)
             except Exception as err:
                 log.warning("status in the answer to package %s not applied: %s", row.pk, err)
-    with transaction.atomic():
-        for row, (receipt, exc) in zip(rows, outcomes, strict=True):
+        return receipt, None, answer
+
+    def record(done):
+        """What happened to a chunk of the batch, in one transaction (one commit, and a fixed number of
+        statements, not a few per package)."""
+        from .models import Hop
+
+        hops, answers = [], []
+        for row, (receipt, exc, answer) in done:
             if exc is not None:
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 if row.attempts >= MAX_ATTEMPTS:
@@ -278,19 +284,46 @@ def outbox_flush(*, limit: int = 200) -> FlushResult:
                 else:
                     row.next_attempt_at = now + retry_delay(row.attempts, unit=timedelta(seconds=30))
                     result.failed += 1
-                hop(row.document_id, "out", "failed", row.to_code, row.last_error)
-                continue
-            row.sent_at, row.next_attempt_at, row.last_error = timezone.now(), None, ""
-            row.receipt = receipt.body.decode("utf-8", "replace")[:20000]
-            if receipt.accepted:
-                result.sent += 1
-                hop(row.document_id, "out", "delivered", row.to_code, receipt.detail)
+                step, detail = "failed", row.last_error
             else:
-                result.refused += 1
-                hop(row.document_id, "out", "refused", row.to_code, receipt.detail)
-            if row.pk in answers:
-                status_record(answers[row.pk])
-        Package.objects.bulk_update(rows, ["attempts", "sent_at", "next_attempt_at", "last_error", "receipt"])
+                row.sent_at, row.next_attempt_at, row.last_error = timezone.now(), None, ""
+                row.receipt = receipt.body.decode("utf-8", "replace")[:20000]
+                if receipt.accepted:
+                    result.sent += 1
+                    step = "delivered"
+                else:
+                    result.refused += 1
+                    step = "refused"
+                detail = receipt.detail
+                if answer is not None:
+                    answers.append(answer)
+            hops.append(
+                Hop(
+                    document_id=row.document_id[:200],
+                    direction="out",
+                    step=step,
+                    peer=row.to_code[:40],
+                    detail=detail[:4000],
+                )
+            )
+        with transaction.atomic():
+            Hop.objects.bulk_create(hops)
+            status_record_many(answers)
+            Package.objects.bulk_update(
+                [row for row, _ in done], ["attempts", "sent_at", "next_attempt_at", "last_error", "receipt"]
+            )
+
+    # Packages go out several at a time (the peer's answer takes most of the time); the outcomes are
+    # written in chunks as they come back, while the rest of the batch is still being sent, so the
+    # peer is not left idle while we write.
+    done = []
+    for row, outcome in zip(rows, _pool().map(send, rows), strict=True):
+        done.append((row, outcome))
+        if len(done) >= RECORD_CHUNK:
+            record(done)
+            done = []
+    if done:
+        record(done)
     return result
 
 
@@ -384,55 +417,81 @@ def package_receive(data: bytes, *, token: str = "") -> Outcome:
         "signed_digitally": True,
         "reply_due": doc.due_date,
     }
-    with transaction.atomic():
-        incoming, created = incoming_receive(agency=our, fields=fields, package=data, signer=signer)
+    # its own transaction, after the file is written: the write lock is held for the rows only
+    incoming, created = incoming_receive(agency=our, fields=fields, package=data, signer=signer)
     # signed after the commit: the RSA signature is not made while the database write lock is held
     answer = status_message(incoming, "01", "", "", timezone.now())
     return Outcome(True, answer, incoming)
 
 
-def status_check(data: bytes, *, token: str = "", cas=None) -> edxml.StatusMessage:
+def status_check(data: bytes, *, token: str = "", cas=None, peer=None) -> edxml.StatusMessage:
     """A status message, parsed safely and signed by the recipient it claims to come from.
-    Raises EdxmlError / SignatureError / PermissionError when it must be refused. No writes."""
+    Raises EdxmlError / SignatureError / PermissionError when it must be refused. No writes.
+
+    `peer`: the peer we posted to, when this is its answer on our own connection (no token to check,
+    and no query: the outbox checks answers in its sending threads)."""
     from . import signing
 
     msg = edxml.parse_status(data)
-    peer = ExternalAgency.objects.filter(code=msg.from_org.code).first()
-    if peer is not None and peer.token and token and token != peer.token:
-        raise PermissionError("token")
+    if peer is None and token:
+        peer = ExternalAgency.objects.filter(code=msg.from_org.code).first()
+        if peer is not None and peer.token and token != peer.token:
+            raise PermissionError("token")
     signing.verify_package(data, cas if cas is not None else trusted_ca_pems(), msg.from_org.code)
     return msg
 
 
 def status_record(msg: edxml.StatusMessage) -> bool:
     """Apply a checked status message (in the caller's transaction)."""
-    from cchc.core.audit import audit_record
+    return status_record_many([msg])[0]
 
-    from .services import STATUS_RECEIVED, hop, status_apply
 
-    applied = status_apply(
-        msg.document_id,
-        msg.from_org.code,
-        msg.status.value,
-        msg.description,
-        msg.timestamp,
-        msg.staff.staff if msg.staff else "",
+def status_record_many(msgs: list[edxml.StatusMessage]) -> list[bool]:
+    """Apply checked status messages (in the caller's transaction): the statuses, one hop each and one
+    audit event per applied status, in a fixed number of statements."""
+    from cchc.core.audit import audit_event, audit_record_many
+
+    from .models import Hop
+    from .services import STATUS_RECEIVED, status_apply_many
+
+    applied = status_apply_many(
+        [
+            (
+                m.document_id,
+                m.from_org.code,
+                m.status.value,
+                m.description,
+                m.timestamp,
+                m.staff.staff if m.staff else "",
+            )
+            for m in msgs
+        ]
     )
-    hop(
-        msg.document_id,
-        "in",
-        f"status {msg.status.value}",
-        msg.from_org.code,
-        "" if applied else "unknown document",
+    Hop.objects.bulk_create(
+        [
+            Hop(
+                document_id=m.document_id[:200],
+                direction="in",
+                step=f"status {m.status.value}",
+                peer=m.from_org.code[:40],
+                detail="" if ok else "unknown document",
+            )
+            for m, ok in zip(msgs, applied, strict=True)
+        ]
     )
-    if applied:
-        audit_record(
-            STATUS_RECEIVED,
-            target_type="edocs.outgoingdocument",
-            target_id=msg.document_id[:100],
-            target_label=msg.from_org.code,
-            after={"status": msg.status.value},
-        )
+    audit_record_many(
+        [
+            audit_event(
+                STATUS_RECEIVED,
+                target_type="edocs.outgoingdocument",
+                target_id=m.document_id[:100],
+                target_label=m.from_org.code,
+                after={"status": m.status.value},
+            )
+            for m, ok in zip(msgs, applied, strict=True)
+            if ok
+        ]
+    )
     return applied
 
 

@@ -6,6 +6,7 @@ outbox (`Package`) in the caller's transaction and delivered by `cchc worker` (s
 rolled-back issue never leaves a package behind, and a request never waits for a peer.
 """
 
+import uuid
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -346,7 +347,11 @@ def incoming_receive(
 ) -> tuple[IncomingDocument, bool]:
     """An electronic document that passed every check arrives: registered once (a second copy of the
     same package returns the first registration), "arrived" sent back to the sender.
-    Returns (document, created)."""
+    Returns (document, created).
+
+    The package file is written before the caller's transaction takes the database's write lock
+    (SQLite: one writer at a time), and named by its registration in the same INSERT: no second
+    UPDATE. A file whose registration does not commit is swept by `cchc files_clean` (orphans)."""
     from django.core.files.base import ContentFile
 
     now = timezone.now()
@@ -362,10 +367,33 @@ def incoming_receive(
             f"already registered as {existing.pk}",
         )
         return existing, False
+    field = IncomingDocument._meta.get_field("package")
+    name = field.storage.save(
+        field.generate_filename(None, f"{uuid.uuid4().hex}.edxml"), ContentFile(package)
+    )
     try:
         with transaction.atomic():
-            incoming = _arrive(agency, {**fields, "signature_subject": signer[:300]}, now)
+            incoming = _arrive(agency, {**fields, "signature_subject": signer[:300], "package": name}, now)
+            hop(
+                incoming.document_id,
+                "in",
+                "registered",
+                incoming.sender_code,
+                f"arrival number {incoming.arrival_number}",
+            )
+            _status(incoming, StatusCode.ARRIVED, "", queue=False)  # the receive endpoint answers with it
+            audit_record(
+                ARRIVED,
+                target=incoming,
+                agency_id=agency.pk,
+                after={
+                    "document_id": incoming.document_id,
+                    "from": incoming.sender_code,
+                    "signed_by": signer[:200],
+                },
+            )
     except IntegrityError:  # received twice at the same moment: the other copy won
+        field.storage.delete(name)
         existing = IncomingDocument.objects.get(
             agency=agency, sender_code=fields["sender_code"], document_id=fields["document_id"]
         )
@@ -377,21 +405,6 @@ def incoming_receive(
             f"already registered as {existing.pk}",
         )
         return existing, False
-    incoming.package.save(f"{incoming.pk}.edxml", ContentFile(package), save=True)
-    hop(
-        incoming.document_id,
-        "in",
-        "registered",
-        incoming.sender_code,
-        f"arrival number {incoming.arrival_number}",
-    )
-    _status(incoming, StatusCode.ARRIVED, "", queue=False)  # the receive endpoint answers with it
-    audit_record(
-        ARRIVED,
-        target=incoming,
-        agency_id=agency.pk,
-        after={"document_id": incoming.document_id, "from": incoming.sender_code, "signed_by": signer[:200]},
-    )
     return incoming, True
 
 
@@ -517,24 +530,58 @@ def status_apply(document_id: str, from_code: str, code: str, description: str, 
     recipient's current status only moves forward: messages arrive out of order (retries, and the
     sender's outbox posts several at once), so the recipient's row is locked while it is compared.
     False when no document we sent matches."""
-    doc = OutgoingDocument.objects.filter(document_id=document_id).first()
-    recipient = doc and Recipient.objects.select_for_update().filter(document=doc, org_code=from_code).first()
-    if recipient is None:
-        return False
-    if not StatusEvent.objects.filter(outgoing=doc, org_code=from_code, code=code).exists():
-        StatusEvent.objects.create(
-            outgoing=doc,
-            org_code=from_code,
-            code=code,
-            description=description[:2000],
-            at=at,
-            staff=staff[:200],
-        )
-    current = recipient.status_code
-    if code == StatusCode.REFUSED.value or not current or ORDER.get(code, -1) > ORDER.get(current, -1):
-        recipient.status_code, recipient.status_at = code, at
-        recipient.save(update_fields=["status_code", "status_at"])
-    return True
+    return status_apply_many([(document_id, from_code, code, description, at, staff)])[0]
+
+
+def status_apply_many(statuses: list[tuple]) -> list[bool]:
+    """`status_apply` for several (document_id, from_code, code, description, at, staff), in the
+    caller's transaction, with a fixed number of statements whatever their number (the exchange
+    outbox applies its peers' answers a chunk at a time). Applied in order, as one by one would."""
+    if not statuses:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return status_apply_many(statuses)
+    ids = {s[0] for s in statuses}
+    docs = {d.document_id: d for d in OutgoingDocument.objects.filter(document_id__in=ids)}
+    recipients = {
+        (r.document_id, r.org_code): r
+        for r in Recipient.objects.select_for_update()
+        .filter(document__in=docs.values(), org_code__in={s[1] for s in statuses})
+        .order_by("id")
+    }
+    seen = set(
+        StatusEvent.objects.filter(
+            outgoing__in=docs.values(), org_code__in={s[1] for s in statuses}
+        ).values_list("outgoing_id", "org_code", "code")
+    )
+    events, changed, applied = [], {}, []
+    for document_id, from_code, code, description, at, staff in statuses:
+        doc = docs.get(document_id)
+        recipient = doc and recipients.get((doc.pk, from_code))
+        if recipient is None:
+            applied.append(False)
+            continue
+        if (doc.pk, from_code, code) not in seen:
+            seen.add((doc.pk, from_code, code))
+            events.append(
+                StatusEvent(
+                    outgoing=doc,
+                    org_code=from_code,
+                    code=code,
+                    description=description[:2000],
+                    at=at,
+                    staff=staff[:200],
+                )
+            )
+        current = recipient.status_code
+        if code == StatusCode.REFUSED.value or not current or ORDER.get(code, -1) > ORDER.get(current, -1):
+            recipient.status_code, recipient.status_at = code, at
+            changed[recipient.pk] = recipient
+        applied.append(True)
+    StatusEvent.objects.bulk_create(events)
+    Recipient.objects.bulk_update(list(changed.values()), ["status_code", "status_at"])
+    return applied
 
 
 @transaction.atomic
