@@ -18,6 +18,7 @@ DEMO_PASSWORD = "cchc-demo-2026"
 
 def _extra_pages():
     """The wide tables named in the brief, found in the demo data."""
+    from cchc.martyrs.models import Request
     from cchc.onestop.models import Dossier
     from cchc.parindex.models import Subject
     from cchc.surveys.models import Survey
@@ -25,6 +26,7 @@ def _extra_pages():
     dossier = Dossier.objects.exclude(received_at=None).order_by("-received_at").first()
     subject = Subject.objects.select_related("cycle", "agency").filter(cycle__code="BO-2018").first()
     survey = Survey.objects.order_by("pk").first()
+    correction = Request.objects.filter(kind=Request.Kind.CORRECTION).exclude(martyr=None).first()
     return {
         "onestop-statistics": "/onestop/statistics/?start=2018-01-01&end=2018-12-31",
         "onestop-book": "/onestop/book/?year=2018",
@@ -33,6 +35,7 @@ def _extra_pages():
         "parindex-subject-sheet": f"/parindex/cycles/{subject.cycle.code}/subjects/{subject.agency.code}/",
         "surveys-sipas": f"/surveys/{survey.pk}/sipas/",
         "households-list": "/households/list/",
+        "martyrs-edit": f"/martyrs/staff/m/{correction.martyr_id}/edit/?request={correction.pk}",
     }
 
 

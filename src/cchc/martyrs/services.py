@@ -482,6 +482,8 @@ def martyr_update(
         if name in changes:
             value = changes[name]
             new[name] = _clean_number(value, name, errors) if name in NUMBER_FIELDS else _clean_text(value)
+            if isinstance(new[name], str) and new[name] == _clean_text(old[name]):
+                new[name] = old[name]  # imported text keeps its spacing until someone corrects it
     renamed = name_key(new["full_name"]) != name_key(old["full_name"])
     new["aliases"] = _clean_aliases(new["aliases"], old["full_name"] if keep_old_name and renamed else "")
     if new["aliases"] == _clean_aliases(old["aliases"]):
@@ -554,13 +556,18 @@ def martyr_update(
     if request is not None:
         death = {"death_year", "death_month", "death_day"}
         with translation.override(settings.LANGUAGE_CODE):  # the public history is in Vietnamese
+            # Field names only, never values; personal data not even by name (the history is public).
             labels = [
                 _("date of sacrifice") if k in death else str(Martyr._meta.get_field(k).verbose_name)
                 for k in changed
-                if k in MARTYR_FIELDS
+                if k in MARTYR_FIELDS and k not in PERSONAL_FIELDS
             ]
             labels += [str(Grave._meta.get_field(k.removesuffix("_id")).verbose_name) for k in grave_changed]
             labels = list(dict.fromkeys(labels))  # the date once, not once per part
-            note = _("The martyr's record was corrected: %(fields)s.") % {"fields": ", ".join(labels)}
+            note = (
+                _("The martyr's record was corrected: %(fields)s.") % {"fields": ", ".join(labels)}
+                if labels
+                else _("The martyr's record was corrected.")
+            )
         RequestEvent.objects.create(request=request, status=request.status, note=note, actor=actor)
     return m
