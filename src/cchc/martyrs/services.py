@@ -498,7 +498,12 @@ def martyr_update(
         new["native_province_code"], new["native_commune_code"] = home_codes(
             new["native_place"], native_province
         )
-    grave = Grave.objects.select_for_update().select_related("cemetery__agency").filter(martyr=m).first()
+    grave = (
+        Grave.objects.select_for_update(of=("self",))
+        .select_related("cemetery__agency")
+        .filter(martyr=m)
+        .first()
+    )
     grave_new = _grave_values(grave, changes, new["full_name"], errors, actor)
     if errors:
         raise ValidationError(errors)
