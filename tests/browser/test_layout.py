@@ -21,6 +21,7 @@ def _extra_pages():
     from django.urls import reverse
 
     from cchc.edocs.models import ExternalAgency
+    from cchc.martyrs.models import Request
     from cchc.onestop.models import Dossier
     from cchc.parindex.models import Subject
     from cchc.surveys.models import Survey
@@ -28,6 +29,7 @@ def _extra_pages():
     dossier = Dossier.objects.exclude(received_at=None).order_by("-received_at").first()
     subject = Subject.objects.select_related("cycle", "agency").filter(cycle__code="BO-2018").first()
     survey = Survey.objects.order_by("pk").first()
+    correction = Request.objects.filter(kind=Request.Kind.CORRECTION).exclude(martyr=None).first()
     return {
         "onestop-statistics": "/onestop/statistics/?start=2018-01-01&end=2018-12-31",
         "onestop-book": "/onestop/book/?year=2018",
@@ -43,6 +45,7 @@ def _extra_pages():
         "edocs-peer": reverse("edocs:peer_edit", args=[ExternalAgency.objects.order_by("pk").first().pk]),
         "edocs-trusted-cas": reverse("edocs:trusted_cas"),
         "edocs-registers": reverse("edocs:registers"),
+        "martyrs-edit": f"/martyrs/staff/m/{correction.martyr_id}/edit/?request={correction.pk}",
     }
 
 

@@ -32,3 +32,5 @@ CONTACT_VIEWED = event_type("martyrs.contact.view", _("Requester or next-of-kin 
 IMPORTED = event_type("martyrs.import.run", _("Martyr records imported"))
 EXPORTED = event_type("martyrs.export.run", _("Martyr records exported"))
 GRAVE_IDENTIFIED = event_type("martyrs.grave.identify", _("Grave identified"))
+MARTYR_UPDATED = event_type("martyrs.martyr.update", _("Martyr record corrected"))
+GRAVE_UPDATED = event_type("martyrs.grave.update", _("Martyr's grave recorded or corrected"))

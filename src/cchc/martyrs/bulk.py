@@ -6,12 +6,11 @@ A row with a name creates a martyr (and its grave when a cemetery is given); a r
 with a cemetery records an unidentified grave.
 """
 
-import re
 from pathlib import Path
 
 import pandas as pd
+from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.core.exceptions import ImportRejected, RowError
@@ -19,8 +18,9 @@ from cchc.households.bulk import MAX_ERRORS, read_table
 from cchc.org.access import has_perm
 from cchc.org.models import Agency
 
-from . import access, places, search
+from . import access, search, selectors
 from .models import Cemetery, Grave, Martyr, SearchName
+from .normalise import home_codes, parse_partial_date, province_codes, year_ok
 from .text import nfc
 
 SHEET = "martyrs"
@@ -46,26 +46,8 @@ OPTIONAL = [
     "headstone",
     "grave_info",
 ]
-PARTIAL_DATE = re.compile(r"^(?:(?:(\d{1,2})/)?(\d{1,2})/)?(\d{4})$")
 BATCH = 2000
 MAX_ROWS = 200_000  # one file; larger loads are split (the whole file is validated in memory)
-
-
-def parse_partial_date(text: str):
-    """ "1968", "5/1968", "12/5/1968" or "1968-05-12" → (year, month, day) with None for what is missing."""
-    text = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        y, m, d = (int(p) for p in text.split("-"))
-        return y, m, d
-    m = PARTIAL_DATE.match(text)
-    if not m:
-        raise ValueError
-    day, month, year = (int(g) if g else None for g in m.groups())
-    if day is not None and month is None:
-        day, month = None, day
-    if month is not None and not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
-        raise ValueError
-    return year, month, day
 
 
 def validate(actor, df: pd.DataFrame) -> list[dict]:
@@ -93,7 +75,6 @@ def validate(actor, df: pd.DataFrame) -> list[dict]:
     )
     limits = {f.name: f.max_length for f in Martyr._meta.concrete_fields if getattr(f, "max_length", None)}
     out = []
-    this_year = timezone.localdate().year
     for i, row in enumerate(df.to_dict("records")):
         rec = {}
         name = row["full_name"]
@@ -105,7 +86,7 @@ def validate(actor, df: pd.DataFrame) -> list[dict]:
         rec["agency"] = agencies.get(code)
         for column in ("birth_year", "enlisted_year"):
             value = row[column]
-            if value and not (value.isdigit() and 1850 <= int(value) <= this_year):
+            if value and not (value.isdigit() and year_ok(int(value))):
                 err(i, column, f"not a year: {value!r}")
             rec[column] = int(value) if value.isdigit() else None
         rec["death"] = (None, None, None)
@@ -114,20 +95,9 @@ def validate(actor, df: pd.DataFrame) -> list[dict]:
                 rec["death"] = parse_partial_date(row["death_date"])
             except ValueError:
                 err(i, "death_date", f"not a date (1968, 5/1968 or 12/5/1968): {row['death_date']!r}")
-        province = ""
-        if row["native_province"]:
-            codes = places.codes_for(row["native_province"]) or (
-                {row["native_province"]} if row["native_province"] in places.COORDS else set()
-            )
-            if not codes:
-                err(i, "native_province", f"unknown province {row['native_province']!r}")
-            else:
-                province = " ".join(sorted(codes))
-        commune = ""
-        if row["native_place"]:
-            found_province, commune = places.resolve(row["native_place"])
-            province = province or found_province
-        rec["province"], rec["commune"] = province, commune
+        if province_codes(row["native_province"]) is None:
+            err(i, "native_province", f"unknown province {row['native_province']!r}")
+        rec["province"], rec["commune"] = home_codes(row["native_place"], row["native_province"])
         cem = row["cemetery_code"]
         if cem and cem not in cemeteries:
             err(i, "cemetery_code", f"unknown cemetery code {cem!r}")
@@ -212,6 +182,7 @@ def import_martyrs(*, actor, df: pd.DataFrame, progress=None, synthetic: bool = 
         graves_made += len(graves)
         if progress:
             progress.update(start + len(chunk), len(records), "records")
+    transaction.on_commit(lambda: cache.delete(selectors.STATS_CACHE_KEY))  # the search page's counts
     audit_record(
         access.IMPORTED,
         actor=actor,

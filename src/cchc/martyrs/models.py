@@ -114,6 +114,9 @@ class Martyr(TimeStampedModel):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="martyrs", verbose_name=_("responsible unit")
     )
+    # Optimistic locking of the edit page: raised by every change to the record or its grave, so the
+    # second of two officers editing the same record is refused instead of silently overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -33,8 +34,36 @@ def martyrs_for_officer(user) -> QuerySet[Martyr]:
     return Martyr.objects.filter(scope_q(user, access.VIEW, "agency"))
 
 
+STATS_CACHE_KEY = "martyrs:stats"
+
+
+def search_page_counts() -> dict:
+    """Counts for the search page: counting a million rows on every visit would cost more than the
+    search itself, so they are kept ten minutes in the shared cache (a service adding a grave from
+    the edit page clears them)."""
+
+    def compute():
+        return {
+            "martyrs": Martyr.objects.count(),
+            "graves": Grave.objects.count(),
+            "cemeteries": Cemetery.objects.count(),
+        }
+
+    return cache.get_or_set(STATS_CACHE_KEY, compute, 600)
+
+
 def martyr_public(pk: int) -> Martyr | None:
     return Martyr.objects.select_related("grave__cemetery").filter(pk=pk).first()
+
+
+def cemeteries_for_editor(user, martyr: Martyr) -> QuerySet[Cemetery]:
+    """The cemeteries a record's grave may be put in by this user: those of units where they edit
+    records, and the grave's current one."""
+    q = scope_q(user, access.EDIT, "agency")
+    grave = getattr(martyr, "grave", None)
+    if grave is not None:
+        q |= Q(pk=grave.cemetery_id)
+    return Cemetery.objects.filter(q).order_by("name")
 
 
 def cemeteries_public() -> QuerySet[Cemetery]:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/requests/", views.requests_list, name="requests"),
     path("staff/requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("staff/m/<int:pk>/contacts/", views.martyr_contacts, name="martyr_contacts"),
+    path("staff/m/<int:pk>/edit/", views.martyr_edit, name="martyr_edit"),
     path("staff/duplicates/", views.duplicates, name="duplicates"),
     path("staff/import/", views.import_upload, name="import"),
     path("staff/export/", views.export, name="export"),

@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -15,34 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.core.audit import audit_record
-from cchc.core.exceptions import InvalidTransition
+from cchc.core.exceptions import Conflict, InvalidTransition
 from cchc.core.exports import XLSX_MIME, file_response
 from cchc.core.jobs import job_enqueue
 from cchc.core.ratelimit import per_address_allowed
-from cchc.core.views import staff_required
+from cchc.core.views import perm_required, staff_required
 from cchc.org.access import agencies_with_perm, has_perm, require_perm
 
 from . import access, exports, maps, places, search, selectors, services
-from .forms import AnswerForm, ImportForm, RequestForm, SearchForm, TrackForm
+from .forms import AnswerForm, ImportForm, MartyrEditForm, RequestForm, SearchForm, TrackForm
 from .models import Cemetery, Grave, Martyr, Request
 
 # Public forms are open to anyone: one client address may file or look up this many an hour.
 REQUESTS_PER_IP_HOUR = 10
 LOOKUPS_PER_IP_HOUR = 30
-
-
-def _stats() -> dict:
-    """Counts for the search page: counting a million rows on every visit would cost more than the
-    search itself, so they are kept ten minutes in the shared cache."""
-
-    def compute():
-        return {
-            "martyrs": Martyr.objects.count(),
-            "graves": Grave.objects.count(),
-            "cemeteries": Cemetery.objects.count(),
-        }
-
-    return cache.get_or_set("martyrs:stats", compute, 600)
 
 
 def home(request):
@@ -66,7 +51,7 @@ def home(request):
                 sorted(places.province_label(c) for c in (query.place_codes if query else []))
             ),
             "can_staff": can_staff,
-            "stats": _stats(),
+            "stats": selectors.search_page_counts(),
         },
     )
 
@@ -84,6 +69,7 @@ def martyr_detail(request, pk):
             "grave": grave,
             "province": places.province_label(martyr.native_province_code),
             "can_handle": services.can_see_contacts(request.user, martyr),
+            "can_edit": has_perm(request.user, access.EDIT, martyr.agency),
         },
     )
 
@@ -251,7 +237,83 @@ def request_detail(request, pk):
     return render(
         request,
         "martyrs/request_detail.html",
-        {"req": req, "form": form, "can_handle": can_handle, "events": req.events.select_related("actor")},
+        {
+            "req": req,
+            "form": form,
+            "can_handle": can_handle,
+            "can_correct": _may_correct(request.user, req),
+            "events": req.events.select_related("actor"),
+        },
+    )
+
+
+def _may_correct(user, req: Request) -> bool:
+    """An open correction request about a record this user may edit and whose request they handle."""
+    return (
+        req.kind == Request.Kind.CORRECTION
+        and req.martyr_id is not None
+        and req.is_open
+        and has_perm(user, access.HANDLE, req.agency)
+        and has_perm(user, access.EDIT, req.martyr.agency)
+    )
+
+
+@perm_required(access.EDIT)
+def martyr_edit(request, pk):
+    """Correct a record and its grave; from a correction request (?request=) its history says so."""
+    martyr = get_object_or_404(Martyr.objects.select_related("agency", "grave__cemetery"), pk=pk)
+    require_perm(request.user, access.EDIT, martyr.agency)
+    req = None
+    req_id = _int(request.POST.get("request") or request.GET.get("request"))
+    if req_id:
+        req = get_object_or_404(selectors.requests_for_officer(request.user), pk=req_id, martyr=martyr)
+        if not _may_correct(request.user, req):
+            raise PermissionDenied(
+                _("This request does not ask to correct this record, or you may not handle it.")
+            )
+    with_contacts = services.can_see_contacts(request.user, martyr)
+    cemeteries = selectors.cemeteries_for_editor(request.user, martyr)
+    form = MartyrEditForm(
+        request.POST or None,
+        martyr=martyr,
+        cemeteries=cemeteries,
+        with_contacts=with_contacts,
+        initial={"request": req.pk if req else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.martyr_update(
+                actor=request.user,
+                martyr=martyr,
+                version=form.cleaned_data["version"],
+                request=req,
+                **form.changes(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except (Conflict, InvalidTransition) as exc:
+            form.add_error(None, str(exc))
+        else:
+            if saved.version == martyr.version:
+                messages.info(request, _("Nothing was changed."))
+            elif req is not None:
+                messages.success(request, _("The record is corrected; the request's history says so."))
+            else:
+                messages.success(request, _("The record is corrected."))
+            if req is not None:
+                return redirect("martyrs:request_detail", pk=req.pk)
+            return redirect("martyrs:martyr", pk=martyr.pk)
+    elif request.method == "GET" and with_contacts:
+        services.contact_viewed(actor=request.user, martyr=martyr)  # the form shows the next of kin
+    return render(
+        request,
+        "martyrs/martyr_edit.html",
+        {
+            "martyr": martyr,
+            "form": form,
+            "req": req,
+            "province": places.province_label(martyr.native_province_code),
+        },
     )
 
 
