@@ -4,6 +4,8 @@ and A sees every status (arrived … completed) come back through B's outbox."""
 
 import time
 
+import pytest
+
 from .instances import pair
 
 ISSUE = """
@@ -65,7 +67,14 @@ def test_signed_document_and_its_statuses_between_two_platforms(tmp_path):
 
         assert wait_for(lambda: statuses()["recipients"][0]["status_code"] == "01")
         b.python(PROCESS)
-        assert wait_for(lambda: statuses()["recipients"][0]["status_code"] == "06")
+        # B's outbox posts 03…06; a post that fails is retried 30 s later (at least once, never lost),
+        # so the wait allows one retry, and says what B's outbox saw if even that is not enough.
+        if not wait_for(lambda: statuses()["recipients"][0]["status_code"] == "06", timeout=75):
+            outbox = b.python(
+                "from cchc.edocs.models import Package\n"
+                "for p in Package.objects.order_by('id'): print(p.kind, p.attempts, p.sent_at, p.last_error)"
+            )
+            pytest.fail(f"A shows {statuses()['recipients'][0]['status_code']}; B's outbox:\n{outbox}")
         codes = [s["code"] for s in statuses()["statuses"]]
         assert codes == ["01", "03", "04", "05", "06"]
         # the package again (a retry after a lost answer): still one document at B

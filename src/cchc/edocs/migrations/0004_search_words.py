@@ -28,11 +28,12 @@ TRGM = [  # from 0002
 def fill(apps, schema_editor):
     for model, words in (("IncomingDocument", incoming_words), ("OutgoingDocument", outgoing_words)):
         Document = apps.get_model("edocs", model)
-        batch = []
-        for d in Document.objects.iterator(2000):
-            d.search_text = words(d)
-            batch.append(d)
-        Document.objects.bulk_update(batch, ["search_text"], batch_size=2000)
+        pks = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), 2000):  # bounded memory on a large register
+            batch = list(Document.objects.filter(pk__in=pks[start : start + 2000]))
+            for d in batch:
+                d.search_text = words(d)
+            Document.objects.bulk_update(batch, ["search_text"])
 
 
 def words_index(apps, schema_editor):
